@@ -1,0 +1,15 @@
+# certdesk_add_test(NAME SOURCES a.cpp b.cpp LIBS lib… LABELS unit|token|gui|slow …)
+# Builds one Boost.Test executable and registers it with CTest under its labels,
+# so `ctest -L unit` runs the quick suites alone.
+function(certdesk_add_test name)
+  cmake_parse_arguments(T "" "TIMEOUT" "SOURCES;LIBS;LABELS;ENV" ${ARGN})
+  add_executable(${name} ${T_SOURCES})
+  target_link_libraries(${name} PRIVATE ${T_LIBS} Boost::unit_test_framework certdesk_testsupport)
+  target_compile_definitions(${name} PRIVATE BOOST_TEST_MODULE=${name})
+  add_test(NAME ${name} COMMAND ${name} --color_output=no --report_level=short)
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 600)
+  endif()
+  set_tests_properties(${name} PROPERTIES LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT}
+    ENVIRONMENT "LANGUAGE=en;CERTDESK_LANG=en;CERTDESK_BIN_DIR=${CMAKE_BINARY_DIR}/app;CERTDESK_SOURCE_DIR=${CMAKE_SOURCE_DIR};${T_ENV}")
+endfunction()

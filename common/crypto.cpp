@@ -1,0 +1,146 @@
+#include "common/crypto.h"
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/kdf.h>
+#include <openssl/params.h>
+#include <openssl/rand.h>
+
+#include <memory>
+
+#include "common/error.h"
+
+namespace certdesk::crypto {
+
+namespace {
+struct KdfDeleter { void operator()(EVP_KDF* k) const { EVP_KDF_free(k); } };
+struct KdfCtxDeleter { void operator()(EVP_KDF_CTX* c) const { EVP_KDF_CTX_free(c); } };
+
+Bytes scrypt(std::string_view password, const Bytes& salt, uint64_t n, uint32_t r, uint32_t p, std::size_t len) {
+  std::unique_ptr<EVP_KDF, KdfDeleter> kdf(EVP_KDF_fetch(nullptr, "SCRYPT", nullptr));
+  if (!kdf) throw CryptoError("scrypt is not available");
+  std::unique_ptr<EVP_KDF_CTX, KdfCtxDeleter> ctx(EVP_KDF_CTX_new(kdf.get()));
+  if (!ctx) throw CryptoError("scrypt context");
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_PASSWORD, const_cast<char*>(password.data()), password.size()),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, const_cast<uint8_t*>(salt.data()), salt.size()),
+      OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_N, &n),
+      OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_R, &r),
+      OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_P, &p),
+      OSSL_PARAM_construct_end()};
+  Bytes out(len);
+  if (EVP_KDF_derive(ctx.get(), out.data(), out.size(), params) != 1) throw CryptoError("scrypt derivation failed");
+  return out;
+}
+}  // namespace
+
+Bytes sha256(std::string_view data) {
+  Bytes out(32);
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr) != 1) throw CryptoError("SHA-256 failed");
+  return out;
+}
+
+std::string sha256_hex(std::string_view data) { return to_hex(sha256(data)); }
+
+Bytes hmac_sha256(std::string_view key, std::string_view data) {
+  Bytes out(32);
+  unsigned int len = 0;
+  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+            data.size(), out.data(), &len))
+    throw CryptoError("HMAC-SHA256 failed");
+  return out;
+}
+
+Bytes random_bytes(std::size_t n) {
+  Bytes out(n);
+  if (n && RAND_bytes(out.data(), static_cast<int>(n)) != 1) throw CryptoError("the random generator failed");
+  return out;
+}
+
+std::string to_hex(const std::uint8_t* p, std::size_t n) {
+  static const char* digits = "0123456789abcdef";
+  std::string s(n * 2, '0');
+  for (std::size_t i = 0; i < n; ++i) {
+    s[2 * i] = digits[p[i] >> 4];
+    s[2 * i + 1] = digits[p[i] & 15];
+  }
+  return s;
+}
+
+Bytes from_hex(std::string_view hex) {
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  if (hex.size() % 2) throw InputError(codes::bad_request, "hex text has an odd number of digits");
+  Bytes out(hex.size() / 2);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) throw InputError(codes::bad_request, "hex text has a character that is not a hex digit");
+    out[i] = static_cast<std::uint8_t>(hi << 4 | lo);
+  }
+  return out;
+}
+
+std::string base64(const Bytes& b) {
+  std::string out(4 * ((b.size() + 2) / 3) + 1, '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), b.data(), static_cast<int>(b.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+Bytes from_base64(std::string_view s) {
+  if (s.size() % 4) throw InputError(codes::bad_request, "base64 text has a wrong length");
+  Bytes out(3 * s.size() / 4 + 1);
+  int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(s.data()), static_cast<int>(s.size()));
+  if (n < 0) throw InputError(codes::bad_request, "base64 text is malformed");
+  std::size_t pad = 0;
+  if (!s.empty() && s.back() == '=') ++pad;
+  if (s.size() > 1 && s[s.size() - 2] == '=') ++pad;
+  out.resize(static_cast<std::size_t>(n) - pad);
+  return out;
+}
+
+bool equal_ct(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string hash_password(const Secret& password, int log2_n) {
+  const uint32_t r = 8, p = 1;
+  Bytes salt = random_bytes(16);
+  Bytes h = scrypt(password.reveal(), salt, uint64_t{1} << log2_n, r, p, 32);
+  return "scrypt$" + std::to_string(log2_n) + "$" + std::to_string(r) + "$" + std::to_string(p) + "$" + base64(salt) +
+         "$" + base64(h);
+}
+
+bool verify_password(const Secret& password, std::string_view encoded) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t d = encoded.find('$', start);
+    parts.push_back(encoded.substr(start, d == std::string_view::npos ? std::string_view::npos : d - start));
+    if (d == std::string_view::npos) break;
+    start = d + 1;
+  }
+  if (parts.size() != 6 || parts[0] != "scrypt") return false;
+  try {
+    int log2_n = std::stoi(std::string(parts[1]));
+    uint32_t r = static_cast<uint32_t>(std::stoul(std::string(parts[2])));
+    uint32_t p = static_cast<uint32_t>(std::stoul(std::string(parts[3])));
+    if (log2_n < 1 || log2_n > 22 || r == 0 || r > 32 || p == 0 || p > 16) return false;
+    Bytes salt = from_base64(parts[4]);
+    Bytes want = from_base64(parts[5]);
+    Bytes got = scrypt(password.reveal(), salt, uint64_t{1} << log2_n, r, p, want.size());
+    return CRYPTO_memcmp(got.data(), want.data(), want.size()) == 0;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace certdesk::crypto

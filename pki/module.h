@@ -1,0 +1,63 @@
+#pragma once
+// A loaded PKCS#11 module: libp11's PKCS11_CTX plus the module's raw function list
+// (for C_GetTokenInfo's live flags and EC key generation, which libp11 0.4.12 lacks).
+// One Module per module path per process, shared (shared_ptr) by every Token
+// and the CA, because C_Initialize/C_Finalize are process-wide.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+struct PKCS11_ctx_st;
+struct PKCS11_slot_st;
+
+namespace certdesk::pki {
+
+// A token as the slot list shows it (live flags read with C_GetTokenInfo).
+struct TokenInfo {
+  std::string serial;            // trimmed
+  std::string label;
+  std::string manufacturer;
+  std::string model;
+  std::string vendor;            // from the serial prefix (vendor_for_serial)
+  bool initialized = false;      // CKF_TOKEN_INITIALIZED
+  bool user_pin_initialized = false;
+  bool pin_count_low = false;    // CKF_USER_PIN_COUNT_LOW
+  bool pin_final_try = false;    // CKF_USER_PIN_FINAL_TRY
+  bool pin_locked = false;       // CKF_USER_PIN_LOCKED
+  unsigned long min_pin = 4, max_pin = 255;
+  unsigned long slot_id = 0;     // valid in this process only; never store it
+};
+
+// 11 捷德 (G&D), 21 握奇 (Watchdata), 31 华大 (Huada), 41 大明 (Daming) by the
+// first two digits of the serial; otherwise the PKCS#11 manufacturer ID.
+std::string vendor_for_serial(const std::string& serial, const std::string& manufacturer);
+
+class Module {
+ public:
+  // Loads the module (dlopen + C_Initialize through libp11). Throws TokenError
+  // (module_unavailable) naming the path and what to do when it is missing,
+  // not a PKCS#11 library, or fails to initialise (e.g. SoftHSM2's token
+  // directory missing).
+  static std::shared_ptr<Module> load(const std::string& path);
+  ~Module();
+  Module(const Module&) = delete;
+  Module& operator=(const Module&) = delete;
+
+  const std::string& path() const { return path_; }
+  // Every slot with a token present, re-enumerated now (logs out every session of this module).
+  std::vector<TokenInfo> tokens();
+
+  // For pki internals.
+  PKCS11_ctx_st* ctx() const { return ctx_; }
+  void* functions() const { return functions_; }   // CK_FUNCTION_LIST_PTR
+
+ private:
+  Module() = default;
+  std::string path_;
+  PKCS11_ctx_st* ctx_ = nullptr;
+  void* dl_ = nullptr;
+  void* functions_ = nullptr;
+};
+
+}  // namespace certdesk::pki

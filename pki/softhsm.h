@@ -1,0 +1,35 @@
+#pragma once
+// The embedded default token store (SPEC §7): a private SoftHSM2 configuration
+// and token directory inside the data folder, and the demo action "insert a
+// blank token". A blank token models a factory-fresh USB key: initialised by
+// its "vendor" with a transport SO PIN, no user PIN, label "BLANK", and the
+// serial printed on the key (SoftHSM2 cannot be told a serial, so the demo
+// rewrites it in the new token's object file — demo store only).
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/secret.h"
+#include "pki/module.h"
+
+namespace certdesk::pki::softhsm {
+
+inline constexpr const char* default_module = "/usr/lib/softhsm/libsofthsm2.so";
+
+// Writes dir/softhsm2.conf (tokendir = dir/tokens, file backend), creates the
+// token directory, and returns the conf path. Idempotent.
+std::filesystem::path prepare_store(const std::filesystem::path& dir);
+
+// Points SOFTHSM2_CONF at the store's conf. Call before Module::load of SoftHSM2.
+void use_store(const std::filesystem::path& dir);
+
+// Initialises the free slot as a factory-blank token with serial `serial`
+// (digits, 4–16 characters; random "21" + 8 digits when empty) and the given
+// transport SO PIN. The module must be unloaded and loaded again (or a new
+// process started) to see the serial. Returns the serial. Throws
+// RuleRefused(duplicate) when a token with that serial exists, InputError for a bad serial.
+std::string insert_blank(const std::filesystem::path& dir, const std::string& serial, const Secret& transport_so_pin);
+
+}  // namespace certdesk::pki::softhsm

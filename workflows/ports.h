@@ -1,0 +1,144 @@
+#pragma once
+// What the workflows need from the outside world, as interfaces the domain owns
+// (STYLE habit 3). pki/ and the app implement them for real (app/adapters),
+// the GUI and the CLI implement the prompts for people, tests script them.
+// No wxWidgets, no libp11, no OpenSSL types here.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/secret.h"
+
+namespace certdesk::workflows {
+
+using Bytes = std::vector<std::uint8_t>;
+
+// ---- tokens ------------------------------------------------------------------
+struct TokenView {
+  std::string serial;
+  std::string label;
+  std::string manufacturer;
+  std::string vendor;             // 捷德 / 握奇 / 华大 / 大明 or the manufacturer ID
+  bool initialized = false;
+  bool user_pin_initialized = false;
+  bool pin_count_low = false;
+  bool pin_final_try = false;
+  bool pin_locked = false;
+  unsigned long min_pin = 4, max_pin = 255;
+};
+
+struct TokenObjectView {
+  std::string id;                 // CKA_ID, hex
+  std::string label;
+  Bytes der;                      // certificates only
+};
+
+enum class KeyAlgorithm { ec_p256, rsa_2048 };
+
+// A session on one token. Every call may throw TokenError (codes in common/error.h).
+class TokenSession {
+ public:
+  virtual ~TokenSession() = default;
+  virtual TokenView info() = 0;
+  virtual void reinitialise(const Secret& so_pin, const std::string& label) = 0;
+  virtual void change_so_pin(const Secret& old_pin, const Secret& new_pin) = 0;
+  virtual void login_so(const Secret& so_pin) = 0;
+  virtual void login_user(const Secret& user_pin) = 0;
+  virtual void logout() = 0;
+  virtual void init_user_pin(const Secret& user_pin) = 0;
+  virtual void generate_key(KeyAlgorithm alg, const Bytes& id, const std::string& label) = 0;
+  // A PKCS#10 request (DER) signed by the token key with CKA_ID id.
+  virtual Bytes make_csr(const Bytes& id, const std::string& organisation, const std::string& uscc) = 0;
+  virtual void store_certificate(const Bytes& der, const Bytes& id, const std::string& label) = 0;
+  virtual std::vector<TokenObjectView> certificates() = 0;
+  virtual std::vector<TokenObjectView> private_keys() = 0;
+  virtual void remove_key_pair(const Bytes& id) = 0;
+  virtual void remove_certificate(const Bytes& id) = 0;
+  virtual Bytes sign(const Bytes& id, const Bytes& data) = 0;
+};
+
+class TokenPort {
+ public:
+  virtual ~TokenPort() = default;
+  virtual std::vector<TokenView> list() = 0;
+  // Throws TokenError(no_token) when no token with that serial is present.
+  virtual std::unique_ptr<TokenSession> open(const std::string& serial) = 0;
+};
+
+// The SO PINs: per token, HMAC-SHA256(master secret, serial), never stored;
+// and the transport SO PIN factory-blank tokens arrive with.
+class SoPinSource {
+ public:
+  virtual ~SoPinSource() = default;
+  virtual Secret for_token(const std::string& serial) = 0;
+  virtual Secret transport() = 0;
+};
+
+// ---- certificate authority ---------------------------------------------------
+struct IssuedCert {
+  std::string serial;             // lower-case hex
+  Bytes der;
+  std::string subject;
+  std::int64_t not_before = 0;    // Unix seconds
+  std::int64_t not_after = 0;
+};
+
+enum class RevocationReason { unspecified = 0, key_compromise = 1, superseded = 4, cessation_of_operation = 5 };
+const char* reason_name(RevocationReason r);
+
+class CaPort {
+ public:
+  virtual ~CaPort() = default;
+  // Issues a certificate for the CSR; durable in the CA's own index before it returns.
+  virtual IssuedCert issue(const Bytes& csr_der, const std::string& organisation, const std::string& uscc,
+                           Seconds not_before, int days) = 0;
+  // Revokes and publishes a fresh CRL. Idempotent.
+  virtual void revoke(const std::string& serial, RevocationReason reason, Seconds at) = 0;
+  // True when the CA issued this serial; revoked tells its status.
+  virtual bool knows(const std::string& serial, bool* revoked = nullptr) = 0;
+};
+
+// ---- people at the counter ---------------------------------------------------
+struct PinRules {
+  unsigned long min_len = 4, max_len = 255;
+};
+
+// The customer types a PIN (new PINs twice, compared by the prompt). nullopt = cancelled.
+class PinPrompt {
+ public:
+  virtual ~PinPrompt() = default;
+  virtual std::optional<Secret> new_pin(const PinRules& rules, std::string_view token_serial) = 0;
+  virtual std::optional<Secret> current_pin(const PinRules& rules, std::string_view token_serial) = 0;
+};
+
+// A supervisor enters their own credentials at the teller's workstation.
+struct ApprovalCredentials {
+  std::string name;
+  Secret password;
+};
+
+class ApprovalPrompt {
+ public:
+  virtual ~ApprovalPrompt() = default;
+  // what: the sentence the supervisor sees ("waive the token fee: quality fault").
+  virtual std::optional<ApprovalCredentials> approve(std::string_view what) = 0;
+};
+
+// Long steps report here; the GUI shows a bar, the CLI a line.
+class Progress {
+ public:
+  virtual ~Progress() = default;
+  virtual void step(std::string_view what, int done, int total) = 0;
+};
+
+class NoProgress final : public Progress {
+ public:
+  void step(std::string_view, int, int) override {}
+};
+
+}  // namespace certdesk::workflows
