@@ -4,7 +4,7 @@
 
 #include <string>
 #include <string_view>
-#include <strings.h>
+#include <string.h>
 
 namespace certdesk {
 
