@@ -1,0 +1,316 @@
+#include "workflows/counter.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "common/crypto.h"
+#include "common/error.h"
+#include "common/i18n.h"
+#include "common/text.h"
+#include "workflows/states.h"
+
+namespace certdesk::workflows {
+
+using nlohmann::json;
+
+Counter::Counter(Services& s, StaffService& staff, Prompts prompts)
+    : s_(s), staff_(staff), prompts_(prompts), book_(s) {}
+
+Approval Counter::approval(const Actor& teller, const std::string& what, std::optional<db::Id> order_id) {
+  return staff_.approve(teller, prompts_.approval, what, order_id);
+}
+
+void Counter::refused(const Actor& teller, const ServiceRequest& r, const Error& e) {
+  try {
+    db::Transaction tx(s_.db);
+    s_.journal.append({.staff = teller.name, .action = "order.refused", .organisation = r.uscc,
+                       .token_serial = r.token_serial, .outcome = e.code(),
+                       .details = std::string(e.what()).substr(0, 300), .flow = to_string(r.flow)},
+                      s_.clock.now());
+    tx.commit();
+  } catch (const Error&) {
+    // The journal itself cannot be written: the original error is what the teller must see.
+  }
+  throw e;
+}
+
+Counter::Intake Counter::review(const Actor& teller, const ServiceRequest& r) {
+  Intake out;
+  require(teller, Permission::run_order);
+  std::string key = request_key(r);
+  db::Orders orders(s_.db);
+  if (auto existing = orders.by_request_key(key)) {
+    if (!is_final(order_state_from(existing->state))) {
+      out.existing = *existing;
+      return out;
+    }
+    throw RuleRefused(codes::duplicate, "same-request",
+                      fmt::format(fmt::runtime(tr("This request was already handled as order {} ({}); nothing was done again.")),
+                                  existing->id, existing->state));
+  }
+
+  std::string today = text::business_day(s_.clock.now(), s_.config.utc_offset_minutes);
+  out.review = review_documents(r, today);
+  const DocumentReview& review = out.review;
+  std::vector<DocumentProblem> overrides = problems_needing_approval(r, review);
+  if (!r.token_serial.empty()) text::checked(tr("token serial"), r.token_serial, 32);
+
+  // Names on the papers must match the records (SPEC §3).
+  db::Organisations orgs(s_.db);
+  std::optional<db::Organisation> org = orgs.by_uscc(review.uscc);
+  if (org && org->name != review.organisation_name)
+    throw InputError(codes::name_mismatch,
+                     fmt::format(fmt::runtime(tr("The organisation {} is on record as '{}', but the papers say '{}'. Check the business licence; a name change must be recorded first.")),
+                                 review.uscc, org->name, review.organisation_name));
+  if (org) {
+    for (const auto& h : orgs.handlers_of(org->id))
+      if (h.id_number == review.handler_id_number && h.name != review.handler_name)
+        throw InputError(codes::name_mismatch,
+                         fmt::format(fmt::runtime(tr("ID number {} is on record as {}, not {}. Check the handler's ID card.")),
+                                     review.handler_id_number, h.name, review.handler_name));
+  }
+
+  // Approvals come before anything is written: a refused approval changes nothing.
+  for (const auto& p : overrides) {
+    std::string reason = p.item == "uscc" ? r.uscc_override_reason : r.document_overrides.at(p.item);
+    Approval a = approval(teller, fmt::format(fmt::runtime(tr("override: {} — reason: {}")), p.message, reason));
+    out.approved_overrides.push_back(fmt::format("{}: {} ({})", p.item, reason, a.supervisor.name));
+  }
+  return out;
+}
+
+db::ServiceOrder Counter::open_order(const Actor& teller, const ServiceRequest& r, const Intake& intake) {
+  if (intake.existing) return *intake.existing;
+  const DocumentReview& review = intake.review;
+  db::Organisations orgs(s_.db);
+  std::optional<db::Organisation> org = orgs.by_uscc(review.uscc);
+  db::Orders orders(s_.db);
+  Seconds now = s_.clock.now();
+  db::ServiceOrder order;
+  order.flow = to_string(r.flow);
+  order.state = to_string(OrderState::draft);
+  order.step = "created";
+  order.token_serial = r.token_serial;
+  order.staff_id = teller.id;
+  order.request_key = request_key(r);
+  order.request_json = to_json(r);
+  order.created_utc = order.updated_utc = text::iso_utc(now);
+
+  db::Transaction tx(s_.db);
+  if (!org) {
+    db::Organisation o{.name = review.organisation_name, .uscc = review.uscc, .created_utc = text::iso_utc(now)};
+    o.id = orgs.insert(o);
+    org = o;
+  }
+  order.organisation_id = org->id;
+  order.handler_id = orgs.upsert_handler({.organisation_id = org->id, .name = review.handler_name,
+                                          .id_number = review.handler_id_number});
+  order.id = orders.insert(order);
+  db::DocumentChecks checks(s_.db);
+  for (const auto& c : checklist(r.flow, r.reason)) {
+    auto it = r.documents.find(c.item);
+    DocumentTick t = it == r.documents.end() ? DocumentTick{} : it->second;
+    db::DocumentCheck d{.order_id = order.id, .item = c.item, .present = t.present, .stamped = t.stamped};
+    if (!t.business_type.empty()) d.values_json = json{{"business_type", t.business_type}}.dump();
+    auto ov = r.document_overrides.find(c.item);
+    if (ov != r.document_overrides.end()) d.override_reason = ov->second;
+    checks.insert(d);
+  }
+  s_.journal.append({.staff = teller.name, .action = "order.created", .order_id = order.id, .organisation = org->uscc,
+                     .token_serial = r.token_serial, .details = review.organisation_name, .flow = order.flow},
+                    now);
+  if (!intake.approved_overrides.empty())
+    s_.journal.append({.staff = teller.name, .action = "override", .order_id = order.id, .organisation = org->uscc,
+                       .details = fmt::format("{}", fmt::join(intake.approved_overrides, "; ")), .flow = order.flow},
+                      now);
+  tx.commit();
+
+  book_.record(order, teller, "documents_checked", OrderState::documents_checked,
+               {.action = "order.documents_checked", .details = review.notes.empty() ? "all documents present" : review.notes});
+  return order;
+}
+
+Counter::PaymentPlan Counter::plan_payment(const Actor& teller, const ServiceRequest& r) {
+  db::FeeSchedule schedule(s_.db);
+  PaymentPlan plan{quote(schedule, r.flow, r.reason), {}};
+  const FeeQuote& q = plan.quote;
+  static const std::vector<std::string> methods{"cash", "card", "transfer"};
+  if (std::find(methods.begin(), methods.end(), r.payment_method) == methods.end())
+    throw InputError(codes::bad_request,
+                     fmt::format(fmt::runtime(tr("'{}' is not a payment method; use cash, card or transfer.")), r.payment_method));
+  if (r.amount_fen > q.total_fen)
+    throw RuleRefused(codes::fee_mismatch, "fee-schedule",
+                      fmt::format(fmt::runtime(tr("The fee is {} yuan, but {} yuan was entered. Take exactly the fee.")),
+                                  yuan(q.total_fen), yuan(r.amount_fen)));
+  if (r.amount_fen < q.total_fen || q.free_by_rule_needs_approval) {
+    std::string why = text::trim(r.waiver_reason);
+    if (q.free_by_rule_needs_approval && why.empty()) why = tr("quality fault of the token (free reissue)");
+    if (why.empty())
+      throw RuleRefused(codes::fee_mismatch, "fee-schedule",
+                        fmt::format(fmt::runtime(tr("The fee is {} yuan, but {} yuan was entered. A lower amount needs a waiver reason and a supervisor's approval.")),
+                                    yuan(q.total_fen), yuan(r.amount_fen)));
+    text::checked(tr("waiver reason"), why, kMaxReason);
+    Approval a = approval(teller, fmt::format(fmt::runtime(tr("fee waiver: {} yuan instead of the scheduled fee — {}")),
+                                              yuan(r.amount_fen), why));
+    plan.waiver = fmt::format("waived by {}: {}", a.supervisor.name, why);
+  }
+  return plan;
+}
+
+void Counter::take_payment(db::ServiceOrder& order, const Actor& teller, const ServiceRequest& r, const PaymentPlan& plan) {
+  if (order_state_from(order.state) != OrderState::documents_checked) return;   // already paid (resumed order)
+  const FeeQuote& q = plan.quote;
+  const std::string& waiver = plan.waiver;
+  bool receipt_due = q.total_fen > 0 || !waiver.empty() || !q.lines.empty();
+  if (!receipt_due) {
+    book_.record(order, teller, "paid", OrderState::paid, {.action = "payment", .amount_fen = 0, .details = "no fee due"});
+    return;
+  }
+  auto org = db::Organisations(s_.db).by_id(order.organisation_id.value_or(0));
+  db::Payments payments(s_.db);
+  db::Payment p;
+  p.order_id = order.id;
+  p.method = r.amount_fen == 0 ? "waived" : r.payment_method;
+  p.payer = org ? org->name : "";
+  std::vector<std::string> texts;
+  for (const auto& l : q.lines) texts.push_back(l.text);
+  if (texts.empty()) texts.push_back(business_type_label(r.flow));
+  p.item = fmt::format("{}", fmt::join(texts, " + "));
+  p.quantity = q.lines.size() == 1 ? q.lines[0].quantity : 1;
+  p.unit_fen = p.quantity ? r.amount_fen / p.quantity : 0;
+  p.amount_fen = r.amount_fen;
+  p.teller_id = teller.id;
+  p.invoice_no = text::checked(tr("invoice number"), r.invoice_no, 40, false);
+  int year = int(std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(
+                     s_.clock.now() + std::chrono::minutes(s_.config.utc_offset_minutes))}.year());
+  db::Id payment_id = 0;
+  book_.record(order, teller, "paid", OrderState::paid,
+               {.action = "payment", .amount_fen = r.amount_fen, .details = waiver.empty() ? p.method : waiver},
+               [&](db::JournalRecord& entry) {
+                 p.receipt_no = payments.next_receipt_no(s_.config.branch, year);
+                 p.created_utc = text::iso_utc(s_.clock.now());
+                 payment_id = payments.insert(p);
+                 entry.receipt_no = p.receipt_no;
+               },
+               // The receipt carries the hash of the entry that recorded it (its QR
+               // code prints it), and that entry names the receipt: bound both ways.
+               [&](const db::JournalEntry& written) { payments.set_journal_hash(payment_id, written.hash); });
+}
+
+PinRules Counter::require_blank_token(const std::string& serial) {
+  if (serial.empty()) throw InputError(codes::bad_request, tr("Enter the serial printed on the blank token."));
+  if (auto rec = db::Tokens(s_.db).by_serial(serial); rec && rec->state != to_string(TokenState::blank))
+    throw RuleRefused(codes::token_not_blank, "token-state",
+                      fmt::format(fmt::runtime(tr("Token {} is on record as {}; a new certificate needs a blank token.")), serial,
+                                  rec->state));
+  auto session = s_.tokens.open(serial);
+  TokenView info = session->info();
+  if (info.user_pin_initialized || !info.initialized)
+    throw RuleRefused(codes::token_not_blank, "token-state",
+                      fmt::format(fmt::runtime(tr("Token {} is not a factory-blank token (it is already personalised). Use a new blank token, or the unlock / update flow for this one.")),
+                                  serial));
+  return PinRules{std::max(info.min_pin, s_.config.min_user_pin), info.max_pin};
+}
+
+Secret Counter::ask_new_pin(const PinRules& rules, const std::string& serial) {
+  auto pin = prompts_.pin.new_pin(rules, serial);
+  if (!pin) return Secret();
+  if (pin->size() < rules.min_len || pin->size() > rules.max_len)
+    throw InputError(codes::pin_length,
+                     fmt::format(fmt::runtime(tr("The PIN must have {} to {} characters; the customer must choose another.")),
+                                 rules.min_len, rules.max_len));
+  return std::move(*pin);
+}
+
+bool Counter::personalise(db::ServiceOrder& order, const Actor& teller) {
+  const std::string serial = order.token_serial;
+  auto org = db::Organisations(s_.db).by_id(order.organisation_id.value_or(0));
+  if (!org) throw RuleRefused(codes::not_found, "order", tr("The order has no organisation."));
+  Progress& progress = prompts_.progress;
+  const int total = 6;
+
+  PinRules rules = require_blank_token(serial);
+  json d = OrderBook::data(order);
+  std::string key_hex = d.value("key_id", "");
+  if (key_hex.empty()) key_hex = crypto::to_hex(crypto::random_bytes(16));
+  Bytes key_id = crypto::from_hex(key_hex);
+
+  // Intent first: the key id and token are durable before the token is touched,
+  // so a rollback knows what to remove.
+  OrderBook::set_data(order, "key_id", key_hex);
+  book_.record(order, teller, "token.personalising", std::nullopt, {.action = "token.personalising"}, [&](db::JournalRecord&) {
+    db::Tokens(s_.db).upsert({.serial = serial, .organisation_id = org->id, .state = to_string(TokenState::blank),
+                              .updated_utc = text::iso_utc(s_.clock.now())});
+  });
+
+  progress.step(tr("Preparing the token"), 1, total);
+  auto token = s_.tokens.open(serial);
+  const std::string label = org->uscc;
+  Secret so_pin = s_.so_pins.for_token(serial);
+  {
+    Secret transport = s_.so_pins.transport();
+    token->reinitialise(transport, label);
+    token->change_so_pin(transport, so_pin);
+  }
+  TokenView info = token->info();
+  book_.record(order, teller, "token.initialised", std::nullopt, {.action = "token.initialised", .details = label},
+               [&](db::JournalRecord&) {
+                 db::Tokens(s_.db).upsert({.serial = serial, .organisation_id = org->id,
+                                           .state = to_string(TokenState::blank), .label = info.label,
+                                           .vendor = info.vendor, .updated_utc = text::iso_utc(s_.clock.now())});
+               });
+
+  progress.step(tr("The customer sets the PIN"), 2, total);
+  Secret pin = ask_new_pin(rules, serial);
+  if (pin.empty()) {
+    book_.record(order, teller, "token.waiting_for_pin", std::nullopt,
+                 {.action = "order.waiting", .details = "customer cancelled the PIN entry"});
+    return false;
+  }
+  token->login_so(so_pin);
+  token->init_user_pin(pin);
+  token->logout();
+  token->login_user(pin);
+  pin.wipe();
+  book_.record(order, teller, "token.pin_set", std::nullopt, {.action = "token.pin_set"});
+
+  progress.step(tr("Generating the key pair on the token"), 3, total);
+  token->generate_key(s_.config.key_algorithm, key_id, org->name);
+  book_.record(order, teller, "token.key_generated", std::nullopt,
+               {.action = "token.keygen",
+                .details = s_.config.key_algorithm == KeyAlgorithm::ec_p256 ? "ECDSA P-256" : "RSA-2048"});
+
+  progress.step(tr("Signing the certificate request"), 4, total);
+  Bytes csr = token->make_csr(key_id, org->name, org->uscc);
+  IssuedCert cert = s_.ca.issue(csr, org->name, org->uscc, s_.clock.now(), s_.config.cert_days);
+  OrderBook::set_data(order, "cert_serial", cert.serial);
+  OrderBook::set_data(order, "not_before", cert.not_before);
+  OrderBook::set_data(order, "not_after", cert.not_after);
+  book_.record(order, teller, "cert.issued", std::nullopt, {.action = "cert.issued", .cert_serial = cert.serial, .details = cert.subject},
+               [&](db::JournalRecord&) {
+                 db::Certificates(s_.db).insert({.serial = cert.serial, .organisation_id = org->id, .token_serial = serial,
+                                                 .subject = cert.subject, .not_before = cert.not_before,
+                                                 .not_after = cert.not_after, .key_id = key_hex, .status = "valid",
+                                                 .order_id = order.id, .der = cert.der});
+               });
+
+  progress.step(tr("Writing the certificate to the token"), 5, total);
+  token->store_certificate(cert.der, key_id, org->name);
+  token->logout();
+  require_token_move(serial, TokenState::blank, TokenState::active);
+  book_.record(order, teller, "token.cert_stored", OrderState::token_done,
+               {.action = "token.cert_stored", .cert_serial = cert.serial},
+               [&](db::JournalRecord&) { db::Tokens(s_.db).set_state(serial, to_string(TokenState::active), text::iso_utc(s_.clock.now())); });
+  progress.step(tr("Done"), total, total);
+  return true;
+}
+
+void Counter::hand_over(db::ServiceOrder& order, const Actor& teller) {
+  if (order_state_from(order.state) == OrderState::token_done)
+    book_.record(order, teller, "handed_over", OrderState::handed_over, {.action = "order.handed_over"});
+  if (order_state_from(order.state) == OrderState::handed_over)
+    book_.record(order, teller, "completed", OrderState::completed, {.action = "order.completed"});
+}
+
+}  // namespace certdesk::workflows

@@ -1,0 +1,36 @@
+#pragma once
+// Everything a flow works with, handed in by the app (STYLE habit 3): the
+// database and journal, the clock, the token and CA ports, and the counter's
+// configuration read from settings.
+
+#include <string>
+
+#include "common/clock.h"
+#include "db/database.h"
+#include "db/journal.h"
+#include "workflows/ports.h"
+
+namespace certdesk::workflows {
+
+struct CounterConfig {
+  std::string branch = "BJ01";                 // receipt numbers: BRANCH-YEAR-NNNNNN
+  std::string branch_name = "certdesk";        // printed on receipts
+  KeyAlgorithm key_algorithm = KeyAlgorithm::ec_p256;
+  int cert_days = 365;                         // SPEC §2: one year, 365 days to the second
+  int renewal_opens_days_before = 30;          // update window (settings)
+  int renewal_closes_days_after = 90;
+  int utc_offset_minutes = 480;                // Asia/Shanghai
+  unsigned long min_user_pin = 6;              // the hall's rule, on top of the token's own
+};
+
+struct Services {
+  db::Database& db;
+  db::Journal& journal;
+  const Clock& clock;
+  TokenPort& tokens;
+  CaPort& ca;
+  SoPinSource& so_pins;
+  CounterConfig config;
+};
+
+}  // namespace certdesk::workflows
