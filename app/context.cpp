@@ -1,0 +1,184 @@
+#include "app/context.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "common/crypto.h"
+#include "common/error.h"
+#include "common/i18n.h"
+#include "common/text.h"
+#include "db/repositories.h"
+#include "pki/softhsm.h"
+
+namespace certdesk::app {
+
+namespace fs = std::filesystem;
+
+fs::path default_data_dir() {
+  if (const char* d = std::getenv("CERTDESK_DATA_DIR"); d && *d) return d;
+  if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) return fs::path(x) / "certdesk";
+  const char* home = std::getenv("HOME");
+  return fs::path(home && *home ? home : ".") / ".local" / "share" / "certdesk";
+}
+
+std::string workstation_name() {
+  char buf[256] = {0};
+  if (gethostname(buf, sizeof buf - 1) != 0 || !buf[0]) return "workstation";
+  return buf;
+}
+
+namespace {
+[[noreturn]] void unusable(const std::string& message) {
+  throw Error(ErrorKind::other, codes::data_dir_unusable, message);
+}
+
+void make_private_dir(const fs::path& p) {
+  std::error_code ec;
+  fs::create_directories(p, ec);
+  if (ec) unusable(fmt::format(fmt::runtime(tr("Cannot create the folder {}: {}.")), p.string(), ec.message()));
+  fs::permissions(p, fs::perms::owner_all, ec);
+}
+
+void write_private_file(const fs::path& p, const std::string& data) {
+  {
+    std::ofstream f(p, std::ios::binary | std::ios::trunc);
+    if (!f) unusable(fmt::format(fmt::runtime(tr("Cannot write {}.")), p.string()));
+    fs::permissions(p, fs::perms::owner_read | fs::perms::owner_write);
+    f << data;
+    f.flush();
+    if (!f) unusable(fmt::format(fmt::runtime(tr("Cannot write {}.")), p.string()));
+  }
+}
+
+void check_branch(const std::string& b) {
+  bool ok = b.size() >= 2 && b.size() <= 8;
+  for (char c : b) ok = ok && ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
+  if (!ok)
+    throw InputError(codes::bad_request,
+                     fmt::format(fmt::runtime(tr("Branch code '{}' must be 2 to 8 capital letters or digits, e.g. BJ01.")), b));
+}
+
+int setting_int(db::Settings& s, const char* key, int fallback) { return static_cast<int>(s.get_int(key, fallback)); }
+}  // namespace
+
+void init_data_dir(const fs::path& root, const InitOptions& o, const Clock& clock) {
+  check_branch(o.branch);
+  DataPaths p{root};
+  std::error_code ec;
+  if (fs::exists(p.database(), ec))
+    throw RuleRefused(codes::duplicate, "init",
+                      fmt::format(fmt::runtime(tr("{} already holds a certdesk database; nothing was changed.")), root.string()));
+  std::string branch_name = text::checked(tr("branch name"), o.branch_name.empty() ? o.branch : o.branch_name, 60);
+  make_private_dir(root);
+  for (const auto& d : {p.secrets(), p.softhsm(), p.ca(), p.archive(), p.logs()}) make_private_dir(d);
+
+  if (!fs::exists(p.secrets() / "master.key", ec))
+    write_private_file(p.secrets() / "master.key", crypto::to_hex(crypto::random_bytes(32)));
+  MasterSecretPins pins(p.secrets());
+
+  pki::softhsm::prepare_store(p.softhsm());
+  pki::softhsm::use_store(p.softhsm());
+  auto module = pki::Module::load(pki::softhsm::default_module);
+  if (!fs::exists(p.ca() / "ca.pem", ec)) {
+    pki::CertificateAuthority::create(module, p.ca(), kCaTokenLabel, pins.derived("ca-so-pin"), pins.derived("ca-user-pin"),
+                                      pki::Subject{branch_name + " certdesk CA", "", branch_name + " certdesk CA"},
+                                      clock.now());
+  }
+
+  db::Database database = db::Database::open(p.database(), /*create=*/true);
+  db::Journal journal(database, workstation_name(), 480);
+  {
+    db::Settings settings(database);
+    db::Transaction tx(database);
+    settings.set("branch", o.branch);
+    settings.set("branch_name", branch_name);
+    settings.set("pkcs11_module", o.module.empty() ? pki::softhsm::default_module : o.module);
+    settings.set("key_algorithm", "ec_p256");
+    settings.set("utc_offset_minutes", "480");
+    settings.set("timezone", "Asia/Shanghai");
+    settings.set("renewal_opens_days_before", "30");
+    settings.set("renewal_closes_days_after", "90");
+    settings.set("cert_days", "365");
+    journal.append({.action = "data_dir.created", .details = fmt::format("branch {}", o.branch)}, clock.now());
+    tx.commit();
+  }
+  workflows::StaffService staff(database, journal, clock, o.scrypt_log2_n);
+  staff.bootstrap_admin(o.admin, o.admin_password);
+}
+
+AppContext::AppContext(const fs::path& root, const Clock& clock, int scrypt_log2_n)
+    : paths_{root}, clock_(clock), db_([&] {
+        std::error_code ec;
+        if (!fs::exists(root, ec))
+          unusable(fmt::format(fmt::runtime(tr("There is no data folder at {}. Run certdesk-cli init first, or pass --data-dir.")),
+                               root.string()));
+        fs::path file = DataPaths{root}.database();
+        if (access(root.c_str(), R_OK | X_OK) != 0 || (fs::exists(file, ec) && access(file.c_str(), R_OK) != 0))
+          unusable(fmt::format(fmt::runtime(tr("The data folder {} cannot be read; check its permissions.")), root.string()));
+        if (!fs::exists(file, ec))
+          unusable(fmt::format(fmt::runtime(tr("The data folder {} has no database. Run certdesk-cli init first.")),
+                               root.string()));
+        return db::Database::open(file, false);
+      }()) {
+  db::Settings settings(db_);
+  config_.branch = settings.get_or("branch", "BJ01");
+  config_.branch_name = settings.get_or("branch_name", config_.branch);
+  config_.key_algorithm = settings.get_or("key_algorithm", "ec_p256") == "rsa_2048" ? workflows::KeyAlgorithm::rsa_2048
+                                                                                     : workflows::KeyAlgorithm::ec_p256;
+  config_.cert_days = setting_int(settings, "cert_days", 365);
+  config_.renewal_opens_days_before = setting_int(settings, "renewal_opens_days_before", 30);
+  config_.renewal_closes_days_after = setting_int(settings, "renewal_closes_days_after", 90);
+  config_.utc_offset_minutes = setting_int(settings, "utc_offset_minutes", 480);
+  journal_ = std::make_unique<db::Journal>(db_, workstation_name(), config_.utc_offset_minutes);
+  staff_ = std::make_unique<workflows::StaffService>(db_, *journal_, clock_, scrypt_log2_n);
+}
+
+AppContext::~AppContext() = default;
+
+std::string AppContext::module_path() { return db::Settings(db_).get_or("pkcs11_module", pki::softhsm::default_module); }
+
+MasterSecretPins& AppContext::pins() {
+  if (!pins_) pins_ = std::make_unique<MasterSecretPins>(paths_.secrets());
+  return *pins_;
+}
+
+PkiTokenPort& AppContext::tokens() {
+  if (!token_port_) {
+    pki::softhsm::use_store(paths_.softhsm());
+    token_module_ = pki::Module::load(module_path());
+    token_port_ = std::make_unique<PkiTokenPort>(token_module_);
+  }
+  return *token_port_;
+}
+
+pki::CertificateAuthority& AppContext::ca() {
+  if (!ca_) {
+    pki::softhsm::use_store(paths_.softhsm());
+    ca_module_ = module_path() == pki::softhsm::default_module && token_module_ ? token_module_
+                                                                               : pki::Module::load(pki::softhsm::default_module);
+    ca_ = std::make_unique<pki::CertificateAuthority>(
+        pki::CertificateAuthority::open(ca_module_, paths_.ca(), kCaTokenLabel, pins().derived("ca-user-pin")));
+  }
+  return *ca_;
+}
+
+workflows::Services& AppContext::services() {
+  if (!services_) {
+    PkiTokenPort& t = tokens();
+    pki::CertificateAuthority& authority = ca();
+    ca_port_ = std::make_unique<PkiCaPort>(authority);
+    services_ = std::make_unique<workflows::Services>(
+        workflows::Services{db_, *journal_, clock_, t, *ca_port_, pins(), config_});
+  }
+  return *services_;
+}
+
+std::string AppContext::insert_blank_token(const std::string& serial) {
+  pki::softhsm::prepare_store(paths_.softhsm());
+  return pki::softhsm::insert_blank(paths_.softhsm(), serial, pins().transport());
+}
+
+}  // namespace certdesk::app

@@ -1,0 +1,100 @@
+#pragma once
+// The application's wiring (SPEC §7, §8): the data folder, its database and
+// journal, the token module, the local CA and the workflow services. Shared by
+// certdesk (the window) and certdesk-cli. Parts that need a token module are
+// opened on first use, so `journal verify` works with no module at all.
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "app/adapters.h"
+#include "common/clock.h"
+#include "db/database.h"
+#include "db/journal.h"
+#include "pki/ca.h"
+#include "pki/module.h"
+#include "workflows/services.h"
+#include "workflows/staff.h"
+
+namespace certdesk::app {
+
+// The data folder's layout.
+struct DataPaths {
+  std::filesystem::path root;
+  std::filesystem::path database() const { return root / "certdesk.db"; }
+  std::filesystem::path secrets() const { return root / "secrets"; }
+  std::filesystem::path softhsm() const { return root / "softhsm"; }
+  std::filesystem::path ca() const { return root / "ca"; }
+  std::filesystem::path archive() const { return root / "archive"; }
+  std::filesystem::path logs() const { return root / "logs"; }
+};
+
+// --data-dir, else $CERTDESK_DATA_DIR, else $XDG_DATA_HOME/certdesk, else ~/.local/share/certdesk.
+std::filesystem::path default_data_dir();
+
+inline constexpr const char* kCaTokenLabel = "certdesk-ca";
+
+struct InitOptions {
+  std::string branch;             // e.g. BJ01: letters and digits, 2–8
+  std::string branch_name;        // printed on receipts
+  std::string admin;
+  Secret admin_password;
+  std::string module;             // PKCS#11 module for customer tokens; empty = SoftHSM2
+  int scrypt_log2_n = 15;
+};
+
+// Creates a new data folder: folders (0700), master secret (0600), SoftHSM2
+// store, the CA on its own SoftHSM2 token, the database with settings, the
+// first admin, and the first journal entries. Refuses a folder that already
+// holds a database. Throws Error.
+void init_data_dir(const std::filesystem::path& root, const InitOptions& options, const Clock& clock);
+
+class AppContext {
+ public:
+  // Opens an existing data folder. Throws Error(data_dir_unusable) when it is
+  // missing or unreadable ("run certdesk-cli init" / "check its permissions"),
+  // DbError for a corrupt database.
+  AppContext(const std::filesystem::path& root, const Clock& clock, int scrypt_log2_n = 15);
+  ~AppContext();
+
+  const DataPaths& paths() const { return paths_; }
+  const Clock& clock() const { return clock_; }
+  db::Database& db() { return db_; }
+  db::Journal& journal() { return *journal_; }
+  workflows::StaffService& staff() { return *staff_; }
+  const workflows::CounterConfig& config() const { return config_; }
+  std::string module_path();
+
+  // Loaded on first use; throw TokenError(module_unavailable) when the module
+  // cannot be loaded.
+  PkiTokenPort& tokens();
+  pki::CertificateAuthority& ca();
+  workflows::Services& services();
+  MasterSecretPins& pins();
+
+  // The embedded default's demo action: a new factory-blank SoftHSM2 token.
+  // Returns its serial. Reloads the token module so this process sees it.
+  std::string insert_blank_token(const std::string& serial);
+
+ private:
+  DataPaths paths_;
+  const Clock& clock_;
+  db::Database db_;
+  std::unique_ptr<db::Journal> journal_;
+  std::unique_ptr<workflows::StaffService> staff_;
+  workflows::CounterConfig config_;
+  std::unique_ptr<MasterSecretPins> pins_;
+  std::shared_ptr<pki::Module> token_module_;
+  std::shared_ptr<pki::Module> ca_module_;
+  std::unique_ptr<pki::CertificateAuthority> ca_;
+  std::unique_ptr<PkiTokenPort> token_port_;
+  std::unique_ptr<PkiCaPort> ca_port_;
+  std::unique_ptr<workflows::Services> services_;
+};
+
+// The machine's name, written into every journal entry.
+std::string workstation_name();
+
+}  // namespace certdesk::app

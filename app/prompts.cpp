@@ -1,0 +1,85 @@
+#include "app/prompts.h"
+
+#include <fmt/format.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
+#include "common/error.h"
+#include "common/i18n.h"
+
+namespace certdesk::app {
+
+Secret read_secret(const std::filesystem::path& file, const char* what) {
+  std::ifstream f(file, std::ios::binary);
+  if (!f)
+    throw InputError(codes::bad_request,
+                     fmt::format(fmt::runtime(tr("Cannot read the {} file {}.")), tr(what), file.string()));
+  std::string s((std::istreambuf_iterator<char>(f)), {});
+  auto nl = s.find_first_of("\r\n");
+  if (nl != std::string::npos) {
+    explicit_bzero(s.data() + nl, s.size() - nl);
+    s.resize(nl);
+  }
+  if (s.empty())
+    throw InputError(codes::bad_request, fmt::format(fmt::runtime(tr("The {} file {} is empty.")), tr(what), file.string()));
+  Secret out(s);
+  explicit_bzero(s.data(), s.size());
+  return out;
+}
+
+std::optional<Secret> ask_secret(const std::string& prompt) {
+  if (!isatty(STDIN_FILENO)) return std::nullopt;
+  std::fprintf(stderr, "%s", prompt.c_str());
+  termios old{};
+  tcgetattr(STDIN_FILENO, &old);
+  termios quiet = old;
+  quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+  tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  std::string line;
+  std::getline(std::cin, line);
+  tcsetattr(STDIN_FILENO, TCSANOW, &old);
+  std::fprintf(stderr, "\n");
+  if (line.empty()) return std::nullopt;
+  Secret s(line);
+  explicit_bzero(line.data(), line.size());
+  return s;
+}
+
+std::optional<Secret> TerminalPinPrompt::new_pin(const workflows::PinRules& rules, std::string_view serial) {
+  if (new_pin_file_) return read_secret(*new_pin_file_, "new PIN");
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto first = ask_secret(fmt::format(fmt::runtime(tr("Customer: choose the PIN for token {} ({} to {} characters): ")),
+                                        serial, rules.min_len, rules.max_len));
+    if (!first) return std::nullopt;
+    auto second = ask_secret(tr("Customer: type the PIN again: "));
+    if (!second) return std::nullopt;
+    if (*first == *second) return first;
+    std::fprintf(stderr, "%s\n", tr("The two PINs differ; try again."));
+  }
+  return std::nullopt;
+}
+
+std::optional<Secret> TerminalPinPrompt::current_pin(const workflows::PinRules&, std::string_view serial) {
+  if (pin_file_) return read_secret(*pin_file_, "PIN");
+  return ask_secret(fmt::format(fmt::runtime(tr("Customer: type the PIN of token {}: ")), serial));
+}
+
+std::optional<workflows::ApprovalCredentials> TerminalApprovalPrompt::approve(std::string_view what) {
+  if (name_.empty()) return std::nullopt;
+  std::fprintf(stderr, "%s\n", fmt::format(fmt::runtime(tr("Supervisor approval needed: {}")), what).c_str());
+  if (password_file_) return workflows::ApprovalCredentials{name_, read_secret(*password_file_, "password")};
+  auto pw = ask_secret(fmt::format(fmt::runtime(tr("Password of {}: ")), name_));
+  if (!pw) return std::nullopt;
+  return workflows::ApprovalCredentials{name_, std::move(*pw)};
+}
+
+void TerminalProgress::step(std::string_view what, int done, int total) {
+  if (!quiet_) std::fprintf(stderr, "[%d/%d] %.*s\n", done, total, static_cast<int>(what.size()), what.data());
+}
+
+}  // namespace certdesk::app

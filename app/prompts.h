@@ -1,0 +1,51 @@
+#pragma once
+// The workflow prompts for a terminal: PINs and passwords from files (never the
+// command line) or, at a terminal, typed twice with echo off.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "workflows/ports.h"
+
+namespace certdesk::app {
+
+// Reads a secret from a file: the first line, without its line break. Throws
+// InputError when the file cannot be read or is empty.
+Secret read_secret(const std::filesystem::path& file, const char* what);
+// Asks at the terminal with echo off; nullopt when stdin is not a terminal.
+std::optional<Secret> ask_secret(const std::string& prompt);
+
+class TerminalPinPrompt final : public workflows::PinPrompt {
+ public:
+  // Files win; otherwise the terminal; otherwise the prompt counts as cancelled.
+  TerminalPinPrompt(std::optional<std::filesystem::path> new_pin_file, std::optional<std::filesystem::path> pin_file)
+      : new_pin_file_(std::move(new_pin_file)), pin_file_(std::move(pin_file)) {}
+  std::optional<Secret> new_pin(const workflows::PinRules& rules, std::string_view serial) override;
+  std::optional<Secret> current_pin(const workflows::PinRules& rules, std::string_view serial) override;
+
+ private:
+  std::optional<std::filesystem::path> new_pin_file_, pin_file_;
+};
+
+class TerminalApprovalPrompt final : public workflows::ApprovalPrompt {
+ public:
+  TerminalApprovalPrompt(std::string name, std::optional<std::filesystem::path> password_file)
+      : name_(std::move(name)), password_file_(std::move(password_file)) {}
+  std::optional<workflows::ApprovalCredentials> approve(std::string_view what) override;
+
+ private:
+  std::string name_;
+  std::optional<std::filesystem::path> password_file_;
+};
+
+class TerminalProgress final : public workflows::Progress {
+ public:
+  explicit TerminalProgress(bool quiet) : quiet_(quiet) {}
+  void step(std::string_view what, int done, int total) override;
+
+ private:
+  bool quiet_;
+};
+
+}  // namespace certdesk::app
