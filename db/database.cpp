@@ -1,1 +1,500 @@
-// stub — being written
+#include "db/database.h"
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <SQLiteCpp/Exception.h>
+
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "common/error.h"
+
+namespace certdesk::db {
+namespace fs = std::filesystem;
+
+namespace {
+
+// "CDSK": written by migration 1, so a foreign SQLite file is told apart.
+constexpr int kApplicationId = 0x4344534b;
+constexpr int kBusyTimeoutMs = 5000;
+
+// The schema, one script per version (PRAGMA user_version = index + 1). Never
+// edit a script that has shipped: add a new one.
+const std::vector<std::string>& migrations() {
+  static const std::vector<std::string> scripts = {
+      // 1: the tables.
+      R"sql(
+PRAGMA application_id = 1128551243;
+
+CREATE TABLE settings (
+  key   TEXT PRIMARY KEY NOT NULL,
+  value TEXT NOT NULL
+);
+
+CREATE TABLE organisations (
+  id          INTEGER PRIMARY KEY,
+  name        TEXT NOT NULL,
+  uscc        TEXT UNIQUE,              -- NULL when the organisation has none
+  created_utc TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX organisations_name ON organisations(name);
+
+CREATE TABLE handlers (
+  id              INTEGER PRIMARY KEY,
+  organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+  name            TEXT NOT NULL,
+  id_number       TEXT NOT NULL,
+  UNIQUE (organisation_id, id_number)
+);
+
+CREATE TABLE staff (
+  id            INTEGER PRIMARY KEY,
+  name          TEXT NOT NULL UNIQUE,
+  role          TEXT NOT NULL CHECK (role IN ('teller', 'supervisor', 'admin')),
+  password_hash TEXT NOT NULL,
+  active        INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+  created_utc   TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE tokens (
+  id              INTEGER PRIMARY KEY,
+  serial          TEXT NOT NULL UNIQUE,
+  organisation_id INTEGER REFERENCES organisations(id),
+  state           TEXT NOT NULL,
+  label           TEXT NOT NULL DEFAULT '',
+  vendor          TEXT NOT NULL DEFAULT '',
+  updated_utc     TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX tokens_organisation ON tokens(organisation_id);
+
+CREATE TABLE orders (
+  id              INTEGER PRIMARY KEY,
+  flow            TEXT NOT NULL,
+  state           TEXT NOT NULL,
+  step            TEXT NOT NULL DEFAULT '',
+  organisation_id INTEGER REFERENCES organisations(id),
+  handler_id      INTEGER REFERENCES handlers(id),
+  token_serial    TEXT NOT NULL DEFAULT '',
+  staff_id        INTEGER NOT NULL REFERENCES staff(id),
+  request_key     TEXT NOT NULL UNIQUE,
+  request_json    TEXT NOT NULL DEFAULT '',
+  data_json       TEXT NOT NULL DEFAULT '',
+  error_code      TEXT NOT NULL DEFAULT '',
+  created_utc     TEXT NOT NULL DEFAULT '',
+  updated_utc     TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX orders_organisation ON orders(organisation_id);
+CREATE INDEX orders_state ON orders(state);
+
+CREATE TABLE certificates (
+  id                INTEGER PRIMARY KEY,
+  serial            TEXT NOT NULL UNIQUE,
+  organisation_id   INTEGER NOT NULL REFERENCES organisations(id),
+  token_serial      TEXT NOT NULL DEFAULT '',
+  subject           TEXT NOT NULL DEFAULT '',
+  not_before        INTEGER NOT NULL,
+  not_after         INTEGER NOT NULL,
+  key_id            TEXT NOT NULL DEFAULT '',
+  status            TEXT NOT NULL DEFAULT 'valid' CHECK (status IN ('valid', 'revoked')),
+  revoked_at        INTEGER,
+  revocation_reason TEXT NOT NULL DEFAULT '',
+  order_id          INTEGER REFERENCES orders(id),
+  der               BLOB NOT NULL DEFAULT x''
+);
+CREATE INDEX certificates_organisation ON certificates(organisation_id);
+CREATE INDEX certificates_token ON certificates(token_serial);
+
+CREATE TABLE document_checks (
+  id              INTEGER PRIMARY KEY,
+  order_id        INTEGER NOT NULL REFERENCES orders(id),
+  item            TEXT NOT NULL,
+  present         INTEGER NOT NULL CHECK (present IN (0, 1)),
+  stamped         INTEGER NOT NULL CHECK (stamped IN (0, 1)),
+  values_json     TEXT NOT NULL DEFAULT '',
+  override_reason TEXT NOT NULL DEFAULT '',
+  override_by     INTEGER REFERENCES staff(id),
+  scan_sha256     TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX document_checks_order ON document_checks(order_id);
+
+CREATE TABLE fees (
+  item        TEXT PRIMARY KEY NOT NULL,
+  amount_fen  INTEGER NOT NULL CHECK (amount_fen >= 0),
+  description TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE receipt_counters (
+  branch TEXT NOT NULL,
+  year   INTEGER NOT NULL,
+  last   INTEGER NOT NULL CHECK (last >= 0),
+  PRIMARY KEY (branch, year)
+);
+
+CREATE TABLE payments (
+  id           INTEGER PRIMARY KEY,
+  order_id     INTEGER NOT NULL REFERENCES orders(id),
+  receipt_no   TEXT NOT NULL UNIQUE,
+  method       TEXT NOT NULL,
+  payer        TEXT NOT NULL DEFAULT '',
+  item         TEXT NOT NULL DEFAULT '',
+  quantity     INTEGER NOT NULL CHECK (quantity > 0),
+  unit_fen     INTEGER NOT NULL CHECK (unit_fen >= 0),
+  amount_fen   INTEGER NOT NULL CHECK (amount_fen >= 0),
+  teller_id    INTEGER NOT NULL REFERENCES staff(id),
+  created_utc  TEXT NOT NULL DEFAULT '',
+  invoice_no   TEXT NOT NULL DEFAULT '',
+  status       TEXT NOT NULL DEFAULT 'issued' CHECK (status IN ('issued', 'voided')),
+  void_reason  TEXT NOT NULL DEFAULT '',
+  voided_by    INTEGER REFERENCES staff(id),
+  journal_hash TEXT NOT NULL DEFAULT '',
+  print_count  INTEGER NOT NULL DEFAULT 0 CHECK (print_count >= 0)
+);
+CREATE INDEX payments_order ON payments(order_id);
+
+CREATE TABLE journal (
+  seq          INTEGER PRIMARY KEY,
+  utc_time     TEXT NOT NULL,
+  business_day TEXT NOT NULL,
+  workstation  TEXT NOT NULL,
+  staff        TEXT NOT NULL,
+  action       TEXT NOT NULL,
+  order_id     INTEGER,
+  organisation TEXT NOT NULL,
+  token_serial TEXT NOT NULL,
+  cert_serial  TEXT NOT NULL,
+  amount_fen   INTEGER,
+  receipt_no   TEXT NOT NULL,
+  outcome      TEXT NOT NULL,
+  details      TEXT NOT NULL,
+  flow         TEXT NOT NULL,
+  prev_hash    TEXT NOT NULL,
+  hash         TEXT NOT NULL
+);
+-- For the day's review window. Both others are partial so an ordinary append
+-- (no order, outcome 0000) writes few index pages: the review filters a day by
+-- teller, lists its exceptions (outcome <> '0000') first, and reads an order.
+CREATE INDEX journal_day_staff ON journal(business_day, staff);
+CREATE INDEX journal_day_exceptions ON journal(business_day, outcome) WHERE outcome <> '0000';
+CREATE INDEX journal_order ON journal(order_id) WHERE order_id IS NOT NULL;
+
+CREATE TABLE journal_anchor (
+  id        INTEGER PRIMARY KEY CHECK (id = 1),
+  count     INTEGER NOT NULL,
+  head_hash TEXT NOT NULL
+);
+INSERT INTO journal_anchor (id, count, head_hash)
+  VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+
+CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal
+BEGIN SELECT RAISE(ABORT, 'the journal is append-only: an entry cannot be changed'); END;
+CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal
+BEGIN SELECT RAISE(ABORT, 'the journal is append-only: an entry cannot be deleted'); END;
+CREATE TRIGGER journal_append_at_head BEFORE INSERT ON journal
+WHEN NEW.seq IS NOT (SELECT count + 1 FROM journal_anchor WHERE id = 1)
+  OR NEW.prev_hash IS NOT (SELECT head_hash FROM journal_anchor WHERE id = 1)
+BEGIN SELECT RAISE(ABORT, 'a journal entry can only be appended at the head of the chain'); END;
+CREATE TRIGGER journal_move_anchor AFTER INSERT ON journal
+BEGIN UPDATE journal_anchor SET count = NEW.seq, head_hash = NEW.hash WHERE id = 1; END;
+
+CREATE TRIGGER journal_anchor_no_delete BEFORE DELETE ON journal_anchor
+BEGIN SELECT RAISE(ABORT, 'the journal anchor cannot be deleted'); END;
+CREATE TRIGGER journal_anchor_no_insert BEFORE INSERT ON journal_anchor
+BEGIN SELECT RAISE(ABORT, 'the journal anchor cannot be replaced'); END;
+CREATE TRIGGER journal_anchor_forward_only BEFORE UPDATE ON journal_anchor
+WHEN NEW.id IS NOT OLD.id OR NEW.count IS NOT OLD.count + 1
+  OR NEW.head_hash IS NOT (SELECT hash FROM journal WHERE seq = NEW.count)
+BEGIN SELECT RAISE(ABORT, 'the journal anchor only follows the head of the journal'); END;
+)sql",
+      // 2: the fee schedule's defaults (SPEC §2), in fen.
+      R"sql(
+INSERT INTO fees (item, amount_fen, description) VALUES
+  ('token',           5000, 'USB key token'),
+  ('service.issue',      0, 'First issuance service'),
+  ('service.reissue',    0, 'Reissue service'),
+  ('service.unlock',     0, 'Unlock service'),
+  ('service.update', 10000, 'Certificate update service'),
+  ('service.replace',    0, 'Token replacement service'),
+  ('service.cancel',     0, 'Certificate cancellation service');
+)sql",
+  };
+  return scripts;
+}
+
+int pragma_int(SQLite::Database& db, const char* sql) { return db.execAndGet(sql).getInt(); }
+
+bool is_corruption(int code) {
+  int primary = code & 0xff;
+  return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB;
+}
+
+DbError corrupt_error(const fs::path& file, const std::string& detail) {
+  return DbError(codes::database_corrupt,
+                 "the database file " + file.string() + " is damaged or is not a database (" + detail +
+                     "); nothing was changed in it — restore it from the latest backup",
+                 SQLITE_CORRUPT);
+}
+
+// The folder must exist and be readable and writable (SQLite creates -wal and
+// -shm next to the file); the file, when there, must be a readable regular file.
+void check_place(const fs::path& file, bool create, bool write) {
+  fs::path folder = file.parent_path();
+  if (folder.empty()) folder = ".";
+  std::error_code ec;
+  if (!fs::is_directory(folder, ec))
+    throw DbError(codes::data_dir_unusable,
+                  "the data folder " + folder.string() + " does not exist or is not a folder; check the data folder setting");
+  if (::access(folder.c_str(), R_OK | X_OK | (write ? W_OK : 0)) != 0)
+    throw DbError(codes::data_dir_unusable, "the data folder " + folder.string() + " cannot be " +
+                                                (write ? "read or written" : "read") +
+                                                "; check its permissions (the database needs it)");
+  bool exists = fs::exists(file, ec);
+  if (!exists) {
+    if (!create)
+      throw DbError(codes::database_error, "the database file " + file.string() +
+                                               " does not exist; check the data folder, or run `certdesk-cli init` "
+                                               "to create a new one");
+    return;
+  }
+  if (!fs::is_regular_file(file, ec))
+    throw DbError(codes::data_dir_unusable, file.string() + " is not a regular file; check the data folder");
+  if (::access(file.c_str(), R_OK | (write ? W_OK : 0)) != 0)
+    throw DbError(codes::data_dir_unusable, "the database file " + file.string() + " cannot be " +
+                                                (write ? "read or written" : "read") + "; check its permissions");
+}
+
+// PRAGMA quick_check before anything may write, so a damaged file stays as it is.
+void check_intact(SQLite::Database& db, const fs::path& file) {
+  try {
+    SQLite::Statement check(db, "PRAGMA quick_check");
+    std::string first;
+    int problems = 0;
+    while (check.executeStep()) {
+      std::string line = check.getColumn(0).getString();
+      if (line == "ok") continue;
+      if (problems++ == 0) first = line;
+    }
+    if (problems > 0) throw corrupt_error(file, "quick_check: " + first);
+    int app_id = pragma_int(db, "PRAGMA application_id");
+    int version = pragma_int(db, "PRAGMA user_version");
+    int objects = db.execAndGet("SELECT count(*) FROM sqlite_schema").getInt();
+    bool ours = app_id == kApplicationId || (app_id == 0 && version == 0 && objects == 0);
+    if (!ours)
+      throw DbError(codes::database_error, "the file " + file.string() +
+                                               " is an SQLite database of another program, not certdesk's; "
+                                               "nothing was changed — check the data folder setting");
+  } catch (const SQLite::Exception& e) {
+    if (is_corruption(e.getExtendedErrorCode())) throw corrupt_error(file, e.what());
+    throw_db_error(e, "checking the database file " + file.string());
+  }
+}
+
+void apply_pragmas(SQLite::Database& db, bool write) {
+  if (write) {
+    std::string mode = db.execAndGet("PRAGMA journal_mode = WAL").getString();
+    if (mode != "wal" && mode != "memory")
+      throw DbError(codes::database_error, "the database could not be switched to WAL mode (it stays in '" + mode +
+                                               "'); check that the data folder is on a local disk");
+  }
+  db.exec("PRAGMA synchronous = FULL");
+  db.exec("PRAGMA foreign_keys = ON");
+  if (pragma_int(db, "PRAGMA foreign_keys") != 1)
+    throw DbError(codes::database_error, "this SQLite library cannot enforce foreign keys");
+}
+
+void migrate(SQLite::Database& db, const fs::path& file) {
+  const auto& scripts = migrations();
+  const int latest = static_cast<int>(scripts.size());
+  int version = pragma_int(db, "PRAGMA user_version");
+  if (version > latest)
+    throw DbError(codes::database_error, "the database " + file.string() + " has schema version " +
+                                             std::to_string(version) + ", newer than this certdesk knows (" +
+                                             std::to_string(latest) + "); install the newer certdesk");
+  for (int v = version; v < latest; ++v) {
+    try {
+      db.exec("BEGIN IMMEDIATE");
+    } catch (const SQLite::Exception& e) {
+      throw journal_unavailable_error(e.getExtendedErrorCode(), "upgrading the schema");
+    }
+    try {
+      db.exec(scripts[static_cast<std::size_t>(v)]);
+      db.exec("PRAGMA user_version = " + std::to_string(v + 1));
+      db.exec("COMMIT");
+    } catch (const SQLite::Exception& e) {
+      db.tryExec("ROLLBACK");
+      throw DbError(codes::database_error,
+                    "upgrading the database schema to version " + std::to_string(v + 1) + " failed: " + e.what(),
+                    e.getExtendedErrorCode());
+    }
+  }
+}
+
+enum class Mode { read_write, create, read_only, memory };
+
+std::unique_ptr<SQLite::Database> connect(const fs::path& file, Mode mode) {
+  if (mode != Mode::memory) check_place(file, mode == Mode::create, mode != Mode::read_only);
+  int flags = mode == Mode::read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
+  if (mode == Mode::create || mode == Mode::memory) flags |= SQLite::OPEN_CREATE;
+  std::unique_ptr<SQLite::Database> db;
+  try {
+    db = std::make_unique<SQLite::Database>(mode == Mode::memory ? std::string(":memory:") : file.string(), flags,
+                                            kBusyTimeoutMs);
+  } catch (const SQLite::Exception& e) {
+    if (is_corruption(e.getExtendedErrorCode())) throw corrupt_error(file, e.what());
+    throw DbError(codes::data_dir_unusable,
+                  "the database file " + file.string() + " cannot be opened (" + e.what() + "); check the data folder",
+                  e.getExtendedErrorCode());
+  }
+  check_intact(*db, mode == Mode::memory ? fs::path(":memory:") : file);
+  try {
+    apply_pragmas(*db, mode != Mode::read_only);
+    if (mode == Mode::read_only) {
+      int version = pragma_int(*db, "PRAGMA user_version");
+      if (version != static_cast<int>(migrations().size()))
+        throw DbError(codes::database_error, "the database " + file.string() + " has schema version " +
+                                                 std::to_string(version) + ", not " +
+                                                 std::to_string(migrations().size()) +
+                                                 "; open it once read-write with this certdesk to upgrade it");
+    } else {
+      migrate(*db, file);
+    }
+  } catch (const SQLite::Exception& e) {
+    throw_db_error(e, "opening the database " + file.string());
+  }
+  return db;
+}
+
+std::string cause_of(int sqlite_code) {
+  switch (sqlite_code & 0xff) {
+    case SQLITE_FULL: return "the disk is full";
+    case SQLITE_READONLY: return "the database is read-only";
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return "the database is locked by another program";
+    case SQLITE_IOERR: return "an input/output error";
+    case SQLITE_CANTOPEN: return "the file cannot be opened";
+    case SQLITE_PERM: return "permission denied";
+    default: return sqlite3_errstr(sqlite_code);
+  }
+}
+
+}  // namespace
+
+Database::Database(std::unique_ptr<SQLite::Database> db, fs::path path) : db_(std::move(db)), path_(std::move(path)) {}
+Database::Database(Database&&) noexcept = default;
+Database& Database::operator=(Database&& other) noexcept {
+  if (this != &other) {
+    statements_.clear();  // finalize before the old connection closes
+    db_ = std::move(other.db_);
+    path_ = std::move(other.path_);
+    statements_ = std::move(other.statements_);
+  }
+  return *this;
+}
+Database::~Database() { statements_.clear(); }
+
+Database Database::open(const fs::path& file, bool create) {
+  return Database(connect(file, create ? Mode::create : Mode::read_write), file);
+}
+
+Database Database::open_readonly(const fs::path& file) { return Database(connect(file, Mode::read_only), file); }
+
+Database Database::in_memory() { return Database(connect({}, Mode::memory), ":memory:"); }
+
+int Database::schema_version() const {
+  try {
+    return pragma_int(*db_, "PRAGMA user_version");
+  } catch (const SQLite::Exception& e) {
+    throw_db_error(e, "reading the schema version");
+  }
+}
+
+int Database::latest_schema_version() { return static_cast<int>(migrations().size()); }
+
+bool Database::read_only() const { return sqlite3_db_readonly(db_->getHandle(), "main") == 1; }
+
+SQLite::Statement& Database::cached(const std::string& sql) {
+  auto it = statements_.find(sql);
+  if (it != statements_.end()) return *it->second;
+  try {
+    auto stmt = std::make_unique<SQLite::Statement>(*db_, sql);
+    return *statements_.emplace(sql, std::move(stmt)).first->second;
+  } catch (const SQLite::Exception& e) {
+    throw_db_error(e, "preparing a statement");
+  }
+}
+
+CachedStatement::CachedStatement(Database& db, const std::string& sql) : stmt_(db.cached(sql)) {
+  stmt_.tryReset();
+  try {
+    stmt_.clearBindings();
+  } catch (const SQLite::Exception& e) {
+    throw_db_error(e, "preparing a statement");
+  }
+}
+
+CachedStatement::~CachedStatement() { stmt_.tryReset(); }
+
+DbError journal_unavailable_error(int sqlite_code, const std::string& detail) {
+  std::string cause = cause_of(sqlite_code);
+  if (!detail.empty()) cause += ", while " + detail;
+  return DbError(codes::journal_unavailable,
+                 "the journal cannot be written (" + cause +
+                     "): free disk space / check the data folder; no work can be done until it can",
+                 sqlite_code);
+}
+
+void throw_db_error(const SQLite::Exception& e, const std::string& doing) {
+  const int code = e.getExtendedErrorCode();
+  switch (code) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+      throw DbError(codes::duplicate, doing + ": this is already recorded (" + e.what() + ")", code);
+    default: break;
+  }
+  switch (code & 0xff) {
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      throw DbError(codes::database_corrupt,
+                    doing + ": the database is damaged (" + e.what() + "); restore it from the latest backup", code);
+    case SQLITE_FULL:
+    case SQLITE_READONLY:
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_IOERR: throw journal_unavailable_error(code, doing);
+    default: throw DbError(codes::database_error, doing + ": " + e.what(), code);
+  }
+}
+
+// ---- Transaction ---------------------------------------------------------------
+
+Transaction::Transaction(Database& db) : db_(db) {
+  sqlite3* handle = db_.sql().getHandle();
+  if (sqlite3_get_autocommit(handle) == 0)
+    throw DbError(codes::database_error,
+                  "a transaction is already open on this database; finish it before starting another");
+  int rc = db_.sql().tryExec("BEGIN IMMEDIATE");
+  if (rc != SQLITE_OK) throw journal_unavailable_error(db_.sql().getExtendedErrorCode(), "starting a transaction");
+  // A read-only connection may begin; refuse here so no step starts unlogged.
+  if (db_.read_only()) {
+    db_.sql().tryExec("ROLLBACK");
+    throw journal_unavailable_error(SQLITE_READONLY, "starting a transaction");
+  }
+}
+
+Transaction::~Transaction() {
+  if (!done_ && sqlite3_get_autocommit(db_.sql().getHandle()) == 0) db_.sql().tryExec("ROLLBACK");
+}
+
+void Transaction::commit() {
+  if (done_) throw DbError(codes::database_error, "this transaction was already committed");
+  if (sqlite3_get_autocommit(db_.sql().getHandle()) != 0)
+    throw DbError(codes::journal_unavailable,
+                  "the transaction was rolled back by the database after an error; nothing of it was saved — "
+                  "free disk space / check the data folder and start again");
+  int rc = db_.sql().tryExec("COMMIT");
+  if (rc != SQLITE_OK) throw journal_unavailable_error(db_.sql().getExtendedErrorCode(), "saving the work");
+  done_ = true;
+}
+
+}  // namespace certdesk::db

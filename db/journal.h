@@ -4,6 +4,30 @@
 // verifier names the first entry that was changed, removed, inserted or
 // reordered. A separate one-row anchor keeps the head (count and last hash) so
 // a cut-off tail is detected as well. Nothing secret is ever appended.
+//
+// Hash of an entry: lower-case hex of SHA-256(prev_hash ‖ canonical_bytes(e)),
+// prev_hash being the 64 hex characters of the previous entry's hash (64 "0"
+// for entry 1). canonical_bytes(e), version 1:
+//   "certdesk-journal-v1" 0x00, then these fields in this order, each encoded as
+//     text:        's' + 4-byte big-endian byte length + the UTF-8 bytes
+//     integer:     'i' + 8-byte big-endian two's complement
+//     absent int:  'n' (no payload)
+//   seq (i), utc_time (s), business_day (s), workstation (s), staff (s),
+//   action (s), order_id (i|n), organisation (s), token_serial (s),
+//   cert_serial (s), amount_fen (i|n), receipt_no (s), outcome (s),
+//   details (s), flow (s).
+// Every field except prev_hash and hash is covered (prev_hash enters the hash
+// itself), and every field carries its length or type byte, so no two entries
+// share their bytes.
+//
+// Storage: table journal (one column per JournalEntry field, seq INTEGER
+// PRIMARY KEY); triggers refuse UPDATE and DELETE and accept an INSERT only at
+// the head (seq = anchor count + 1, prev_hash = anchor hash); an AFTER INSERT
+// trigger moves the one-row journal_anchor(count, head_hash) in the same
+// statement, and the anchor itself can only step forward by one. Indexes for
+// the review window: (business_day, staff); (business_day, outcome) over the
+// exceptions only (outcome <> '0000'); order_id where present. They are kept
+// few and partial because every append writes their pages.
 
 #include <chrono>
 #include <cstdint>
@@ -59,7 +83,11 @@ struct VerifyReport {
 class Journal {
  public:
   // workstation names this machine in every entry; utc_offset_minutes fixes the business day.
+  // The Journal uses db's cached statements: destroy it before db.
   Journal(Database& db, std::string workstation, int utc_offset_minutes);
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+  Journal(Journal&&) = default;
 
   // Appends one entry at time `at`. Call it inside the Transaction that holds the
   // step it records; it never opens or commits one itself (a lone call outside a
@@ -68,7 +96,18 @@ class Journal {
   JournalEntry append(const JournalRecord& record, Seconds at);
 
   // Walks the whole chain in seq order. Progress is called now and then with
-  // (entries done, total). Never loads the whole journal into memory.
+  // (entries done, total). Never loads the whole journal into memory (it keeps
+  // a window of one entry ahead and a few hashes behind). Names the first bad
+  // entry and what happened to it:
+  //   changed    the entry no longer matches its hash (or, hash recomputed,
+  //              the next entry no longer links to it);
+  //   removed    a gap in seq, or an entry matches its hash only under a later
+  //              seq (entries after a deletion renumbered);
+  //   inserted   an entry sits in the chain but the entry after it links past
+  //              it (later entries renumbered), or entries beyond the anchor;
+  //   reordered  two neighbours each match their hash only in the other's place;
+  //   truncated  the anchor counts more entries than the journal holds.
+  // Throws DbError when the database cannot be read.
   VerifyReport verify(const std::function<void(std::int64_t, std::int64_t)>& progress = {}) const;
 
   JournalHead head() const;
@@ -79,6 +118,8 @@ class Journal {
 
   // The canonical bytes an entry's hash covers (exposed for tests and docs).
   static std::string canonical_bytes(const JournalEntry& e);
+  // The hash e must carry: hex SHA-256(e.prev_hash ‖ canonical_bytes(e)).
+  static std::string entry_hash(const JournalEntry& e);
 
  private:
   Database& db_;
