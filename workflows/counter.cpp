@@ -223,86 +223,172 @@ Secret Counter::ask_new_pin(const PinRules& rules, const std::string& serial) {
   return std::move(*pin);
 }
 
-bool Counter::personalise(db::ServiceOrder& order, const Actor& teller) {
-  const std::string serial = order.token_serial;
+db::Organisation Counter::organisation_of(const db::ServiceOrder& order) {
   auto org = db::Organisations(s_.db).by_id(order.organisation_id.value_or(0));
-  if (!org) throw RuleRefused(codes::not_found, "order", tr("The order has no organisation."));
-  Progress& progress = prompts_.progress;
-  const int total = 6;
+  if (!org) throw RuleRefused(codes::not_found, "order", tr("The order has no organisation on record."));
+  return *org;
+}
 
-  PinRules rules = require_blank_token(serial);
+std::unique_ptr<TokenSession> Counter::prepare_blank(db::ServiceOrder& order, const Actor& teller,
+                                                     const db::Organisation& org) {
+  const std::string serial = order.token_serial;
   json d = OrderBook::data(order);
-  std::string key_hex = d.value("key_id", "");
-  if (key_hex.empty()) key_hex = crypto::to_hex(crypto::random_bytes(16));
-  Bytes key_id = crypto::from_hex(key_hex);
-
-  // Intent first: the key id and token are durable before the token is touched,
-  // so a rollback knows what to remove.
-  OrderBook::set_data(order, "key_id", key_hex);
-  book_.record(order, teller, "token.personalising", std::nullopt, {.action = "token.personalising"}, [&](db::JournalRecord&) {
-    db::Tokens(s_.db).upsert({.serial = serial, .organisation_id = org->id, .state = to_string(TokenState::blank),
-                              .updated_utc = text::iso_utc(s_.clock.now())});
-  });
-
-  progress.step(tr("Preparing the token"), 1, total);
+  if (!d.contains("key_id")) {
+    // Intent first: the key id is durable before the token is touched.
+    OrderBook::set_data(order, "key_id", crypto::to_hex(crypto::random_bytes(16)));
+    book_.record(order, teller, "token.personalising", std::nullopt, {.action = "token.personalising"},
+                 [&](db::JournalRecord&) {
+                   db::Tokens(s_.db).upsert({.serial = serial, .organisation_id = org.id,
+                                             .state = to_string(TokenState::blank),
+                                             .updated_utc = text::iso_utc(s_.clock.now())});
+                 });
+  }
   auto token = s_.tokens.open(serial);
-  const std::string label = org->uscc;
+  const std::string label = org.uscc;
   Secret so_pin = s_.so_pins.for_token(serial);
+  bool fresh = true;
   {
     Secret transport = s_.so_pins.transport();
-    token->reinitialise(transport, label);
-    token->change_so_pin(transport, so_pin);
+    try {
+      token->reinitialise(transport, label);
+    } catch (const TokenError& e) {
+      if (e.code() != codes::wrong_pin) throw;
+      // An interrupted attempt already set the derived SO PIN.
+      token->reinitialise(so_pin, label);
+      fresh = false;
+    }
+    if (fresh) token->change_so_pin(transport, so_pin);
   }
   TokenView info = token->info();
-  book_.record(order, teller, "token.initialised", std::nullopt, {.action = "token.initialised", .details = label},
+  book_.record(order, teller, "token.initialised", std::nullopt,
+               {.action = "token.initialised", .details = fresh ? label : label + " (again, after an interruption)"},
                [&](db::JournalRecord&) {
-                 db::Tokens(s_.db).upsert({.serial = serial, .organisation_id = org->id,
+                 db::Tokens(s_.db).upsert({.serial = serial, .organisation_id = org.id,
                                            .state = to_string(TokenState::blank), .label = info.label,
                                            .vendor = info.vendor, .updated_utc = text::iso_utc(s_.clock.now())});
                });
+  return token;
+}
 
-  progress.step(tr("The customer sets the PIN"), 2, total);
-  Secret pin = ask_new_pin(rules, serial);
+bool Counter::set_new_user_pin(db::ServiceOrder& order, const Actor& teller, TokenSession& token, const PinRules& rules) {
+  Secret pin = ask_new_pin(rules, order.token_serial);
   if (pin.empty()) {
     book_.record(order, teller, "token.waiting_for_pin", std::nullopt,
                  {.action = "order.waiting", .details = "customer cancelled the PIN entry"});
     return false;
   }
-  token->login_so(so_pin);
-  token->init_user_pin(pin);
-  token->logout();
-  token->login_user(pin);
+  token.login_so(s_.so_pins.for_token(order.token_serial));
+  token.init_user_pin(pin);
+  token.logout();
+  token.login_user(pin);
   pin.wipe();
   book_.record(order, teller, "token.pin_set", std::nullopt, {.action = "token.pin_set"});
+  return true;
+}
 
-  progress.step(tr("Generating the key pair on the token"), 3, total);
-  token->generate_key(s_.config.key_algorithm, key_id, org->name);
+IssuedCert Counter::issue_to_token(db::ServiceOrder& order, const Actor& teller, TokenSession& token,
+                                   const db::Organisation& org) {
+  Progress& progress = prompts_.progress;
+  const std::string serial = order.token_serial;
+  std::string key_hex = OrderBook::data(order).value("key_id", "");
+  if (key_hex.empty()) {
+    key_hex = crypto::to_hex(crypto::random_bytes(16));
+    OrderBook::set_data(order, "key_id", key_hex);
+    book_.record(order, teller, "token.key_planned", std::nullopt, {.action = "token.key_planned", .details = key_hex});
+  }
+  Bytes key_id = crypto::from_hex(key_hex);
+
+  progress.step(tr("Generating the key pair on the token"), 3, 6);
+  token.generate_key(s_.config.key_algorithm, key_id, org.name);
   book_.record(order, teller, "token.key_generated", std::nullopt,
                {.action = "token.keygen",
                 .details = s_.config.key_algorithm == KeyAlgorithm::ec_p256 ? "ECDSA P-256" : "RSA-2048"});
 
-  progress.step(tr("Signing the certificate request"), 4, total);
-  Bytes csr = token->make_csr(key_id, org->name, org->uscc);
-  IssuedCert cert = s_.ca.issue(csr, org->name, org->uscc, s_.clock.now(), s_.config.cert_days);
+  progress.step(tr("Signing the certificate request"), 4, 6);
+  Bytes csr = token.make_csr(key_id, org.name, org.uscc);
+  IssuedCert cert = s_.ca.issue(csr, org.name, org.uscc, s_.clock.now(), s_.config.cert_days);
   OrderBook::set_data(order, "cert_serial", cert.serial);
   OrderBook::set_data(order, "not_before", cert.not_before);
   OrderBook::set_data(order, "not_after", cert.not_after);
-  book_.record(order, teller, "cert.issued", std::nullopt, {.action = "cert.issued", .cert_serial = cert.serial, .details = cert.subject},
-               [&](db::JournalRecord&) {
-                 db::Certificates(s_.db).insert({.serial = cert.serial, .organisation_id = org->id, .token_serial = serial,
+  book_.record(order, teller, "cert.issued", std::nullopt,
+               {.action = "cert.issued", .cert_serial = cert.serial, .details = cert.subject}, [&](db::JournalRecord&) {
+                 db::Certificates(s_.db).insert({.serial = cert.serial, .organisation_id = org.id, .token_serial = serial,
                                                  .subject = cert.subject, .not_before = cert.not_before,
                                                  .not_after = cert.not_after, .key_id = key_hex, .status = "valid",
                                                  .order_id = order.id, .der = cert.der});
                });
 
-  progress.step(tr("Writing the certificate to the token"), 5, total);
-  token->store_certificate(cert.der, key_id, org->name);
+  progress.step(tr("Writing the certificate to the token"), 5, 6);
+  token.store_certificate(cert.der, key_id, org.name);
+  book_.record(order, teller, "token.cert_stored", std::nullopt, {.action = "token.cert_stored", .cert_serial = cert.serial});
+  return cert;
+}
+
+void Counter::revoke(db::ServiceOrder& order, const Actor& teller, const std::string& cert_serial, RevocationReason reason,
+                     const std::string& why) {
+  s_.ca.revoke(cert_serial, reason, s_.clock.now());
+  book_.record(order, teller, "cert.revoked:" + cert_serial, std::nullopt,
+               {.action = "cert.revoked", .cert_serial = cert_serial,
+                .details = fmt::format("{}: {}", reason_name(reason), why)},
+               [&](db::JournalRecord&) {
+                 db::Certificates certs(s_.db);
+                 auto c = certs.by_serial(cert_serial);
+                 if (c && c->status != "revoked")
+                   certs.mark_revoked(cert_serial, s_.clock.now().time_since_epoch().count(), reason_name(reason));
+               });
+}
+
+void Counter::move_token(db::ServiceOrder& order, const Actor& teller, const std::string& serial, TokenState to,
+                         const std::string& why) {
+  db::Tokens tokens(s_.db);
+  auto rec = tokens.by_serial(serial);
+  if (!rec) throw RuleRefused(codes::not_found, "token", fmt::format(fmt::runtime(tr("Token {} is not on record.")), serial));
+  TokenState from = token_state_from(rec->state);
+  if (from == to) return;
+  require_token_move(serial, from, to);
+  book_.record(order, teller, fmt::format("token.{}:{}", to_string(to), serial), std::nullopt,
+               {.action = "token.state", .token_serial = serial,
+                .details = fmt::format("{} → {}: {}", to_string(from), to_string(to), why)},
+               [&](db::JournalRecord&) { tokens.set_state(serial, to_string(to), text::iso_utc(s_.clock.now())); });
+}
+
+bool Counter::personalise(db::ServiceOrder& order, const Actor& teller) {
+  db::Organisation org = organisation_of(order);
+  Progress& progress = prompts_.progress;
+  auto finish = [&] {
+    require_token_move(order.token_serial, TokenState::blank, TokenState::active);
+    book_.record(order, teller, "token_done", OrderState::token_done,
+                 {.action = "token.active", .cert_serial = OrderBook::data(order).value("cert_serial", "")},
+                 [&](db::JournalRecord&) {
+                   db::Tokens(s_.db).set_state(order.token_serial, to_string(TokenState::active),
+                                               text::iso_utc(s_.clock.now()));
+                 });
+    progress.step(tr("Done"), 6, 6);
+  };
+  // Interrupted after the certificate was written: only the bookkeeping is left.
+  if (order.step == "token.cert_stored") {
+    finish();
+    return true;
+  }
+  PinRules rules = require_blank_token(order.token_serial);
+
+  // A certificate issued in an interrupted attempt but never written to the
+  // token is revoked: it was never delivered, and its key is about to be erased.
+  json d = OrderBook::data(order);
+  if (std::string stale = d.value("cert_serial", ""); !stale.empty()) {
+    revoke(order, teller, stale, RevocationReason::superseded, "issued in an interrupted attempt, never delivered");
+    OrderBook::set_data(order, "cert_serial", "");
+    OrderBook::set_data(order, "key_id", crypto::to_hex(crypto::random_bytes(16)));
+    book_.record(order, teller, "token.personalising", std::nullopt, {.action = "token.personalising", .details = "again"});
+  }
+
+  progress.step(tr("Preparing the token"), 1, 6);
+  auto token = prepare_blank(order, teller, org);
+  progress.step(tr("The customer sets the PIN"), 2, 6);
+  if (!set_new_user_pin(order, teller, *token, rules)) return false;
+  issue_to_token(order, teller, *token, org);
   token->logout();
-  require_token_move(serial, TokenState::blank, TokenState::active);
-  book_.record(order, teller, "token.cert_stored", OrderState::token_done,
-               {.action = "token.cert_stored", .cert_serial = cert.serial},
-               [&](db::JournalRecord&) { db::Tokens(s_.db).set_state(serial, to_string(TokenState::active), text::iso_utc(s_.clock.now())); });
-  progress.step(tr("Done"), total, total);
+  finish();
   return true;
 }
 

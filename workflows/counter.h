@@ -14,6 +14,7 @@
 #include "workflows/request.h"
 #include "workflows/services.h"
 #include "workflows/staff.h"
+#include "workflows/states.h"
 
 namespace certdesk::workflows {
 
@@ -30,6 +31,7 @@ class Counter {
 
   Services& services() { return s_; }
   OrderBook& book() { return book_; }
+  PinPrompt& pin_prompt() { return prompts_.pin; }
 
   // What intake found: normalised values, approved overrides, or the order this
   // very request already opened (resume it instead of opening another).
@@ -66,13 +68,35 @@ class Counter {
   // record as anything but blank. Returns its PIN rules.
   PinRules require_blank_token(const std::string& serial);
 
-  // Personalises the blank token of the order: re-initialised with the transport
-  // SO PIN and a label, SO PIN changed to the per-token derived one, the
-  // customer's PIN set, a key pair generated on the token, a CSR signed by it,
-  // the certificate issued by the CA and written to the token beside its key.
-  // Moves the order to token_done. Returns false (order left in paid, resumable)
-  // when the customer cancelled the PIN prompt.
+  // Personalises the blank token of the order: prepare_blank, set_new_user_pin,
+  // issue_to_token. Moves the order to token_done. Returns false (order left in
+  // paid, resumable) when the customer cancelled the PIN prompt. Safe to call
+  // again on a resumed order: a half-personalised token is wiped and begun
+  // afresh, and a certificate issued but never written to it is revoked.
   bool personalise(db::ServiceOrder& order, const Actor& teller);
+
+  // --- the pieces, shared by the flows ---------------------------------------
+  // Re-initialises the order's token (with the transport SO PIN, or the derived
+  // one when an earlier attempt already changed it: re-initialising erases every
+  // object, so nothing of an interrupted attempt survives), labels it with the
+  // USCC and sets the derived SO PIN. Records "token.initialised".
+  std::unique_ptr<TokenSession> prepare_blank(db::ServiceOrder& order, const Actor& teller, const db::Organisation& org);
+  // The customer chooses a PIN; as SO: C_InitPIN; then logs in as the user.
+  // False when cancelled. Records "token.pin_set".
+  bool set_new_user_pin(db::ServiceOrder& order, const Actor& teller, TokenSession& token, const PinRules& rules);
+  // As the logged-in user: key pair on the token with the order's key id (data
+  // key `key_field`), CSR, CA issue, certificate row, certificate written beside
+  // the key. Records "token.key_generated", "cert.issued", "token.cert_stored".
+  IssuedCert issue_to_token(db::ServiceOrder& order, const Actor& teller, TokenSession& token, const db::Organisation& org);
+  // Revokes at the CA (publishing the CRL), marks the row revoked and journals,
+  // in that order; idempotent, so a resumed order can do it again.
+  void revoke(db::ServiceOrder& order, const Actor& teller, const std::string& cert_serial, RevocationReason reason,
+              const std::string& why);
+  // Moves a token on record to a new state through the token table (journaled).
+  void move_token(db::ServiceOrder& order, const Actor& teller, const std::string& serial, TokenState to,
+                  const std::string& why);
+  // The organisation of an order.
+  db::Organisation organisation_of(const db::ServiceOrder& order);
 
   // The customer took the token and papers: handed_over, then completed.
   void hand_over(db::ServiceOrder& order, const Actor& teller);

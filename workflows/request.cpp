@@ -108,6 +108,7 @@ ServiceRequest parse_request(std::string_view text) {
     r.documents[it.key()] = t;
   }
   r.token_serial = str(j, "token_serial", "", false);
+  r.old_token_serial = str(j, "old_token_serial", "", false);
   r.reason = str(j, "reason", "", false);
   const json& pay = object(j, "payment", "");
   r.payment_method = str(pay, "method", "payment.");
@@ -145,6 +146,7 @@ std::string to_json(const ServiceRequest& r) {
       {"handler", {{"name", r.handler_name}, {"id_number", r.handler_id_number}}},
       {"documents", docs},
       {"token_serial", r.token_serial},
+      {"old_token_serial", r.old_token_serial},
       {"reason", r.reason},
       {"payment", {{"method", r.payment_method}, {"amount_fen", r.amount_fen}, {"invoice_no", r.invoice_no}}},
       {"overrides", overrides},

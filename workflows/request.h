@@ -30,7 +30,8 @@ struct ServiceRequest {
   std::string handler_name;
   std::string handler_id_number;
   std::map<std::string, DocumentTick> documents;   // item → what was ticked
-  std::string token_serial;
+  std::string token_serial;                        // the token the work is done on (a new blank one for issue/reissue/replace)
+  std::string old_token_serial;                    // reissue/replace: the customer's old token, when they have several
   std::string reason;                              // reissue: lost | damaged_customer | damaged_quality
   std::string payment_method = "cash";             // cash | card | transfer
   std::int64_t amount_fen = 0;
