@@ -4,7 +4,9 @@
 // One Module per module path per process, shared (shared_ptr) by every Token
 // and the CA, because C_Initialize/C_Finalize are process-wide.
 
+#include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -48,16 +50,45 @@ class Module {
   // Every slot with a token present, re-enumerated now (logs out every session of this module).
   std::vector<TokenInfo> tokens();
 
-  // For pki internals.
+  // The Module this process already loaded for path, or null (no load).
+  static std::shared_ptr<Module> loaded(const std::string& path);
+
+  // Finalises and initialises the module again (C_Finalize + C_Initialize).
+  // SoftHSM2 reads its token directory only in C_Initialize, so a token made
+  // by another process (softhsm::insert_blank) shows up only after this.
+  // Logs out every Token of this module (each finds its slot again by serial
+  // on next use). Throws TokenError(module_unavailable) like load().
+  void reload();
+
+  // For pki internals. Hold mutex() while using ctx()/slots; every call that
+  // re-enumerates bumps generation(), which invalidates PKCS11_SLOT pointers,
+  // sessions, logins and key handles taken before.
   PKCS11_ctx_st* ctx() const { return ctx_; }
   void* functions() const { return functions_; }   // CK_FUNCTION_LIST_PTR
+  std::recursive_mutex& mutex() const { return mutex_; }
+  std::uint64_t generation() const { return generation_; }
+  // release_all_slots + enumerate_slots (never PKCS11_update_slots: it crashes with >1 slot).
+  void enumerate();
+  // In the current enumeration (null when absent).
+  PKCS11_slot_st* slot_by_serial(const std::string& serial) const;
+  PKCS11_slot_st* slot_by_label(const std::string& label) const;
+  PKCS11_slot_st* free_slot() const;   // token present, not initialised
+  TokenInfo info_for(unsigned long slot_id) const;   // C_GetTokenInfo now
 
  private:
   Module() = default;
+  void open();    // dlopen, C_GetFunctionList, PKCS11_CTX_new/load
+  void close() noexcept;   // slots → CTX_unload → CTX_free → dlclose
   std::string path_;
   PKCS11_ctx_st* ctx_ = nullptr;
   void* dl_ = nullptr;
   void* functions_ = nullptr;
+  // Declared after the context: released first (STYLE habit 6).
+  PKCS11_slot_st* slots_ = nullptr;
+  unsigned int nslots_ = 0;
+  std::uint64_t generation_ = 0;
+  bool ctx_loaded_ = false;
+  mutable std::recursive_mutex mutex_;
 };
 
 }  // namespace certdesk::pki

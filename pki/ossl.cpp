@@ -1,1 +1,119 @@
-// stub — being written
+#include "pki/ossl.h"
+
+#include <openssl/asn1.h>
+#include <openssl/bn.h>
+#include <openssl/err.h>
+#include <openssl/objects.h>
+#include <openssl/pem.h>
+
+#include <ctime>
+
+#include "common/error.h"
+
+namespace certdesk::pki {
+
+namespace {
+
+void add_entry(X509_NAME* name, int nid, const std::string& value) {
+  if (value.empty()) return;
+  if (X509_NAME_add_entry_by_NID(name, nid, MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(value.data()),
+                                 static_cast<int>(value.size()), -1, 0) != 1)
+    throw CryptoError(std::string("cannot put ") + OBJ_nid2sn(nid) + " into the certificate subject");
+}
+
+std::int64_t to_unix(const ASN1_TIME* t) {
+  if (!t) throw CryptoError("the certificate has no validity time");
+  std::tm tm{};
+  if (ASN1_TIME_to_tm(t, &tm) != 1) throw CryptoError("the certificate's validity time cannot be read");
+  return static_cast<std::int64_t>(timegm(&tm));
+}
+
+}  // namespace
+
+X509NamePtr make_name(const Subject& s) {
+  X509NamePtr name(X509_NAME_new());
+  if (!name) throw CryptoError("out of memory building a certificate subject");
+  add_entry(name.get(), NID_countryName, "CN");
+  add_entry(name.get(), NID_organizationName, s.organisation);
+  add_entry(name.get(), NID_commonName, s.common_name.empty() ? s.organisation : s.common_name);
+  add_entry(name.get(), NID_serialNumber, s.uscc);
+  return name;
+}
+
+std::string name_oneline(const X509_NAME* name) {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio) throw CryptoError("out of memory printing a certificate subject");
+  if (X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) < 0)
+    throw CryptoError("cannot print a certificate subject");
+  char* data = nullptr;
+  long n = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<size_t>(n));
+}
+
+Bytes to_der(X509* cert) {
+  unsigned char* out = nullptr;
+  int n = i2d_X509(cert, &out);
+  if (n <= 0) throw CryptoError("cannot encode the certificate");
+  Bytes der(out, out + n);
+  OPENSSL_free(out);
+  return der;
+}
+
+Bytes to_der(X509_REQ* req) {
+  unsigned char* out = nullptr;
+  int n = i2d_X509_REQ(req, &out);
+  if (n <= 0) throw CryptoError("cannot encode the certificate request");
+  Bytes der(out, out + n);
+  OPENSSL_free(out);
+  return der;
+}
+
+X509Ptr x509_from_der(const Bytes& der) {
+  const unsigned char* p = der.data();
+  X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+  if (!cert || p != der.data() + der.size())
+    throw CryptoError("the data is not a DER certificate", codes::bad_request);
+  return cert;
+}
+
+X509ReqPtr req_from_der(const Bytes& der) {
+  const unsigned char* p = der.data();
+  X509ReqPtr req(d2i_X509_REQ(nullptr, &p, static_cast<long>(der.size())));
+  if (!req || p != der.data() + der.size())
+    throw CryptoError("the certificate request is not a DER PKCS#10 request: ask for the request file again",
+                      codes::bad_request);
+  return req;
+}
+
+std::string to_pem(X509* cert) {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio || PEM_write_bio_X509(bio.get(), cert) != 1) throw CryptoError("cannot write the certificate as PEM");
+  char* data = nullptr;
+  long n = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<size_t>(n));
+}
+
+X509Ptr x509_from_pem(const std::string& pem) {
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  if (!bio) throw CryptoError("out of memory reading a certificate");
+  X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+  if (!cert) throw CryptoError("the text is not a PEM certificate", codes::bad_request);
+  return cert;
+}
+
+std::string serial_hex(const X509* cert) {
+  const ASN1_INTEGER* serial = X509_get0_serialNumber(cert);
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  const unsigned char* d = ASN1_STRING_get0_data(serial);
+  for (int i = 0; i < ASN1_STRING_length(serial); ++i) {
+    out += digits[d[i] >> 4];
+    out += digits[d[i] & 0xf];
+  }
+  return out;
+}
+
+std::int64_t not_before(const X509* cert) { return to_unix(X509_get0_notBefore(cert)); }
+std::int64_t not_after(const X509* cert) { return to_unix(X509_get0_notAfter(cert)); }
+
+}  // namespace certdesk::pki

@@ -27,9 +27,19 @@ void use_store(const std::filesystem::path& dir);
 
 // Initialises the free slot as a factory-blank token with serial `serial`
 // (digits, 4–16 characters; random "21" + 8 digits when empty) and the given
-// transport SO PIN. The module must be unloaded and loaded again (or a new
-// process started) to see the serial. Returns the serial. Throws
-// RuleRefused(duplicate) when a token with that serial exists, InputError for a bad serial.
+// transport SO PIN. The token is initialised in a forked child (a fresh
+// C_Initialize on the store), then its object file is patched with the
+// serial. SoftHSM2 reads its token folder only in C_Initialize, so when this
+// process has default_module loaded, insert_blank reloads it (Module::reload):
+// that logs out every Token of it (a Token logged in as user logs in again by
+// itself on next use). Another process must reload or restart to see it.
+// SoftHSM2 numbers its slots by the last 8 characters of the serial (read as
+// hex) and aborts the process when two collide, so the serial is stored
+// right-justified and one whose last 8 digits equal another token's, or read as
+// hex are below 0x1000 (where the empty slot's number lies), is refused.
+// Returns the serial. Throws RuleRefused(duplicate) when a token with that
+// serial (or slot number) exists, InputError for a bad serial. Forks: call it while no other
+// thread is inside the PKCS#11 module.
 std::string insert_blank(const std::filesystem::path& dir, const std::string& serial, const Secret& transport_so_pin);
 
 }  // namespace certdesk::pki::softhsm

@@ -6,6 +6,7 @@
 // (wrong_pin with the tries left when known, pin_locked, pin_length,
 // token_removed for CKR_DEVICE_REMOVED / CKR_TOKEN_NOT_PRESENT …).
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +30,12 @@ class Token {
  public:
   // Throws TokenError(no_token, "no token with serial …; insert it") when absent.
   static Token open(std::shared_ptr<Module> module, const std::string& serial);
+  // The initialised token labelled `label` (the CA's own token). Throws TokenError(no_token).
+  static Token open_by_label(std::shared_ptr<Module> module, const std::string& label);
+  // C_InitToken on a slot whose token is not initialised yet (SoftHSM2's free
+  // slot) with SO PIN so_pin and label, then opens it. Throws TokenError(no_token)
+  // when the module has no such slot, RuleRefused(duplicate) when `label` is taken.
+  static Token initialise_free_slot(std::shared_ptr<Module> module, const Secret& so_pin, const std::string& label);
   Token(Token&&) noexcept;
   Token& operator=(Token&&) noexcept;
   ~Token();
@@ -44,6 +51,11 @@ class Token {
   void change_so_pin(const Secret& old_pin, const Secret& new_pin);
 
   void login_so(const Secret& so_pin);
+  // Both log out first when logged in as anyone (libp11 ignores a login otherwise).
+  // Throw TokenError wrong_pin (tries left when the module says), pin_locked, pin_length.
+  // While logged in as user the Token keeps the PIN (wiped on logout and
+  // destruction) to log in again after a re-enumeration of the module or a removal,
+  // both of which log out every session.
   void login_user(const Secret& user_pin);
   void logout();
   // As SO: C_InitPIN (first personalisation, and PIN unlock).
@@ -56,6 +68,10 @@ class Token {
   Bytes make_csr(const Bytes& id, const Subject& subject);
   // As user: a signature (ECDSA/SHA-256 DER, or RSA PKCS#1 v1.5/SHA-256) over data.
   Bytes sign(const Bytes& id, const Bytes& data);
+  // As user: calls use(pkey) with libp11's EVP_PKEY for the private key with
+  // CKA_ID id (the CA signs certificates and CRLs with it). The EVP_PKEY is
+  // freed when use returns: never keep it (it must not outlive the module).
+  void with_private_key(const Bytes& id, const std::function<void(EVP_PKEY*)>& use);
   // The public key of the key pair with CKA_ID id, DER SubjectPublicKeyInfo.
   Bytes public_key(const Bytes& id);
 
