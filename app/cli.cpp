@@ -17,12 +17,15 @@
 #include <vector>
 
 #include "app/context.h"
+#include "app/documents.h"
+#include "printing/amount_words.h"
+#include "workflows/receipts.h"
 #include "app/prompts.h"
 #include "common/error.h"
 #include "common/i18n.h"
 #include "common/text.h"
 #include "db/repositories.h"
-#include "workflows/issuance.h"
+#include "workflows/flows.h"
 #include "workflows/request.h"
 #include "workflows/states.h"
 #include "workflows/validators.h"
@@ -45,18 +48,22 @@ const char* kUsage = R"(usage: certdesk-cli [--data-dir DIR] [--json] COMMAND ..
   token list
   order run FLOW --request FILE.json --as NAME --as-password-file F [--new-pin-file F] [--pin-file F]
                  [--approver NAME --approver-password-file F] [--no-handover]
-  order list [--unfinished]
+  order list [--unfinished] | order resume ID | order rollback ID   (same login/PIN/approver options as order run)
+  token suspend|found|lost SERIAL [--reason TEXT] --as NAME --as-password-file F
   journal verify
   check id|uscc|org-code VALUE
   crl --out FILE
   settings show | settings set KEY VALUE --as NAME --as-password-file F
+  receipt show NO | receipt print NO [--pdf OUT] [--paper a5|a4|roll80] --as NAME --as-password-file F
+  receipt void NO --reason TEXT --as SUPERVISOR --as-password-file F
+  money words AMOUNT                                   e.g. 1005.00 → 人民币壹仟零伍元整
 DIR defaults to $CERTDESK_DATA_DIR, else ~/.local/share/certdesk. See docs/cli.md.
 )";
 
 // Options with a value, and flags. Anything else starting with -- is a usage error.
 const std::set<std::string> kValued{"--data-dir", "--branch", "--branch-name", "--admin", "--password-file", "--module",
                                     "--role", "--as", "--as-password-file", "--serial", "--request", "--new-pin-file",
-                                    "--pin-file", "--approver", "--approver-password-file", "--out"};
+                                    "--pin-file", "--approver", "--approver-password-file", "--out", "--reason", "--pdf", "--paper"};
 const std::set<std::string> kFlags{"--json", "--unfinished", "--no-handover", "--help"};
 
 struct Args {
@@ -179,6 +186,22 @@ struct Cli {
     return 0;
   }
 
+  // token suspend|found|lost SERIAL [--reason TEXT]
+  int token_status(const std::string& what) {
+    std::string serial = args.word(2, "the token serial");
+    app::AppContext ctx(data_dir, clock);
+    workflows::Actor who = login(ctx);
+    workflows::TokenStatus status(ctx.services(), who);
+    std::string reason = args.get("--reason").value_or("");
+    if (what == "suspend") status.suspend(serial, reason);
+    else if (what == "found") status.found(serial);
+    else status.lost(serial, reason);
+    auto rec = db::Tokens(ctx.db()).by_serial(serial);
+    out({{"serial", serial}, {"state", rec ? rec->state : ""}},
+        fmt::format(fmt::runtime(tr("Token {} is now {}.")), serial, rec ? rec->state : "?"));
+    return 0;
+  }
+
   static std::string pin_state(const workflows::TokenView& t) {
     if (!t.initialized) return "uninitialised";
     if (!t.user_pin_initialized) return "blank";
@@ -196,6 +219,7 @@ struct Cli {
     db::Certificates certs(ctx.db());
     for (const auto& t : ctx.tokens().list()) {
       if (t.label == app::kCaTokenLabel) continue;   // the CA's own token is not a customer's
+      if (t.serial.empty()) continue;                // an empty reader slot (SoftHSM2's free slot)
       json j = {{"serial", t.serial}, {"label", t.label}, {"vendor", t.vendor}, {"manufacturer", t.manufacturer},
                 {"pin_state", pin_state(t)}, {"min_pin", t.min_pin}, {"max_pin", t.max_pin}};
       auto rec = records.by_serial(t.serial);
@@ -232,20 +256,37 @@ struct Cli {
 
     app::AppContext ctx(data_dir, clock);
     workflows::Actor teller = login(ctx);
-    app::TerminalPinPrompt pins(args.path("--new-pin-file"),
-                                args.path("--pin-file"));
-    app::TerminalApprovalPrompt approval(args.get("--approver").value_or(""),
-                                         args.path("--approver-password-file"));
+    app::TerminalPinPrompt pins(args.path("--new-pin-file"), args.path("--pin-file"));
+    app::TerminalApprovalPrompt approval(args.get("--approver").value_or(""), args.path("--approver-password-file"));
     app::TerminalProgress progress(as_json);
     workflows::Counter counter(ctx.services(), ctx.staff(), {pins, approval, progress});
-    workflows::OrderResult r;
-    switch (flow) {
-      case workflows::Flow::issue:
-        r = workflows::IssueFlow(counter).run(teller, request, !args.has("--no-handover"));
-        break;
-      default:
-        throw UsageError(fmt::format(fmt::runtime(tr("The {} flow is not available yet in this build.")), flow_name));
+    workflows::OrderResult r = workflows::Flows(counter).run(teller, request, !args.has("--no-handover"));
+    if (r.state == workflows::OrderState::completed) app::archive_order_documents(ctx, teller, r.order_id);
+    return print_result(r);
+  }
+
+  // order resume ID / order rollback ID: the same prompts as order run.
+  int order_recover(bool resume) {
+    std::string id_text = args.word(2, "the order number");
+    db::Id id = 0;
+    try {
+      id = std::stoll(id_text);
+    } catch (const std::exception&) {
+      throw UsageError(fmt::format(fmt::runtime(tr("'{}' is not an order number.")), id_text));
     }
+    app::AppContext ctx(data_dir, clock);
+    workflows::Actor teller = login(ctx);
+    app::TerminalPinPrompt pins(args.path("--new-pin-file"), args.path("--pin-file"));
+    app::TerminalApprovalPrompt approval(args.get("--approver").value_or(""), args.path("--approver-password-file"));
+    app::TerminalProgress progress(as_json);
+    workflows::Counter counter(ctx.services(), ctx.staff(), {pins, approval, progress});
+    workflows::Flows flows(counter);
+    workflows::OrderResult r = resume ? flows.resume(teller, id, !args.has("--no-handover")) : flows.rollback(teller, id);
+    if (r.state == workflows::OrderState::completed) app::archive_order_documents(ctx, teller, r.order_id);
+    return print_result(r);
+  }
+
+  int print_result(const workflows::OrderResult& r) {
     json j = {{"order_id", r.order_id},         {"state", workflows::to_string(r.state)},
               {"flow", r.flow},                 {"receipt_no", r.receipt_no},
               {"serial", r.cert_serial},        {"token_serial", r.token_serial},
@@ -256,9 +297,11 @@ struct Cli {
     }
     std::string plain =
         r.waiting ? fmt::format(fmt::runtime(tr("Order {} is waiting for the customer's PIN; resume it later.")), r.order_id)
-                  : fmt::format(fmt::runtime(tr("Order {}: {}. Receipt {}, certificate {} on token {}.")), r.order_id,
-                                workflows::to_string(r.state), r.receipt_no.empty() ? "-" : r.receipt_no, r.cert_serial,
-                                r.token_serial);
+                  : fmt::format(fmt::runtime(tr("Order {} ({}): {}. Receipt {}, certificate {} on token {}.")), r.order_id,
+                                r.flow, workflows::to_string(r.state), r.receipt_no.empty() ? "-" : r.receipt_no,
+                                r.cert_serial.empty() ? "-" : r.cert_serial, r.token_serial);
+    if (!r.notes.empty() && !r.waiting) plain += "\n" + std::string(tr(r.notes.c_str()));
+    j["notes"] = r.notes;
     out(j, plain);
     return r.waiting ? 4 : 0;
   }
@@ -366,6 +409,48 @@ struct Cli {
     return 0;
   }
 
+  int receipt_show() {
+    app::AppContext ctx(data_dir, clock);
+    printing::ReceiptData r = app::receipt_data(ctx, args.word(2, "the receipt number"));
+    json j = {{"receipt_no", r.receipt_no}, {"payer", r.payer},           {"total_fen", r.total_fen},
+              {"amount_in_words", printing::amount_in_words(r.total_fen)}, {"method", r.payment_method},
+              {"teller", r.teller}, {"issued_at", r.issued_at},          {"order_no", r.order_no},
+              {"journal_hash", r.journal_hash}, {"status", r.voided ? "voided" : "issued"},
+              {"void_reason", r.void_reason}, {"invoice_no", r.invoice_no.value_or("")}};
+    std::string plain = fmt::format("{}  {}\n{}  ¥{}  {}\n{} {}  {}\n", r.receipt_no, r.voided ? "作废 " + r.void_reason : "",
+                                    r.payer, printing::format_fen(r.total_fen), printing::amount_in_words(r.total_fen),
+                                    r.payment_method, r.teller, r.issued_at);
+    out(j, plain);
+    return 0;
+  }
+
+  int receipt_print() {
+    app::AppContext ctx(data_dir, clock);
+    workflows::Actor who = login(ctx);
+    printing::Paper paper = printing::parse_paper(args.get("--paper").value_or("a5"));
+    fs::path path = app::print_receipt(ctx, who, args.word(2, "the receipt number"), args.path("--pdf").value_or(fs::path()), paper);
+    out({{"pdf", path.string()}}, fmt::format(fmt::runtime(tr("Receipt written to {}.")), path.string()));
+    return 0;
+  }
+
+  int receipt_void() {
+    app::AppContext ctx(data_dir, clock);
+    workflows::Actor who = login(ctx);
+    std::string no = args.word(2, "the receipt number");
+    workflows::Receipts(ctx.services()).void_receipt(who, no, args.need("--reason"));
+    fs::path path = app::print_receipt(ctx, who, no);
+    out({{"receipt_no", no}, {"status", "voided"}, {"pdf", path.string()}},
+        fmt::format(fmt::runtime(tr("Receipt {} is void; it keeps its number. Archived copy: {}.")), no, path.string()));
+    return 0;
+  }
+
+  int money_words() {
+    std::int64_t fen = printing::parse_amount(args.word(2, "an amount in yuan, e.g. 1005.00"));
+    std::string words = printing::amount_in_words(fen);
+    out({{"fen", fen}, {"words", words}}, words);
+    return 0;
+  }
+
   int dispatch() {
     std::string cmd = args.word(0, "a command");
     std::string sub = args.words.size() > 1 ? args.words[1] : "";
@@ -375,10 +460,17 @@ struct Cli {
     if (cmd == "token" && sub == "list") return token_list();
     if (cmd == "order" && sub == "run") return order_run();
     if (cmd == "order" && sub == "list") return order_list();
+    if (cmd == "order" && sub == "resume") return order_recover(true);
+    if (cmd == "order" && sub == "rollback") return order_recover(false);
+    if (cmd == "token" && (sub == "suspend" || sub == "found" || sub == "lost")) return token_status(sub);
     if (cmd == "journal" && sub == "verify") return journal_verify();
     if (cmd == "check") return check();
     if (cmd == "crl") return crl();
     if (cmd == "settings" && sub == "show") return settings_show();
+    if (cmd == "receipt" && sub == "show") return receipt_show();
+    if (cmd == "receipt" && sub == "print") return receipt_print();
+    if (cmd == "receipt" && sub == "void") return receipt_void();
+    if (cmd == "money" && sub == "words") return money_words();
     if (cmd == "settings" && sub == "set") return settings_set();
     throw UsageError(fmt::format(fmt::runtime(tr("Unknown command '{}'.")), cmd + (sub.empty() ? "" : " " + sub)));
   }

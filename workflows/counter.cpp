@@ -32,7 +32,7 @@ void Counter::refused(const Actor& teller, const ServiceRequest& r, const Error&
   } catch (const Error&) {
     // The journal itself cannot be written: the original error is what the teller must see.
   }
-  throw e;
+  throw;   // the exception being handled, with its own type (never `throw e`: that slices it to Error)
 }
 
 Counter::Intake Counter::review(const Actor& teller, const ServiceRequest& r) {
@@ -213,12 +213,16 @@ PinRules Counter::require_blank_token(const std::string& serial) {
   return PinRules{std::max(info.min_pin, s_.config.min_user_pin), info.max_pin};
 }
 
-Secret Counter::ask_new_pin(const PinRules& rules, const std::string& serial) {
-  auto pin = prompts_.pin.new_pin(rules, serial);
-  if (!pin) return Secret();
+Secret Counter::ask_new_pin(db::ServiceOrder& order, const Actor& teller, const PinRules& rules) {
+  auto pin = prompts_.pin.new_pin(rules, order.token_serial);
+  if (!pin || pin->empty()) {
+    book_.record(order, teller, order.step, std::nullopt,
+                 {.action = "order.waiting", .details = "customer cancelled the PIN entry"});
+    return Secret();
+  }
   if (pin->size() < rules.min_len || pin->size() > rules.max_len)
     throw InputError(codes::pin_length,
-                     fmt::format(fmt::runtime(tr("The PIN must have {} to {} characters; the customer must choose another.")),
+                     fmt::format(fmt::runtime(tr("The PIN must have {} to {} characters; the customer must choose another. Nothing was done on the token.")),
                                  rules.min_len, rules.max_len));
   return std::move(*pin);
 }
@@ -270,20 +274,13 @@ std::unique_ptr<TokenSession> Counter::prepare_blank(db::ServiceOrder& order, co
   return token;
 }
 
-bool Counter::set_new_user_pin(db::ServiceOrder& order, const Actor& teller, TokenSession& token, const PinRules& rules) {
-  Secret pin = ask_new_pin(rules, order.token_serial);
-  if (pin.empty()) {
-    book_.record(order, teller, "token.waiting_for_pin", std::nullopt,
-                 {.action = "order.waiting", .details = "customer cancelled the PIN entry"});
-    return false;
-  }
+void Counter::set_user_pin(db::ServiceOrder& order, const Actor& teller, TokenSession& token, Secret pin) {
   token.login_so(s_.so_pins.for_token(order.token_serial));
   token.init_user_pin(pin);
   token.logout();
   token.login_user(pin);
   pin.wipe();
   book_.record(order, teller, "token.pin_set", std::nullopt, {.action = "token.pin_set"});
-  return true;
 }
 
 IssuedCert Counter::issue_to_token(db::ServiceOrder& order, const Actor& teller, TokenSession& token,
@@ -382,10 +379,12 @@ bool Counter::personalise(db::ServiceOrder& order, const Actor& teller) {
     book_.record(order, teller, "token.personalising", std::nullopt, {.action = "token.personalising", .details = "again"});
   }
 
-  progress.step(tr("Preparing the token"), 1, 6);
+  progress.step(tr("The customer sets the PIN"), 1, 6);
+  Secret pin = ask_new_pin(order, teller, rules);
+  if (pin.empty()) return false;
+  progress.step(tr("Preparing the token"), 2, 6);
   auto token = prepare_blank(order, teller, org);
-  progress.step(tr("The customer sets the PIN"), 2, 6);
-  if (!set_new_user_pin(order, teller, *token, rules)) return false;
+  set_user_pin(order, teller, *token, std::move(pin));
   issue_to_token(order, teller, *token, org);
   token->logout();
   finish();

@@ -81,9 +81,12 @@ class Counter {
   // object, so nothing of an interrupted attempt survives), labels it with the
   // USCC and sets the derived SO PIN. Records "token.initialised".
   std::unique_ptr<TokenSession> prepare_blank(db::ServiceOrder& order, const Actor& teller, const db::Organisation& org);
-  // The customer chooses a PIN; as SO: C_InitPIN; then logs in as the user.
-  // False when cancelled. Records "token.pin_set".
-  bool set_new_user_pin(db::ServiceOrder& order, const Actor& teller, TokenSession& token, const PinRules& rules);
+  // The customer chooses a PIN (typed twice). Empty when cancelled (the order
+  // is recorded as waiting). Throws InputError(pin_length) for a PIN outside
+  // the rules — asked before the token is touched, so nothing changes.
+  Secret ask_new_pin(db::ServiceOrder& order, const Actor& teller, const PinRules& rules);
+  // As SO: C_InitPIN with pin; then logs in as the user. Records "token.pin_set".
+  void set_user_pin(db::ServiceOrder& order, const Actor& teller, TokenSession& token, Secret pin);
   // As the logged-in user: key pair on the token with the order's key id (data
   // key `key_field`), CSR, CA issue, certificate row, certificate written beside
   // the key. Records "token.key_generated", "cert.issued", "token.cert_stored".
@@ -101,14 +104,14 @@ class Counter {
   // The customer took the token and papers: handed_over, then completed.
   void hand_over(db::ServiceOrder& order, const Actor& teller);
 
-  // Journals a refused request (outcome code, no other change) and rethrows.
+  // Journals a refused request (outcome code, no other change) and rethrows the
+  // exception being handled. Call it only from inside a catch block.
   [[noreturn]] void refused(const Actor& teller, const ServiceRequest& r, const Error& e);
 
   // Asks a supervisor's approval; journaled by StaffService.
   Approval approval(const Actor& teller, const std::string& what, std::optional<db::Id> order_id = std::nullopt);
 
  private:
-  Secret ask_new_pin(const PinRules& rules, const std::string& serial);
   Services& s_;
   StaffService& staff_;
   Prompts prompts_;

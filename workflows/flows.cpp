@@ -246,7 +246,9 @@ OrderResult Flows::run(const Actor& teller, const ServiceRequest& r, bool hand_o
           if (info.pin_locked && rec && rec->state == "active")
             c_.move_token(order, teller, order.token_serial, TokenState::locked, "the token reports its PIN locked");
           PinRules rules{std::max(info.min_pin, s.config.min_user_pin), info.max_pin};
-          if (!c_.set_new_user_pin(order, teller, *token, rules)) return waiting();
+          Secret pin = c_.ask_new_pin(order, teller, rules);
+          if (pin.empty()) return waiting();
+          c_.set_user_pin(order, teller, *token, std::move(pin));
           token->logout();
           c_.move_token(order, teller, order.token_serial, TokenState::active, "PIN unlocked at the counter");
           book.record(order, teller, "token_done", OrderState::token_done,

@@ -1,0 +1,137 @@
+#include "app/documents.h"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "common/error.h"
+#include "common/i18n.h"
+#include "common/text.h"
+#include "db/repositories.h"
+#include "printing/pdf.h"
+#include "workflows/receipts.h"
+#include "workflows/request.h"
+
+namespace certdesk::app {
+
+namespace fs = std::filesystem;
+
+const char* payment_method_label(const std::string& method) {
+  if (method == "cash") return "现金";
+  if (method == "card") return "银行卡";
+  if (method == "transfer") return "银行转账";
+  if (method == "waived") return "减免";
+  return method.c_str();
+}
+
+std::string mask_id_number(const std::string& id) {
+  if (id.size() < 10) return std::string(id.size(), '*');
+  return id.substr(0, 6) + std::string(id.size() - 10, '*') + id.substr(id.size() - 4);
+}
+
+namespace {
+std::string local(AppContext& ctx, const std::string& iso) {
+  if (iso.empty()) return "";
+  return text::local_time(text::parse_iso_utc(iso), ctx.config().utc_offset_minutes);
+}
+std::string order_no(db::Id id) { return fmt::format("{:06}", id); }
+}  // namespace
+
+printing::ReceiptData receipt_data(AppContext& ctx, const std::string& receipt_no) {
+  workflows::Receipts receipts(ctx.services());
+  db::Payment p = receipts.get(receipt_no);
+  printing::ReceiptData r;
+  r.receipt_no = p.receipt_no;
+  r.branch_name = ctx.config().branch_name;
+  r.payer = p.payer;
+  if (auto o = db::Orders(ctx.db()).by_id(p.order_id); o && o->organisation_id)
+    if (auto org = db::Organisations(ctx.db()).by_id(*o->organisation_id)) r.payer_uscc = org->uscc;
+  r.lines.push_back({p.item, p.quantity, p.unit_fen, p.quantity * p.unit_fen});
+  if (r.lines[0].amount_fen != p.amount_fen) r.lines[0] = {p.item, 1, p.amount_fen, p.amount_fen};
+  r.total_fen = p.amount_fen;
+  r.payment_method = payment_method_label(p.method);
+  r.payee = ctx.config().branch_name;
+  if (auto t = db::Staff(ctx.db()).by_id(p.teller_id)) r.teller = t->name;
+  r.issued_at = local(ctx, p.created_utc);
+  r.order_no = order_no(p.order_id);
+  r.journal_hash = p.journal_hash;
+  if (!p.invoice_no.empty()) r.invoice_no = p.invoice_no;
+  r.voided = p.status == "voided";
+  r.void_reason = p.void_reason;
+  if (p.voided_by)
+    if (auto s = db::Staff(ctx.db()).by_id(*p.voided_by)) r.voided_by = s->name;
+  r.reprint = p.print_count > 0;
+  return r;
+}
+
+printing::HandoverSlipData slip_data(AppContext& ctx, db::Id order_id) {
+  auto o = db::Orders(ctx.db()).by_id(order_id);
+  if (!o) throw RuleRefused(codes::not_found, "order", fmt::format(fmt::runtime(tr("There is no order {}.")), order_id));
+  printing::HandoverSlipData s;
+  s.order_no = order_no(o->id);
+  s.flow = workflows::business_type_label(workflows::flow_from(o->flow));
+  s.branch_name = ctx.config().branch_name;
+  if (o->organisation_id)
+    if (auto org = db::Organisations(ctx.db()).by_id(*o->organisation_id)) {
+      s.organisation = org->name;
+      s.uscc = org->uscc;
+    }
+  if (o->handler_id)
+    if (auto h = db::Organisations(ctx.db()).handler(*o->handler_id)) {
+      s.handler_name = h->name;
+      s.handler_id_masked = mask_id_number(h->id_number);
+    }
+  s.token_serial = o->token_serial;
+  if (auto t = db::Tokens(ctx.db()).by_serial(o->token_serial)) s.token_vendor = t->vendor;
+  nlohmann::json d = nlohmann::json::parse(o->data_json.empty() ? "{}" : o->data_json, nullptr, false);
+  std::string cert = d.is_object() ? d.value("cert_serial", "") : "";
+  if (auto c = db::Certificates(ctx.db()).by_serial(cert)) {
+    s.certificate_serial = c->serial;
+    s.certificate_subject = c->subject;
+    int off = ctx.config().utc_offset_minutes;
+    s.valid_from = text::local_time(Seconds(std::chrono::seconds(c->not_before)), off);
+    s.valid_to = text::local_time(Seconds(std::chrono::seconds(c->not_after)), off);
+  }
+  workflows::Flow flow = workflows::flow_from(o->flow);
+  if (flow == workflows::Flow::cancel)
+    s.items_returned.push_back("USBKEY 1 个（证书已注销）");
+  else if (!cert.empty())
+    s.items_returned.push_back("USBKEY 1 个（已写入证书，口令已由客户本人设置）");
+  else
+    s.items_returned.push_back("USBKEY 1 个");
+  s.items_returned.push_back("申请材料复印件已留存");
+  if (d.is_object() && !d.value("notes", "").empty())
+    s.notes.push_back("此前签发给本单位的证书均已作废，其任何备份均不可再用。");
+  s.notes.push_back("USBKEY 口令连续输错 10 次将被锁定，请携带材料到柜台解锁。");
+  for (const auto& p : db::Payments(ctx.db()).of_order(o->id))
+    if (p.status == "issued") s.receipt_no = p.receipt_no;
+  if (auto t = db::Staff(ctx.db()).by_id(o->staff_id)) s.teller = t->name;
+  s.issued_at = local(ctx, o->updated_utc);
+  return s;
+}
+
+fs::path print_receipt(AppContext& ctx, const workflows::Actor& who, const std::string& receipt_no, const fs::path& out,
+                       printing::Paper paper) {
+  workflows::Receipts receipts(ctx.services());
+  receipts.get(receipt_no);   // refuses an unknown number before anything is recorded
+  printing::ReceiptData data = receipt_data(ctx, receipt_no);
+  data.reprint = receipts.record_print(who, receipt_no);
+  fs::path path = out;
+  if (path.empty()) {
+    printing::ArchiveVariant v = data.voided ? printing::ArchiveVariant::voided()
+                                 : data.reprint ? printing::ArchiveVariant::copy(int(receipts.get(receipt_no).print_count) - 1)
+                                                : printing::ArchiveVariant::original();
+    path = printing::archive_path(ctx.paths().root, printing::ArchiveKind::receipt, receipt_no, v);
+  }
+  printing::write_receipt_pdf(data, paper, path);
+  return path;
+}
+
+void archive_order_documents(AppContext& ctx, const workflows::Actor& who, db::Id order_id) {
+  for (const auto& p : db::Payments(ctx.db()).of_order(order_id))
+    if (p.status == "issued" && p.print_count == 0) print_receipt(ctx, who, p.receipt_no);
+  printing::write_slip_pdf(slip_data(ctx, order_id), printing::Paper::a5,
+                           printing::archive_path(ctx.paths().root, printing::ArchiveKind::slip, fmt::format("{:06}", order_id)));
+}
+
+}  // namespace certdesk::app

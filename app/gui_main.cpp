@@ -1,0 +1,95 @@
+// certdesk: the teller's window (SPEC §1–§3). Opens the data folder, asks for
+// the staff login, then shows the counter. Errors at start-up are shown as a
+// message saying what to do, never a crash.
+//
+//   certdesk [--data-dir DIR]        (DIR also from CERTDESK_DATA_DIR)
+//   CERTDESK_EXIT_AT_LOGIN=1         quit as soon as the login window is usable (start-up timing)
+
+#include <wx/app.h>
+#include <wx/cmdline.h>
+#include <wx/msgdlg.h>
+
+#include <cstdlib>
+#include <memory>
+
+#include "app/context.h"
+#include "app/gui_model.h"
+#include "common/error.h"
+#include "forms/counter_frame.h"
+#include "forms/dialogs.h"
+#include "forms/ui.h"
+#include "forms/worker.h"
+
+namespace {
+
+using namespace certdesk;
+
+class CertdeskApp : public wxApp {
+ public:
+  bool OnInit() override {
+    app::install_translations();
+    SetAppDisplayName(_("certdesk"));
+    std::filesystem::path dir;
+    for (int i = 1; i < argc; ++i) {
+      wxString a = argv[i];
+      if (a == "--data-dir" && i + 1 < argc) dir = std::string(argv[++i].utf8_str());
+      else if (a == "--help") {
+        wxPuts("usage: certdesk [--data-dir DIR]");
+        return false;
+      }
+    }
+    if (dir.empty()) dir = app::default_data_dir();
+    try {
+      ctx_ = std::make_unique<app::AppContext>(dir, clock_);
+      model_ = std::make_unique<app::GuiCounterModel>(*ctx_);
+    } catch (...) {
+      forms::Failure f = forms::describe_current_exception();
+      wxString hint = wxString::Format(_("The data folder %s cannot be used.\n\n%s\n\nTo create one: certdesk-cli --data-dir %s init --branch CODE --admin NAME --password-file FILE"),
+                                       forms::wx(dir.string()), forms::describe(f), forms::wx(dir.string()));
+      wxMessageBox(hint, _("certdesk"), wxOK | wxICON_ERROR);
+      return false;
+    }
+
+    forms::LoginDialog login(
+        nullptr, [this](const std::string& n, const Secret& p) { return model_->login(n, p); }, forms::wx(model_->branch()));
+    if (std::getenv("CERTDESK_EXIT_AT_LOGIN")) {
+      // Start-up timing: the dialog is usable once it is shown and idle.
+      login.Bind(wxEVT_IDLE, [&login](wxIdleEvent&) { login.EndModal(wxID_CANCEL); });
+    }
+    if (login.ShowModal() != wxID_OK || !login.actor()) return false;
+
+    worker_ = std::make_unique<forms::Worker>();
+    auto* frame = new forms::CounterFrame(*model_, *worker_, *login.actor());
+    frame->Show();
+    SetTopWindow(frame);
+    frame->check_unfinished(false);
+    return true;
+  }
+
+  int OnExit() override {
+    worker_.reset();   // the running job finishes first; then nothing touches the model
+    model_.reset();
+    ctx_.reset();
+    return wxApp::OnExit();
+  }
+
+  // Catch at the edge: anything that escapes an event handler is shown, not fatal.
+  bool OnExceptionInMainLoop() override {
+    try {
+      throw;
+    } catch (...) {
+      forms::show_failure(GetTopWindow(), forms::describe_current_exception());
+    }
+    return true;
+  }
+
+ private:
+  SystemClock clock_;
+  std::unique_ptr<app::AppContext> ctx_;
+  std::unique_ptr<app::GuiCounterModel> model_;
+  std::unique_ptr<forms::Worker> worker_;
+};
+
+}  // namespace
+
+wxIMPLEMENT_APP(CertdeskApp);

@@ -1,0 +1,45 @@
+#pragma once
+// The window's CounterModel (forms/model.h) over the application context: the
+// only place where the GUI meets the database, the token module and the CA.
+// Every method but today()/branch() runs on the window's worker thread.
+
+#include <string>
+
+#include "app/context.h"
+#include "forms/model.h"
+
+namespace certdesk::app {
+
+class GuiCounterModel final : public forms::CounterModel {
+ public:
+  explicit GuiCounterModel(AppContext& ctx) : ctx_(ctx) {}
+
+  workflows::Actor login(const std::string& name, const Secret& password) override;
+  void logout(const workflows::Actor& who) override;
+  std::vector<forms::TokenRow> tokens() override;
+  std::vector<forms::CustomerRow> find_customers(const std::string& text) override;
+  std::vector<forms::HistoryRow> history(std::int64_t organisation_id) override;
+  std::vector<forms::UnfinishedRow> unfinished() override;
+  workflows::FeeQuote quote(workflows::Flow flow, const std::string& reason) override;
+  workflows::OrderResult run_issue(const workflows::Actor& teller, const workflows::ServiceRequest& request,
+                                   workflows::Prompts prompts, bool hand_over) override;
+  workflows::OrderResult hand_over(const workflows::Actor& teller, std::int64_t order_id) override;
+  void resume(const workflows::Actor& teller, std::int64_t order_id) override;
+  void roll_back(const workflows::Actor& teller, std::int64_t order_id) override;
+  std::string insert_blank_token() override;
+  std::string today() const override;
+  std::string branch() const override;
+
+ private:
+  // SoftHSM2 reads its token folder only in C_Initialize: reload the module when
+  // the folder changed (a token inserted by certdesk-cli from another terminal).
+  void refresh_soft_store();
+  AppContext& ctx_;
+  std::string store_signature_;
+};
+
+// Loads the "certdesk" catalog (and wx's own) for the language init_language()
+// chose; returns "zh_CN" or "en". Call once, after wxApp exists.
+std::string install_translations();
+
+}  // namespace certdesk::app

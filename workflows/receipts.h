@@ -1,0 +1,32 @@
+#pragma once
+// Receipts after payment (SPEC §4): a receipt never changes once issued. A void
+// (supervisor, reason) keeps its number and marks every later printing 作废; a
+// reprint is marked 重印. Both are journaled.
+
+#include <string>
+
+#include "db/repositories.h"
+#include "workflows/services.h"
+#include "workflows/staff.h"
+
+namespace certdesk::workflows {
+
+class Receipts {
+ public:
+  explicit Receipts(Services& s) : s_(s) {}
+
+  // Throws RuleRefused(not_found) naming the number.
+  db::Payment get(const std::string& receipt_no);
+
+  // A supervisor voids a receipt; the reason is required. Voiding twice is refused.
+  db::Payment void_receipt(const Actor& supervisor, const std::string& receipt_no, const std::string& reason);
+
+  // Records one printing; returns true when it is a reprint (an earlier print
+  // exists), which the layout marks 重印. Journaled "receipt.printed" / "receipt.reprinted".
+  bool record_print(const Actor& who, const std::string& receipt_no);
+
+ private:
+  Services& s_;
+};
+
+}  // namespace certdesk::workflows
