@@ -88,6 +88,14 @@ bool PkiCaPort::knows(const std::string& serial, bool* revoked) {
   return e.has_value();
 }
 
+std::vector<workflows::CaRecord> PkiCaPort::records() {
+  std::vector<workflows::CaRecord> out;
+  for (const auto& e : ca_.index())
+    out.push_back({e.serial, e.subject, e.not_before, e.not_after, e.revoked, e.revoked_at,
+                   static_cast<workflows::RevocationReason>(static_cast<int>(e.reason))});
+  return out;
+}
+
 MasterSecretPins::MasterSecretPins(const fs::path& secrets_dir) : dir_(secrets_dir) {
   fs::path p = secrets_dir / "master.key";
   std::error_code ec;

@@ -31,6 +31,7 @@ class PkiCaPort final : public workflows::CaPort {
                               Seconds not_before, int days) override;
   void revoke(const std::string& serial, workflows::RevocationReason reason, Seconds at) override;
   bool knows(const std::string& serial, bool* revoked) override;
+  std::vector<workflows::CaRecord> records() override;
 
  private:
   pki::CertificateAuthority& ca_;

@@ -157,8 +157,13 @@ PkiTokenPort& AppContext::tokens() {
 pki::CertificateAuthority& AppContext::ca() {
   if (!ca_) {
     pki::softhsm::use_store(paths_.softhsm());
-    ca_module_ = module_path() == pki::softhsm::default_module && token_module_ ? token_module_
-                                                                               : pki::Module::load(pki::softhsm::default_module);
+    // The CA's token lives in the SoftHSM2 store. When customer tokens go through
+    // the same library (the embedded default, or a wrapper of it in tests), both
+    // share one Module: two libp11 contexts on one library close each other's
+    // sessions whenever either re-enumerates.
+    std::string ca_path = db::Settings(db_).get_or("ca_pkcs11_module", pki::softhsm::default_module);
+    if (ca_path == module_path()) tokens();
+    ca_module_ = ca_path == module_path() ? token_module_ : pki::Module::load(ca_path);
     ca_ = std::make_unique<pki::CertificateAuthority>(
         pki::CertificateAuthority::open(ca_module_, paths_.ca(), kCaTokenLabel, pins().derived("ca-user-pin")));
   }

@@ -98,8 +98,12 @@ void throw_ckr(unsigned long rv, const std::string& action, const std::string& s
     default:
       break;
   }
+  // libp11 does not always leave a CK_RV behind (it failed before or after the module call).
   throw TokenError(fallback_code ? fallback_code : codes::token_error,
-                   "cannot " + action + " on " + token + ": the module reports " + ckr_name(rv), rv);
+                   "cannot " + action + " on " + token +
+                       (rv == CKR_OK ? std::string(": the token did not answer as expected; remove it, insert it again and repeat the step")
+                                     : ": the module reports " + ckr_name(rv)),
+                   rv);
 }
 
 std::string field(const unsigned char* p, size_t n) {

@@ -89,8 +89,10 @@ db::ServiceOrder Counter::open_order(const Actor& teller, const ServiceRequest& 
   Seconds now = s_.clock.now();
   db::ServiceOrder order;
   order.flow = to_string(r.flow);
-  order.state = to_string(OrderState::draft);
-  order.step = "created";
+  // draft → documents_checked in the same transaction: nothing happens between them.
+  require_order_move(OrderState::draft, OrderState::documents_checked);
+  order.state = to_string(OrderState::documents_checked);
+  order.step = "documents_checked";
   order.token_serial = r.token_serial;
   order.staff_id = teller.id;
   order.request_key = request_key(r);
@@ -124,10 +126,11 @@ db::ServiceOrder Counter::open_order(const Actor& teller, const ServiceRequest& 
     s_.journal.append({.staff = teller.name, .action = "override", .order_id = order.id, .organisation = org->uscc,
                        .details = fmt::format("{}", fmt::join(intake.approved_overrides, "; ")), .flow = order.flow},
                       now);
+  s_.journal.append({.staff = teller.name, .action = "order.documents_checked", .order_id = order.id,
+                     .organisation = org->uscc, .token_serial = r.token_serial,
+                     .details = review.notes.empty() ? "all documents present" : review.notes, .flow = order.flow},
+                    now);
   tx.commit();
-
-  book_.record(order, teller, "documents_checked", OrderState::documents_checked,
-               {.action = "order.documents_checked", .details = review.notes.empty() ? "all documents present" : review.notes});
   return order;
 }
 
@@ -198,19 +201,35 @@ void Counter::take_payment(db::ServiceOrder& order, const Actor& teller, const S
                [&](const db::JournalEntry& written) { payments.set_journal_hash(payment_id, written.hash); });
 }
 
-PinRules Counter::require_blank_token(const std::string& serial) {
+PinRules Counter::require_blank_token(const std::string& serial, std::optional<db::Id> owner) {
   if (serial.empty()) throw InputError(codes::bad_request, tr("Enter the serial printed on the blank token."));
-  if (auto rec = db::Tokens(s_.db).by_serial(serial); rec && rec->state != to_string(TokenState::blank))
+  auto rec = db::Tokens(s_.db).by_serial(serial);
+  const bool ours = owner && rec && rec->state == to_string(TokenState::blank) && rec->organisation_id == owner;
+  if (rec && rec->state != to_string(TokenState::blank))
     throw RuleRefused(codes::token_not_blank, "token-state",
                       fmt::format(fmt::runtime(tr("Token {} is on record as {}; a new certificate needs a blank token.")), serial,
                                   rec->state));
-  auto session = s_.tokens.open(serial);
-  TokenView info = session->info();
-  if (info.user_pin_initialized || !info.initialized)
+  TokenSession& session = *[&]() -> std::unique_ptr<TokenSession>& {
+    if (!kept_ || kept_serial_ != serial) {
+      kept_ = s_.tokens.open(serial);
+      kept_serial_ = serial;
+    }
+    return kept_;
+  }();
+  TokenView info = session.info();
+  if (!ours && (info.user_pin_initialized || !info.initialized))
     throw RuleRefused(codes::token_not_blank, "token-state",
                       fmt::format(fmt::runtime(tr("Token {} is not a factory-blank token (it is already personalised). Use a new blank token, or the unlock / update flow for this one.")),
                                   serial));
   return PinRules{std::max(info.min_pin, s_.config.min_user_pin), info.max_pin};
+}
+
+std::unique_ptr<TokenSession> Counter::open_token(const std::string& serial) {
+  if (kept_ && kept_serial_ == serial) {
+    kept_serial_.clear();
+    return std::move(kept_);
+  }
+  return s_.tokens.open(serial);
 }
 
 Secret Counter::ask_new_pin(db::ServiceOrder& order, const Actor& teller, const PinRules& rules) {
@@ -247,7 +266,7 @@ std::unique_ptr<TokenSession> Counter::prepare_blank(db::ServiceOrder& order, co
                                              .updated_utc = text::iso_utc(s_.clock.now())});
                  });
   }
-  auto token = s_.tokens.open(serial);
+  auto token = open_token(serial);
   const std::string label = org.uscc;
   Secret so_pin = s_.so_pins.for_token(serial);
   bool fresh = true;
@@ -274,17 +293,20 @@ std::unique_ptr<TokenSession> Counter::prepare_blank(db::ServiceOrder& order, co
   return token;
 }
 
-void Counter::set_user_pin(db::ServiceOrder& order, const Actor& teller, TokenSession& token, Secret pin) {
+void Counter::set_user_pin(db::ServiceOrder& order, const Actor& teller, TokenSession& token, Secret pin, bool record) {
   token.login_so(s_.so_pins.for_token(order.token_serial));
   token.init_user_pin(pin);
   token.logout();
   token.login_user(pin);
   pin.wipe();
-  book_.record(order, teller, "token.pin_set", std::nullopt, {.action = "token.pin_set"});
+  if (record)
+    book_.record(order, teller, "token.pin_set", std::nullopt, {.action = "token.pin_set"});
+  else
+    pin_set_pending_ = true;   // journaled with the key generation: a crash in between re-initialises the token anyway
 }
 
 IssuedCert Counter::issue_to_token(db::ServiceOrder& order, const Actor& teller, TokenSession& token,
-                                   const db::Organisation& org) {
+                                   const db::Organisation& org, bool personalised) {
   Progress& progress = prompts_.progress;
   const std::string serial = order.token_serial;
   std::string key_hex = OrderBook::data(order).value("key_id", "");
@@ -299,7 +321,14 @@ IssuedCert Counter::issue_to_token(db::ServiceOrder& order, const Actor& teller,
   token.generate_key(s_.config.key_algorithm, key_id, org.name);
   book_.record(order, teller, "token.key_generated", std::nullopt,
                {.action = "token.keygen",
-                .details = s_.config.key_algorithm == KeyAlgorithm::ec_p256 ? "ECDSA P-256" : "RSA-2048"});
+                .details = s_.config.key_algorithm == KeyAlgorithm::ec_p256 ? "ECDSA P-256" : "RSA-2048"},
+               [&](db::JournalRecord&) {
+                 if (!pin_set_pending_) return;
+                 s_.journal.append({.staff = teller.name, .action = "token.pin_set", .order_id = order.id,
+                                    .token_serial = serial, .details = "token.pin_set", .flow = order.flow},
+                                   s_.clock.now());
+                 pin_set_pending_ = false;
+               });
 
   progress.step(tr("Signing the certificate request"), 4, 6);
   Bytes csr = token.make_csr(key_id, org.name, org.uscc);
@@ -317,7 +346,16 @@ IssuedCert Counter::issue_to_token(db::ServiceOrder& order, const Actor& teller,
 
   progress.step(tr("Writing the certificate to the token"), 5, 6);
   token.store_certificate(cert.der, key_id, org.name);
-  book_.record(order, teller, "token.cert_stored", std::nullopt, {.action = "token.cert_stored", .cert_serial = cert.serial});
+  if (personalised) {
+    require_token_move(serial, TokenState::blank, TokenState::active);
+    book_.record(order, teller, "token_done", OrderState::token_done,
+                 {.action = "token.cert_stored", .cert_serial = cert.serial, .details = "token personalised, active"},
+                 [&](db::JournalRecord&) {
+                   db::Tokens(s_.db).set_state(serial, to_string(TokenState::active), text::iso_utc(s_.clock.now()));
+                 });
+  } else {
+    book_.record(order, teller, "token.cert_stored", std::nullopt, {.action = "token.cert_stored", .cert_serial = cert.serial});
+  }
   return cert;
 }
 
@@ -367,7 +405,7 @@ bool Counter::personalise(db::ServiceOrder& order, const Actor& teller) {
     finish();
     return true;
   }
-  PinRules rules = require_blank_token(order.token_serial);
+  PinRules rules = require_blank_token(order.token_serial, org.id);
 
   // A certificate issued in an interrupted attempt but never written to the
   // token is revoked: it was never delivered, and its key is about to be erased.
@@ -384,17 +422,59 @@ bool Counter::personalise(db::ServiceOrder& order, const Actor& teller) {
   if (pin.empty()) return false;
   progress.step(tr("Preparing the token"), 2, 6);
   auto token = prepare_blank(order, teller, org);
-  set_user_pin(order, teller, *token, std::move(pin));
-  issue_to_token(order, teller, *token, org);
+  set_user_pin(order, teller, *token, std::move(pin), /*record=*/false);
+  issue_to_token(order, teller, *token, org, /*personalised=*/true);
   token->logout();
-  finish();
+  progress.step(tr("Done"), 6, 6);
   return true;
+}
+
+void Counter::reconcile_with_ca(const Actor& who) {
+  db::Certificates certs(s_.db);
+  for (const auto& rec : s_.ca.records()) {
+    auto row = certs.by_serial(rec.serial);
+    if (row && (row->status == "revoked") == rec.revoked) continue;
+    Seconds now = s_.clock.now();
+    if (row) {
+      if (rec.revoked) {
+        db::Transaction tx(s_.db);
+        certs.mark_revoked(rec.serial, rec.revoked_at, reason_name(rec.reason));
+        s_.journal.append({.staff = who.name, .action = "cert.revoked", .order_id = row->order_id,
+                           .cert_serial = rec.serial,
+                           .details = fmt::format("{}: recorded from the CA's index (the process had stopped)",
+                                                  reason_name(rec.reason))},
+                          now);
+        tx.commit();
+      } else {
+        // The database says revoked, so the CA must too (it is always told first).
+        s_.ca.revoke(rec.serial, RevocationReason::superseded, now);
+      }
+      continue;
+    }
+    // Issued by the CA, never recorded: never delivered. Revoke it and record it.
+    std::string uscc;
+    if (auto p = rec.subject.find("serialNumber="); p != std::string::npos)
+      uscc = rec.subject.substr(p + 13, rec.subject.find(',', p) == std::string::npos ? std::string::npos
+                                                                                       : rec.subject.find(',', p) - p - 13);
+    auto org = db::Organisations(s_.db).by_uscc(uscc);
+    if (!rec.revoked) s_.ca.revoke(rec.serial, RevocationReason::superseded, now);
+    db::Transaction tx(s_.db);
+    if (org)
+      certs.insert({.serial = rec.serial, .organisation_id = org->id, .subject = rec.subject, .not_before = rec.not_before,
+                    .not_after = rec.not_after, .status = "revoked", .revoked_at = now.time_since_epoch().count(),
+                    .revocation_reason = reason_name(RevocationReason::superseded)});
+    s_.journal.append({.staff = who.name, .action = "cert.revoked", .organisation = uscc, .cert_serial = rec.serial,
+                       .details = "superseded: issued but never recorded (the process had stopped); never delivered"},
+                      now);
+    tx.commit();
+  }
 }
 
 void Counter::hand_over(db::ServiceOrder& order, const Actor& teller) {
   if (order_state_from(order.state) == OrderState::token_done)
-    book_.record(order, teller, "handed_over", OrderState::handed_over, {.action = "order.handed_over"});
-  if (order_state_from(order.state) == OrderState::handed_over)
+    book_.advance(order, teller, {{OrderState::handed_over, {.action = "order.handed_over"}},
+                                  {OrderState::completed, {.action = "order.completed"}}});
+  else if (order_state_from(order.state) == OrderState::handed_over)
     book_.record(order, teller, "completed", OrderState::completed, {.action = "order.completed"});
 }
 

@@ -65,8 +65,17 @@ class Counter {
   void take_payment(db::ServiceOrder& order, const Actor& teller, const ServiceRequest& r, const PaymentPlan& plan);
 
   // Throws unless a factory-blank token with this serial is inserted and not on
-  // record as anything but blank. Returns its PIN rules.
-  PinRules require_blank_token(const std::string& serial);
+  // record as anything but blank. Returns its PIN rules. With owner set, a token
+  // this organisation's unfinished order already began to personalise (on
+  // record as blank, for that organisation) is accepted too: it is wiped again.
+  PinRules require_blank_token(const std::string& serial, std::optional<db::Id> owner = std::nullopt);
+
+  // Makes the database agree with the CA's own index, which is written first:
+  // a certificate the CA issued but the database never recorded (the process
+  // died in between) is revoked — it was never delivered — and recorded; a
+  // revocation the CA made but the database missed is recorded. Journaled.
+  // Runs before every resume and roll back.
+  void reconcile_with_ca(const Actor& who);
 
   // Personalises the blank token of the order: prepare_blank, set_new_user_pin,
   // issue_to_token. Moves the order to token_done. Returns false (order left in
@@ -85,12 +94,16 @@ class Counter {
   // is recorded as waiting). Throws InputError(pin_length) for a PIN outside
   // the rules — asked before the token is touched, so nothing changes.
   Secret ask_new_pin(db::ServiceOrder& order, const Actor& teller, const PinRules& rules);
-  // As SO: C_InitPIN with pin; then logs in as the user. Records "token.pin_set".
-  void set_user_pin(db::ServiceOrder& order, const Actor& teller, TokenSession& token, Secret pin);
+  // As SO: C_InitPIN with pin; then logs in as the user. Records "token.pin_set"
+  // as its own step, or (record=false) leaves the entry to the next step.
+  void set_user_pin(db::ServiceOrder& order, const Actor& teller, TokenSession& token, Secret pin, bool record = true);
   // As the logged-in user: key pair on the token with the order's key id (data
   // key `key_field`), CSR, CA issue, certificate row, certificate written beside
   // the key. Records "token.key_generated", "cert.issued", "token.cert_stored".
-  IssuedCert issue_to_token(db::ServiceOrder& order, const Actor& teller, TokenSession& token, const db::Organisation& org);
+  // With personalised=true the last step also activates the blank token and
+  // moves the order to token_done (one transaction instead of two).
+  IssuedCert issue_to_token(db::ServiceOrder& order, const Actor& teller, TokenSession& token, const db::Organisation& org,
+                            bool personalised = false);
   // Revokes at the CA (publishing the CRL), marks the row revoked and journals,
   // in that order; idempotent, so a resumed order can do it again.
   void revoke(db::ServiceOrder& order, const Actor& teller, const std::string& cert_serial, RevocationReason reason,
@@ -112,10 +125,16 @@ class Counter {
   Approval approval(const Actor& teller, const std::string& what, std::optional<db::Id> order_id = std::nullopt);
 
  private:
+  // The session opened by require_blank_token, handed to prepare_blank so a
+  // personalisation opens (and enumerates) the token once.
+  std::unique_ptr<TokenSession> open_token(const std::string& serial);
   Services& s_;
   StaffService& staff_;
   Prompts prompts_;
   OrderBook book_;
+  std::unique_ptr<TokenSession> kept_;
+  std::string kept_serial_;
+  bool pin_set_pending_ = false;   // set_user_pin(record=false) ran; its entry goes with the next step
 };
 
 }  // namespace certdesk::workflows

@@ -187,6 +187,11 @@ OrderResult Flows::run(const Actor& teller, const ServiceRequest& r, bool hand_o
   } catch (const Error& e) {
     c_.refused(teller, r, e);
   }
+  // Flows that personalise a new token plan its key id in the payment's
+  // transaction: durable before the token is touched, without a step of its own.
+  if ((r.flow == Flow::issue || r.flow == Flow::reissue || r.flow == Flow::replace) &&
+      !OrderBook::data(order).contains("key_id"))
+    OrderBook::set_data(order, "key_id", crypto::to_hex(crypto::random_bytes(16)));
   c_.take_payment(order, teller, r, plan);
 
   try {
@@ -394,6 +399,7 @@ OrderResult Flows::resume(const Actor& teller, db::Id order_id, bool hand_over) 
   if (is_final(order_state_from(order->state)))
     throw RuleRefused(codes::illegal_transition, "order-state",
                       fmt::format(fmt::runtime(tr("Order {} is {}; there is nothing to resume.")), order_id, order->state));
+  c_.reconcile_with_ca(teller);
   ServiceRequest r = parse_request(order->request_json);
   return run(teller, r, hand_over);
 }
@@ -417,15 +423,29 @@ OrderResult Flows::rollback(const Actor& teller, db::Id order_id) {
   if (flow == Flow::cancel && order.step.rfind("cert.revoked", 0) == 0)
     throw RuleRefused(codes::illegal_transition, "rollback",
                       tr("A revocation cannot be undone; resume the cancellation to finish it."));
-  if (flow == Flow::update && (order.step == "token.old_removed" || order.step.rfind("cert.revoked", 0) == 0))
+  // Once the new certificate is on the token, removing the old key may have begun.
+  if (flow == Flow::update &&
+      (order.step == "token.cert_stored" || order.step == "token.old_removed" || order.step.rfind("cert.revoked", 0) == 0))
     throw RuleRefused(codes::illegal_transition, "rollback",
-                      tr("The old key is already removed from the token; resume the update to finish it."));
+                      tr("The new certificate is on the token and the old one is being removed; resume the update to finish it."));
+  c_.reconcile_with_ca(teller);
+  if (auto fresh = db::Orders(s.db).by_id(order_id)) order = *fresh;
 
   // Undo on the token first: if it is absent this throws and nothing else changes.
   std::string key = d.value("key_id", "");
   if (!key.empty() && (flow == Flow::issue || flow == Flow::reissue || flow == Flow::replace) &&
-      order.step != "documents_checked" && order.step != "paid") {
-    auto token = s.tokens.open(order.token_serial);
+      order.step != "documents_checked") {
+    // At "paid" the token may have been re-initialised by a run killed before it
+    // could record that; if it is not here, nothing was written to it that matters
+    // (re-initialising erases every object), so only then is its absence allowed.
+    std::unique_ptr<TokenSession> maybe;
+    try {
+      maybe = s.tokens.open(order.token_serial);
+    } catch (const TokenError& e) {
+      if (e.code() != codes::no_token || order.step != "paid") throw;
+    }
+    if (maybe) {
+    auto token = std::move(maybe);
     Secret derived = s.so_pins.for_token(order.token_serial);
     Secret transport = s.so_pins.transport();
     try {
@@ -437,9 +457,11 @@ OrderResult Flows::rollback(const Actor& teller, db::Id order_id) {
     }
     c_.book().record(order, teller, "rollback.token_wiped", std::nullopt,
                      {.action = "token.wiped", .details = "back to factory-blank (rollback)"}, [&](db::JournalRecord&) {
-                       db::Tokens(s.db).set_state(order.token_serial, to_string(TokenState::blank),
-                                                  text::iso_utc(s.clock.now()));
+                       if (db::Tokens(s.db).by_serial(order.token_serial))
+                         db::Tokens(s.db).set_state(order.token_serial, to_string(TokenState::blank),
+                                                    text::iso_utc(s.clock.now()));
                      });
+    }
   } else if (!key.empty() && flow == Flow::update) {
     auto token = s.tokens.open(order.token_serial);
     TokenView info = token->info();

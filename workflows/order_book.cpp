@@ -19,13 +19,7 @@ db::JournalEntry OrderBook::record(db::ServiceOrder& order, const Actor& who, co
   db::Transaction tx(s_.db);
   db::Orders(s_.db).update(next);
   if (also) also(entry);
-  if (entry.staff.empty()) entry.staff = who.name;
-  if (!entry.order_id) entry.order_id = order.id;
-  if (entry.flow.empty()) entry.flow = order.flow;
-  if (entry.token_serial.empty()) entry.token_serial = order.token_serial;
-  if (entry.organisation.empty() && order.organisation_id) {
-    if (auto org = db::Organisations(s_.db).by_id(*order.organisation_id)) entry.organisation = org->uscc;
-  }
+  fill(entry, order, who);
   if (entry.action.empty()) entry.action = to ? "order." + next.state : "order.step";
   if (entry.details.empty()) entry.details = step;
   db::JournalEntry written = s_.journal.append(entry, now);
@@ -33,6 +27,45 @@ db::JournalEntry OrderBook::record(db::ServiceOrder& order, const Actor& who, co
   tx.commit();
   order = std::move(next);
   return written;
+}
+
+void OrderBook::fill(db::JournalRecord& entry, const db::ServiceOrder& order, const Actor& who) {
+  if (entry.staff.empty()) entry.staff = who.name;
+  if (!entry.order_id) entry.order_id = order.id;
+  if (entry.flow.empty()) entry.flow = order.flow;
+  if (entry.token_serial.empty()) entry.token_serial = order.token_serial;
+  if (entry.organisation.empty() && order.organisation_id) {
+    auto it = uscc_of_.find(*order.organisation_id);
+    if (it == uscc_of_.end()) {
+      auto org = db::Organisations(s_.db).by_id(*order.organisation_id);
+      it = uscc_of_.emplace(*order.organisation_id, org ? org->uscc : "").first;
+    }
+    entry.organisation = it->second;
+  }
+}
+
+void OrderBook::advance(db::ServiceOrder& order, const Actor& who,
+                        const std::vector<std::pair<OrderState, db::JournalRecord>>& moves) {
+  OrderState at = order_state_from(order.state);
+  for (const auto& [to, entry] : moves) {
+    require_order_move(at, to);
+    at = to;
+  }
+  Seconds now = s_.clock.now();
+  db::ServiceOrder next = order;
+  next.state = to_string(at);
+  next.step = to_string(at);
+  next.updated_utc = text::iso_utc(now);
+  db::Transaction tx(s_.db);
+  db::Orders(s_.db).update(next);
+  for (auto [to, entry] : moves) {
+    fill(entry, order, who);
+    if (entry.action.empty()) entry.action = std::string("order.") + to_string(to);
+    if (entry.details.empty()) entry.details = to_string(to);
+    s_.journal.append(entry, now);
+  }
+  tx.commit();
+  order = std::move(next);
 }
 
 nlohmann::json OrderBook::data(const db::ServiceOrder& order) {

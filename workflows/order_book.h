@@ -5,6 +5,9 @@
 // exactly what was done.
 
 #include <functional>
+#include <map>
+#include <utility>
+#include <vector>
 #include <optional>
 #include <string>
 
@@ -47,6 +50,11 @@ class OrderBook {
                           const std::function<void(db::JournalRecord&)>& also = {},
                           const std::function<void(const db::JournalEntry&)>& after = {});
 
+  // Several state moves in ONE transaction, one journal entry each (e.g. the
+  // handover: token_done → handed_over → completed).
+  void advance(db::ServiceOrder& order, const Actor& who,
+               const std::vector<std::pair<OrderState, db::JournalRecord>>& moves);
+
   // The order's step data (data_json) as an object, and a setter for one key
   // (takes effect at the next record()).
   static nlohmann::json data(const db::ServiceOrder& order);
@@ -55,7 +63,9 @@ class OrderBook {
   OrderResult result_of(const db::ServiceOrder& order);
 
  private:
+  void fill(db::JournalRecord& entry, const db::ServiceOrder& order, const Actor& who);
   Services& s_;
+  std::map<db::Id, std::string> uscc_of_;   // organisation id → USCC, for journal entries
 };
 
 }  // namespace certdesk::workflows

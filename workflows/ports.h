@@ -91,9 +91,21 @@ struct IssuedCert {
 enum class RevocationReason { unspecified = 0, key_compromise = 1, superseded = 4, cessation_of_operation = 5 };
 const char* reason_name(RevocationReason r);
 
+// One line of the CA's own index of everything it issued.
+struct CaRecord {
+  std::string serial;
+  std::string subject;            // RFC 2253 one-line, with serialNumber=USCC
+  std::int64_t not_before = 0, not_after = 0;
+  bool revoked = false;
+  std::int64_t revoked_at = 0;
+  RevocationReason reason = RevocationReason::unspecified;
+};
+
 class CaPort {
  public:
   virtual ~CaPort() = default;
+  // Everything the CA issued, from its own durable index.
+  virtual std::vector<CaRecord> records() = 0;
   // Issues a certificate for the CSR; durable in the CA's own index before it returns.
   virtual IssuedCert issue(const Bytes& csr_der, const std::string& organisation, const std::string& uscc,
                            Seconds not_before, int days) = 0;

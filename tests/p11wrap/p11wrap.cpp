@@ -147,6 +147,14 @@ bool inject(const char* name, CK_RV& rv) {
   return false;
 }
 
+// After a persistent "removed" fault the token reads as absent, as a pulled key
+// in a real reader does: C_GetSlotInfo clears CKF_TOKEN_PRESENT and
+// C_GetTokenInfo answers CKR_TOKEN_NOT_PRESENT.
+bool pulled() {
+  std::lock_guard g(call_mutex);
+  return failed_once && config.fail_persist && (config.fail_rv == CKR_DEVICE_REMOVED || config.fail_rv == CKR_TOKEN_NOT_PRESENT);
+}
+
 // ---- the state file: "serial count" lines ------------------------------------------------
 
 std::string trim_serial(const unsigned char (&s)[16]) {
@@ -317,7 +325,14 @@ CK_RV w_Initialize(void* args) {
 
 CK_RV w_GetFunctionList(CK_FUNCTION_LIST** list);
 
+CK_RV w_GetSlotInfo(CK_SLOT_ID slot, CK_SLOT_INFO* info) {
+  CK_RV rv = real->C_GetSlotInfo(slot, info);
+  if (rv == CKR_OK && info && pulled()) info->flags &= ~static_cast<CK_FLAGS>(CKF_TOKEN_PRESENT);
+  return rv;
+}
+
 CK_RV w_GetTokenInfo(CK_SLOT_ID slot, CK_TOKEN_INFO* info) {
+  if (pulled()) return CKR_TOKEN_NOT_PRESENT;
   CK_RV rv = real->C_GetTokenInfo(slot, info);
   if (rv != CKR_OK || !info) return rv;
   Config c = current_config();
@@ -391,7 +406,7 @@ CK_FUNCTION_LIST wrapped = {
     PLAIN(C_GetInfo),
     .C_GetFunctionList = w_GetFunctionList,
     PLAIN(C_GetSlotList),
-    PLAIN(C_GetSlotInfo),
+    .C_GetSlotInfo = w_GetSlotInfo,
     .C_GetTokenInfo = w_GetTokenInfo,
     PLAIN(C_GetMechanismList),
     PLAIN(C_GetMechanismInfo),

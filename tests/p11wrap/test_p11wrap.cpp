@@ -411,10 +411,12 @@ BOOST_AUTO_TEST_CASE(default_rv_is_device_removed_and_decimal_rv_parses) {
 
 BOOST_AUTO_TEST_CASE(fail_persist_keeps_the_token_pulled) {
   std::string serial = fx->new_token("pulled");
+  CK_SLOT_ID slot = fx->slot_by_serial(serial);
   CK_SESSION_HANDLE h = fx->open(serial);
   BOOST_REQUIRE(fx->login(h, user_pin) == CKR_OK);
   unsigned long n = fx->counted_so_far();
   configure({{"P11WRAP_FAIL_AT", std::to_string(n + 2)}, {"P11WRAP_FAIL_PERSIST", "1"}});
+  slot = fx->slot_by_serial(serial);   // slot IDs may change across a re-initialisation
   // (reinit closed the session: open again)
   h = fx->open(serial);                                                      // n+1
   unsigned char buf[8];
@@ -422,13 +424,18 @@ BOOST_AUTO_TEST_CASE(fail_persist_keeps_the_token_pulled) {
   BOOST_TEST(fx->login(h, user_pin) == CKR_DEVICE_REMOVED);
   BOOST_TEST(fx->p11->C_CloseSession(h) == CKR_DEVICE_REMOVED);
   CK_SESSION_HANDLE h2 = 0;
-  BOOST_TEST(fx->p11->C_OpenSession(fx->slot_by_serial(serial), CKF_SERIAL_SESSION, nullptr, nullptr, &h2) ==
-             CKR_DEVICE_REMOVED);
+  BOOST_TEST(fx->p11->C_OpenSession(slot, CKF_SERIAL_SESSION, nullptr, nullptr, &h2) == CKR_DEVICE_REMOVED);
+  // A pulled key reads as absent, as in a real reader.
+  CK_TOKEN_INFO ti{};
+  BOOST_TEST(fx->p11->C_GetTokenInfo(slot, &ti) == CKR_TOKEN_NOT_PRESENT);
+  CK_SLOT_INFO si{};
+  BOOST_TEST(fx->p11->C_GetSlotInfo(slot, &si) == CKR_OK);
+  BOOST_TEST((si.flags & CKF_TOKEN_PRESENT) == 0u);
   BOOST_TEST(fx->stored_count(serial) == 0u);
   // Still pulled after a re-initialisation with the same settings.
   fx->reinit();
-  BOOST_TEST(fx->p11->C_OpenSession(fx->slot_by_serial(serial), CKF_SERIAL_SESSION, nullptr, nullptr, &h2) ==
-             CKR_DEVICE_REMOVED);
+  BOOST_TEST(fx->p11->C_OpenSession(slot, CKF_SERIAL_SESSION, nullptr, nullptr, &h2) == CKR_DEVICE_REMOVED);
+  BOOST_TEST(fx->p11->C_GetTokenInfo(slot, &ti) == CKR_TOKEN_NOT_PRESENT);
   configure({{"P11WRAP_FAIL_AT", ""}, {"P11WRAP_FAIL_PERSIST", ""}});
   h = fx->open(serial);
   BOOST_TEST(fx->p11->C_CloseSession(h) == CKR_OK);

@@ -5,6 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -42,7 +44,8 @@ std::string read_file(const fs::path& p) {
   return std::string(std::istreambuf_iterator<char>(f), {});
 }
 
-RunResult run(const std::vector<std::string>& argv, const std::vector<std::string>& env, const std::string& stdin_text) {
+RunResult run(const std::vector<std::string>& argv, const std::vector<std::string>& env, const std::string& stdin_text,
+              int timeout_seconds) {
   int out_pipe[2], err_pipe[2], in_pipe[2];
   if (pipe(out_pipe) || pipe(err_pipe) || pipe(in_pipe)) throw std::runtime_error("pipe failed");
   pid_t pid = fork();
@@ -71,8 +74,20 @@ RunResult run(const std::vector<std::string>& argv, const std::vector<std::strin
   pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
   int open_fds = 2;
   char buf[4096];
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
   while (open_fds > 0) {
-    if (poll(fds, 2, -1) < 0) break;
+    int wait_ms = -1;
+    if (timeout_seconds > 0) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+      if (left <= 0) {
+        kill(pid, SIGKILL);
+        r.timed_out = true;
+        timeout_seconds = 0;   // keep reading until the pipes close
+        continue;
+      }
+      wait_ms = static_cast<int>(left);
+    }
+    if (poll(fds, 2, wait_ms) < 0) break;
     for (int i = 0; i < 2; ++i) {
       if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP))) continue;
       ssize_t n = read(fds[i].fd, buf, sizeof buf);

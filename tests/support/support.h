@@ -29,10 +29,13 @@ struct RunResult {
   int exit_code = -1;
   std::string out;   // stdout
   std::string err;   // stderr
+  bool timed_out = false;   // killed with SIGKILL after the timeout
 };
-// Runs argv (no shell) with extra "NAME=value" environment entries; captures stdout and stderr.
+// Runs argv (no shell) with extra "NAME=value" environment entries; captures
+// stdout and stderr. With timeout_seconds > 0 the program is killed (SIGKILL)
+// when it runs longer.
 RunResult run(const std::vector<std::string>& argv, const std::vector<std::string>& env = {},
-              const std::string& stdin_text = "");
+              const std::string& stdin_text = "", int timeout_seconds = 0);
 
 // True when needle occurs anywhere in the bytes of any regular file under root (recursive).
 // Returns the paths that contain it.

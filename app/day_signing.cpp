@@ -1,0 +1,195 @@
+#include "app/day_signing.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <iterator>
+
+#include "common/crypto.h"
+#include "common/error.h"
+#include "common/i18n.h"
+#include "common/text.h"
+#include "pki/signature.h"
+#include "pki/softhsm.h"
+#include "pki/token.h"
+
+namespace certdesk::app {
+
+namespace {
+
+constexpr int kStaffCertDays = 3 * 365;
+constexpr int kWorkstationCertDays = 10 * 365;
+
+class TokenSigner final : public workflows::StatementSigner {
+ public:
+  TokenSigner(std::string kind, pki::Token token, pki::Bytes key_id, pki::Bytes cert)
+      : kind_(std::move(kind)), token_(std::move(token)), key_id_(std::move(key_id)), cert_(std::move(cert)) {}
+  ~TokenSigner() override {
+    try {
+      token_.logout();
+    } catch (...) {   // a removed token is logged out anyway
+    }
+  }
+  std::string kind() const override { return kind_; }
+  workflows::Bytes certificate() override { return cert_; }
+  workflows::Bytes sign(const std::string& statement) override {
+    return token_.sign(key_id_, pki::Bytes(statement.begin(), statement.end()));
+  }
+
+ private:
+  std::string kind_;
+  pki::Token token_;
+  pki::Bytes key_id_;
+  pki::Bytes cert_;
+};
+
+// The SoftHSM2 module of the data folder's store (the CA's), loaded by ctx.ca().
+std::shared_ptr<pki::Module> store_module(AppContext& ctx) {
+  ctx.ca();
+  auto m = pki::Module::loaded(pki::softhsm::default_module);
+  if (!m) {
+    pki::softhsm::use_store(ctx.paths().softhsm());
+    m = pki::Module::load(pki::softhsm::default_module);
+  }
+  return m;
+}
+
+std::string branch_name(AppContext& ctx) { return ctx.config().branch_name; }
+
+}  // namespace
+
+db::StaffToken enroll_staff_token(AppContext& ctx, const workflows::Actor& admin, const std::string& name,
+                                  const std::string& serial, const Secret& new_pin) {
+  workflows::require(admin, workflows::Permission::manage_staff);
+  auto member = db::Staff(ctx.db()).by_name(name);
+  if (!member || !member->active)
+    throw RuleRefused(codes::not_found, "staff", fmt::format(fmt::runtime(tr("There is no active staff member {}.")), name));
+  if (member->role != "supervisor")
+    throw RuleRefused(codes::rule_refused, "staff-token",
+                      fmt::format(fmt::runtime(tr("{} is not a supervisor; only supervisors sign off days with a token.")), name));
+  if (serial.empty()) throw InputError(codes::bad_request, tr("Enter the serial printed on the blank token."));
+  db::StaffTokens staff_tokens(ctx.db());
+  if (staff_tokens.by_serial(serial) || db::Tokens(ctx.db()).by_serial(serial))
+    throw RuleRefused(codes::duplicate, "staff-token",
+                      fmt::format(fmt::runtime(tr("Token {} is already in use; enrol a new blank token.")), serial));
+  if (new_pin.size() < ctx.config().min_user_pin)
+    throw InputError(codes::pin_length, fmt::format(fmt::runtime(tr("The PIN must have at least {} characters.")),
+                                                    ctx.config().min_user_pin));
+
+  pki::CertificateAuthority& ca = ctx.ca();
+  pki::Token token = pki::Token::open(ctx.tokens().module(), serial);
+  pki::TokenInfo info = token.info();
+  if (!info.initialized || info.user_pin_initialized)
+    throw RuleRefused(codes::token_not_blank, "token-state",
+                      fmt::format(fmt::runtime(tr("Token {} is not a factory-blank token; a supervisor's signing token must be new.")),
+                                  serial));
+  Secret transport = ctx.pins().transport();
+  Secret so_pin = ctx.pins().for_token(serial);
+  token.reinitialise(transport, kStaffTokenLabel);
+  token.change_so_pin(transport, so_pin);
+  token.login_so(so_pin);
+  token.init_user_pin(new_pin);
+  token.logout();
+  token.login_user(new_pin);
+  pki::Bytes id = crypto::random_bytes(16);
+  token.generate_key(pki::KeyAlgorithm::ec_p256, id, "day-close");
+  pki::Subject subject{branch_name(ctx), "", name};
+  pki::Bytes csr = token.make_csr(id, subject);
+  pki::IssuedCertificate cert = ca.issue(csr, subject, ctx.clock().now(), kStaffCertDays);
+  token.store_certificate(cert.der, id, "day-close");
+  token.logout();
+
+  db::StaffToken rec;
+  rec.staff_id = member->id;
+  rec.token_serial = serial;
+  rec.key_id = crypto::to_hex(id);
+  rec.cert_serial = cert.serial;
+  rec.cert_der = cert.der;
+  rec.enrolled_utc = text::iso_utc(ctx.clock().now());
+  db::Transaction tx(ctx.db());
+  staff_tokens.deactivate_others(member->id, serial);
+  rec.id = staff_tokens.insert(rec);
+  ctx.journal().append({.staff = admin.name,
+                        .action = "staff.token_enrolled",
+                        .token_serial = serial,
+                        .cert_serial = cert.serial,
+                        .details = fmt::format("{} signs day closes with this token", name)},
+                       ctx.clock().now());
+  tx.commit();
+  return rec;
+}
+
+std::unique_ptr<workflows::StatementSigner> workstation_signer(AppContext& ctx) {
+  auto module = store_module(ctx);
+  Secret user_pin = ctx.pins().derived("workstation-user-pin");
+  std::optional<pki::Token> token;
+  try {
+    token.emplace(pki::Token::open_by_label(module, kWorkstationTokenLabel));
+  } catch (const TokenError& e) {
+    if (e.code() != codes::no_token) throw;
+  }
+  if (!token) {
+    Secret so_pin = ctx.pins().derived("workstation-so-pin");
+    token.emplace(pki::Token::initialise_free_slot(module, so_pin, kWorkstationTokenLabel));
+    token->login_so(so_pin);
+    token->init_user_pin(user_pin);
+    token->logout();
+  }
+  token->login_user(user_pin);
+  std::vector<pki::TokenObject> certs = token->certificates();
+  if (certs.empty()) {
+    // First use: a key on the token and a certificate from the local CA.
+    pki::Bytes id;
+    for (const auto& k : token->private_keys()) id = crypto::from_hex(k.id);   // a key left by an interrupted first use
+    if (id.empty()) {
+      id = crypto::random_bytes(16);
+      token->generate_key(pki::KeyAlgorithm::ec_p256, id, "workstation");
+    }
+    pki::Subject subject{branch_name(ctx), "", branch_name(ctx) + " workstation " + workstation_name()};
+    pki::Bytes csr = token->make_csr(id, subject);
+    pki::IssuedCertificate cert = ctx.ca().issue(csr, subject, ctx.clock().now(), kWorkstationCertDays);
+    token->store_certificate(cert.der, id, "workstation");
+    db::Transaction tx(ctx.db());
+    ctx.journal().append({.action = "workstation.key_created",
+                          .cert_serial = cert.serial,
+                          .details = "the workstation's key for signing day closes (token certdesk-workstation)"},
+                         ctx.clock().now());
+    tx.commit();
+    certs = token->certificates();
+  }
+  if (certs.empty()) throw TokenError(codes::token_error, tr("The workstation's signing token holds no certificate."));
+  pki::Bytes id = crypto::from_hex(certs.front().id);
+  pki::Bytes der = certs.front().der;
+  return std::make_unique<TokenSigner>("workstation", std::move(*token), std::move(id), std::move(der));
+}
+
+std::unique_ptr<workflows::StatementSigner> signer_for(AppContext& ctx, const workflows::Actor& who,
+                                                       const std::function<std::optional<Secret>()>& ask_pin) {
+  auto t = db::StaffTokens(ctx.db()).active_of(who.id);
+  if (!t) return workstation_signer(ctx);
+  std::optional<Secret> pin = ask_pin ? ask_pin() : std::nullopt;
+  if (!pin || pin->empty())
+    throw AuthError(codes::approval_required,
+                    fmt::format(fmt::runtime(tr("{} signs day closes with token {}: insert it and enter its PIN (--pin-file).")),
+                                who.name, t->token_serial));
+  ctx.ca();   // loads the modules before the token is opened (a later load would log it out)
+  pki::Token token = pki::Token::open(ctx.tokens().module(), t->token_serial);
+  token.login_user(*pin);
+  return std::make_unique<TokenSigner>("supervisor", std::move(token), crypto::from_hex(t->key_id), t->cert_der);
+}
+
+std::string PkiSignatureChecker::check(const workflows::Bytes& cert_der, const std::string& data,
+                                       const workflows::Bytes& signature) {
+  // The CA certificate from the data folder (no token needed to verify).
+  std::ifstream f(ctx_.paths().ca() / "ca.pem", std::ios::binary);
+  std::string pem((std::istreambuf_iterator<char>(f)), {});
+  if (pem.empty()) return "the local CA's certificate (ca/ca.pem) cannot be read";
+  pki::X509Ptr ca = pki::x509_from_pem(pem);
+  std::string why = pki::check_issued_by(cert_der, ca.get());
+  if (!why.empty()) return why;
+  if (!pki::verify_signature(cert_der, data, signature))
+    return "the signature does not match the statement with the signer's public key";
+  return {};
+}
+
+}  // namespace certdesk::app

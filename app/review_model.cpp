@@ -1,0 +1,196 @@
+#include "app/review_model.h"
+
+#include <fmt/format.h>
+
+#include <list>
+#include <map>
+#include <set>
+
+#include "app/day_export.h"
+#include "app/day_signing.h"
+#include "app/documents.h"
+#include "common/error.h"
+#include "common/i18n.h"
+#include "common/text.h"
+#include "db/day_close.h"
+#include "pki/signature.h"
+#include "printing/amount_words.h"
+#include "printing/pdf.h"
+#include "workflows/day.h"
+#include "workflows/request.h"
+
+namespace certdesk::app {
+
+namespace {
+
+constexpr std::size_t kPageRows = 64;
+constexpr std::size_t kPagesKept = 8;
+
+class AppReviewModel final : public forms::ReviewModel {
+ public:
+  AppReviewModel(AppContext& ctx, const workflows::Actor& who)
+      : ctx_(ctx), who_(who), reader_(db::Database::open_readonly(ctx.paths().database())) {
+    workflows::DayReview check(reader_, who_);   // review_day, here and not only in the window
+  }
+
+  std::vector<std::string> days() override {
+    std::vector<std::string> d = workflows::DayReview(reader_, who_).days();
+    std::string today = text::business_day(ctx_.clock().now(), ctx_.config().utc_offset_minutes);
+    if (d.empty() || d.front() < today) d.insert(d.begin(), today);
+    return d;
+  }
+
+  void open_day(const std::string& day, const forms::ReviewFilter& f) override {
+    workflows::DayReview review(reader_, who_);
+    workflows::JournalFilter jf;
+    jf.staff = f.teller;
+    jf.flow = f.flow;
+    jf.organisation = f.organisation;
+    jf.outcome = static_cast<workflows::JournalFilter::Outcome>(static_cast<int>(f.outcome));
+    rows_ = review.rows(day, jf);
+    pages_.clear();
+    workflows::DaySummary s = review.summary(day);
+    forms::ReviewSummaryView v;
+    v.business_day = day;
+    v.entries = s.entries;
+    v.fee_total_fen = s.fee_total_fen;
+    v.receipts_issued = s.receipts_issued;
+    v.receipts_voided = s.receipts_voided;
+    v.failures = s.failures;
+    v.overrides = s.overrides;
+    v.waivers = s.waivers;
+    v.voids = s.voids;
+    v.unlocks = s.unlocks;
+    v.unfinished = s.unfinished_orders;
+    for (const auto& r : s.by_flow) {
+      v.totals.push_back({"flow", flow_label(r.key), r.orders, r.amount_fen});
+      v.flows.push_back(r.key);
+    }
+    for (const auto& r : s.by_teller) {
+      v.totals.push_back({"teller", r.key.empty() ? "系统" : r.key, r.receipts, r.amount_fen});
+      if (!r.key.empty()) v.tellers.push_back(r.key);
+    }
+    for (const auto& r : s.by_method) v.totals.push_back({"method", payment_method_label(r.key), r.receipts, r.amount_fen});
+    std::set<std::string> orgs;
+    for (const auto& x : s.exceptions)
+      if (!x.entry.record.organisation.empty()) orgs.insert(x.entry.record.organisation);
+    review.for_each(day, {}, [&](const db::JournalEntry& e) {
+      if (!e.record.organisation.empty() && orgs.size() < 500) orgs.insert(e.record.organisation);
+    });
+    v.organisations.assign(orgs.begin(), orgs.end());
+    if (auto c = db::DayCloses(reader_).by_day(day)) {
+      v.closed = true;
+      v.closed_by = c->closed_by;
+      v.closed_at = local(c->closed_utc);
+      v.signer = c->signer_kind;
+    }
+    summary_ = std::move(v);
+  }
+
+  std::size_t row_count() const override { return rows_.size(); }
+
+  forms::ReviewRowView row(std::size_t i) override {
+    if (i >= rows_.size()) return {};
+    std::size_t page = i / kPageRows;
+    auto it = pages_.begin();
+    for (; it != pages_.end(); ++it)
+      if (it->first == page) break;
+    if (it == pages_.end()) {
+      std::vector<std::int64_t> seqs;
+      for (std::size_t k = page * kPageRows; k < std::min(rows_.size(), (page + 1) * kPageRows); ++k)
+        seqs.push_back(rows_[k].seq);
+      std::vector<forms::ReviewRowView> views;
+      std::size_t k = page * kPageRows;
+      for (const auto& e : db::DayJournal(reader_).at(seqs)) views.push_back(view(e, rows_[k++].flags));
+      pages_.emplace_front(page, std::move(views));
+      if (pages_.size() > kPagesKept) pages_.pop_back();
+      it = pages_.begin();
+    } else if (it != pages_.begin()) {
+      pages_.splice(pages_.begin(), pages_, it);
+      it = pages_.begin();
+    }
+    std::size_t k = i - page * kPageRows;
+    return k < it->second.size() ? it->second[k] : forms::ReviewRowView{};
+  }
+
+  const forms::ReviewSummaryView& summary() const override { return summary_; }
+
+  std::vector<forms::ReviewRowView> order_history(std::int64_t order_id) override {
+    std::vector<forms::ReviewRowView> out;
+    for (const auto& e : workflows::DayReview(reader_, who_).order_history(order_id))
+      out.push_back(view(e, workflows::exception_flags(e)));
+    return out;
+  }
+
+  forms::JournalCheckView verify_journal(const std::function<void(std::int64_t, std::int64_t)>& progress) override {
+    // Its own connection: this runs on the worker thread.
+    db::Database conn = db::Database::open_readonly(ctx_.paths().database());
+    workflows::DayReview allowed(conn, who_);
+    db::VerifyReport r = db::Journal(conn, "", ctx_.config().utc_offset_minutes).verify(progress);
+    return {r.ok, r.checked, r.first_bad_seq, r.ok ? std::string() : r.message};
+  }
+
+  bool close_needs_pin() override { return db::StaffTokens(reader_).active_of(who_.id).has_value(); }
+
+  std::string close_day(const std::string& day, std::optional<Secret> pin) override {
+    // Worker thread: the context's own connection and the token are used only here while it runs.
+    workflows::require(who_, workflows::Permission::close_day);
+    auto signer = signer_for(ctx_, who_, [&]() -> std::optional<Secret> { return std::move(pin); });
+    workflows::DayClose closing(ctx_.db(), ctx_.journal(), ctx_.clock(), ctx_.config(), who_);
+    db::DayCloseRecord rec = closing.close(day, *signer);
+    auto pdf = printing::archive_path(ctx_.paths().root, printing::ArchiveKind::report, day);
+    printing::write_report_pdf(day_report_data(ctx_, who_, day), printing::Paper::a4, pdf);
+    return fmt::format(fmt::runtime(tr("{} is closed: {} entries, fee total ¥{}, signed with the {} key ({}).")), day,
+                       rec.entry_count, printing::format_fen(rec.fee_total_fen), rec.signer_kind,
+                       pki::subject_of(rec.signer_cert));
+  }
+
+ private:
+  std::string local(const std::string& utc) const {
+    try {
+      std::string s = text::iso_utc(text::parse_iso_utc(utc) + std::chrono::minutes(ctx_.config().utc_offset_minutes));
+      return s.substr(0, 10) + " " + s.substr(11, 8);
+    } catch (const Error&) {
+      return utc;
+    }
+  }
+  static std::string flow_label(const std::string& flow) {
+    try {
+      return workflows::business_type_label(workflows::flow_from(flow));
+    } catch (const Error&) {
+      return flow;
+    }
+  }
+  forms::ReviewRowView view(const db::JournalEntry& e, unsigned flags) const {
+    const db::JournalRecord& r = e.record;
+    forms::ReviewRowView v;
+    v.seq = e.seq;
+    v.time = local(e.utc_time);
+    v.exceptions = exception_labels(flags);
+    v.staff = r.staff;
+    v.action = r.action;
+    v.flow = r.flow;
+    v.order_id = r.order_id;
+    v.organisation = r.organisation;
+    v.amount = r.amount_fen ? printing::format_fen(*r.amount_fen) : "";
+    v.receipt_no = r.receipt_no;
+    v.outcome = r.outcome;
+    v.details = r.details;
+    return v;
+  }
+
+  AppContext& ctx_;
+  workflows::Actor who_;
+  db::Database reader_;   // UI thread only
+  std::vector<workflows::ReviewRow> rows_;
+  std::list<std::pair<std::size_t, std::vector<forms::ReviewRowView>>> pages_;   // most recent first
+  forms::ReviewSummaryView summary_;
+};
+
+}  // namespace
+
+std::unique_ptr<forms::ReviewModel> make_review_model(AppContext& ctx, const workflows::Actor& who) {
+  return std::make_unique<AppReviewModel>(ctx, who);
+}
+
+}  // namespace certdesk::app
