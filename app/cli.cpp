@@ -205,9 +205,10 @@ struct Cli {
   static std::string pin_state(const workflows::TokenView& t) {
     if (!t.initialized) return "uninitialised";
     if (!t.user_pin_initialized) return "blank";
+    // PKCS#11 reports only these thresholds, not a number of tries.
     if (t.pin_locked) return "locked";
     if (t.pin_final_try) return "final try";
-    if (t.pin_count_low) return "count low";
+    if (t.pin_count_low) return "few tries left";
     return "ok";
   }
 

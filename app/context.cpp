@@ -183,7 +183,11 @@ workflows::Services& AppContext::services() {
 
 std::string AppContext::insert_blank_token(const std::string& serial) {
   pki::softhsm::prepare_store(paths_.softhsm());
-  return pki::softhsm::insert_blank(paths_.softhsm(), serial, pins().transport());
+  std::string made = pki::softhsm::insert_blank(paths_.softhsm(), serial, pins().transport());
+  // SoftHSM2 reads its store only when initialised: a module other than the
+  // plain SoftHSM2 one (a wrapper of it) must be reloaded to see the new token.
+  if (token_module_ && token_module_->path() != pki::softhsm::default_module) token_module_->reload();
+  return made;
 }
 
 }  // namespace certdesk::app
