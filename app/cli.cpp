@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "app/cli_day.h"
 #include "app/context.h"
 #include "app/documents.h"
 #include "printing/amount_words.h"
@@ -63,7 +64,7 @@ DIR defaults to $CERTDESK_DATA_DIR, else ~/.local/share/certdesk. See docs/cli.m
 // Options with a value, and flags. Anything else starting with -- is a usage error.
 const std::set<std::string> kValued{"--data-dir", "--branch", "--branch-name", "--admin", "--password-file", "--module",
                                     "--role", "--as", "--as-password-file", "--serial", "--request", "--new-pin-file",
-                                    "--pin-file", "--approver", "--approver-password-file", "--out", "--reason", "--pdf", "--paper"};
+                                    "--pin-file", "--approver", "--approver-password-file", "--out", "--reason", "--pdf", "--paper", "--csv", "--token"};
 const std::set<std::string> kFlags{"--json", "--unfinished", "--no-handover", "--help"};
 
 struct Args {
@@ -473,6 +474,8 @@ struct Cli {
     if (cmd == "receipt" && sub == "void") return receipt_void();
     if (cmd == "money" && sub == "words") return money_words();
     if (cmd == "settings" && sub == "set") return settings_set();
+    if (cmd == "day" || (cmd == "staff" && sub == "enroll-token"))
+      return app::run_day_cli(args.words, args.opts, as_json, data_dir);
     throw UsageError(fmt::format(fmt::runtime(tr("Unknown command '{}'.")), cmd + (sub.empty() ? "" : " " + sub)));
   }
 };

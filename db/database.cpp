@@ -218,6 +218,56 @@ INSERT INTO fees (item, amount_fen, description) VALUES
   ('service.replace',    0, 'Token replacement service'),
   ('service.cancel',     0, 'Certificate cancellation service');
 )sql",
+      // 3: the supervisor's day (db/day_close.h): signed daily closes, supervisors'
+      // signing tokens, and the rule that nothing of a closed day changes.
+      R"sql(
+CREATE TABLE day_closes (
+  business_day     TEXT PRIMARY KEY NOT NULL,
+  closed_utc       TEXT NOT NULL,
+  closed_by        TEXT NOT NULL,
+  entry_count      INTEGER NOT NULL CHECK (entry_count >= 0),
+  first_seq        INTEGER,
+  last_seq         INTEGER,
+  head_seq         INTEGER NOT NULL,
+  head_hash        TEXT NOT NULL,
+  fee_total_fen    INTEGER NOT NULL,
+  statement        TEXT NOT NULL,
+  statement_sha256 TEXT NOT NULL,
+  signature        BLOB NOT NULL,
+  signer_kind      TEXT NOT NULL CHECK (signer_kind IN ('supervisor', 'workstation')),
+  signer_cert      BLOB NOT NULL
+);
+CREATE TRIGGER day_closes_no_update BEFORE UPDATE ON day_closes
+BEGIN SELECT RAISE(ABORT, 'a day close cannot be changed'); END;
+CREATE TRIGGER day_closes_no_delete BEFORE DELETE ON day_closes
+BEGIN SELECT RAISE(ABORT, 'a day close cannot be deleted'); END;
+
+-- Nothing of a closed day changes: no entry may be appended to it (Journal::append
+-- gives later entries the next open business day, so this only stops a bypass).
+CREATE TRIGGER journal_closed_day BEFORE INSERT ON journal
+WHEN EXISTS (SELECT 1 FROM day_closes WHERE business_day = NEW.business_day)
+BEGIN SELECT RAISE(ABORT, 'the business day of this journal entry is closed: nothing of a closed day can change'); END;
+
+-- A receipt of a closed day keeps its amount, method, number and time (a void is
+-- a new journal entry on a later day and may still mark it).
+CREATE TRIGGER payments_closed_day BEFORE UPDATE OF receipt_no, method, amount_fen, unit_fen, quantity, teller_id,
+  created_utc, order_id ON payments
+WHEN EXISTS (SELECT 1 FROM journal WHERE receipt_no = OLD.receipt_no AND action = 'payment'
+             AND business_day IN (SELECT business_day FROM day_closes))
+BEGIN SELECT RAISE(ABORT, 'the receipt belongs to a closed business day: it cannot be changed'); END;
+
+CREATE TABLE staff_tokens (
+  id           INTEGER PRIMARY KEY,
+  staff_id     INTEGER NOT NULL REFERENCES staff(id),
+  token_serial TEXT NOT NULL UNIQUE,
+  key_id       TEXT NOT NULL,
+  cert_serial  TEXT NOT NULL,
+  cert_der     BLOB NOT NULL,
+  enrolled_utc TEXT NOT NULL,
+  active       INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+);
+CREATE INDEX staff_tokens_staff ON staff_tokens(staff_id);
+)sql",
   };
   return scripts;
 }

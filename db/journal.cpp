@@ -29,6 +29,7 @@ const std::string kInsert = std::string("INSERT INTO journal (") + kColumns +
                             ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
 
 const std::string kHead = "SELECT count, head_hash FROM journal_anchor WHERE id = 1";
+const std::string kClosedDay = "SELECT 1 FROM day_closes WHERE business_day = ?1";
 
 void put_int(std::string& out, std::int64_t v) {
   out.push_back('i');
@@ -171,6 +172,15 @@ JournalEntry Journal::append(const JournalRecord& record, Seconds at) {
   e.workstation = workstation_;
   e.record = record;
   try {
+    // Closed days stay closed (SPEC §5): an entry whose calendar day was already
+    // closed (db/day_close.h) belongs to the next business day still open.
+    for (int guard = 0; guard < 366; ++guard) {
+      CachedStatement closed(db_, kClosedDay);
+      closed->bind(1, e.business_day);
+      if (!closed->executeStep()) break;
+      e.business_day = text::business_day(
+          text::business_day_start(e.business_day, utc_offset_minutes_) + std::chrono::hours(24), utc_offset_minutes_);
+    }
     {
       CachedStatement head(db_, kHead);
       if (!head->executeStep())

@@ -89,7 +89,9 @@ class Journal {
   Journal& operator=(const Journal&) = delete;
   Journal(Journal&&) = default;
 
-  // Appends one entry at time `at`. Call it inside the Transaction that holds the
+  // Appends one entry at time `at`, on the branch-local business day of `at`,
+  // or, when that day is closed (table day_closes, db/day_close.h), on the next
+  // business day still open: nothing of a closed day changes. Call it inside the Transaction that holds the
   // step it records; it never opens or commits one itself (a lone call outside a
   // transaction is its own autocommit). Throws DbError(journal_unavailable) when
   // the entry cannot be written.

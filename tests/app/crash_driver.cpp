@@ -6,6 +6,7 @@
 //   crash_driver DIR recover resume|rollback   every unfinished order: roll back (falling back to resume
 //                                              where rollback is refused) or resume
 //   crash_driver DIR check                  print the invariants as JSON
+//   crash_driver DIR recover-check resume|rollback   both, in one process
 // Environment: CRASH_NOW (Unix seconds the clock says), CRASH_KILL_AT, CRASH_COUNT (print clock readings).
 // PINs the customer types come from CRASH_NEW_PIN and CRASH_PIN (test-only values).
 
@@ -144,7 +145,7 @@ int main(int argc, char** argv) {
       std::string text((std::istreambuf_iterator<char>(f)), {});
       auto r = flows.run(teller, workflows::parse_request(text));
       std::cout << json{{"order_id", r.order_id}, {"state", workflows::to_string(r.state)}}.dump() << "\n";
-    } else if (mode == "recover" && argc >= 4) {
+    } else if ((mode == "recover" || mode == "recover-check") && argc >= 4) {
       std::string how = argv[3];
       for (const auto& o : db::Orders(ctx.db()).unfinished()) {
         workflows::OrderResult r;
@@ -158,8 +159,9 @@ int main(int argc, char** argv) {
         } else {
           r = flows.resume(teller, o.id);
         }
-        std::cout << json{{"order_id", r.order_id}, {"state", workflows::to_string(r.state)}}.dump() << "\n";
+        if (mode == "recover") std::cout << json{{"order_id", r.order_id}, {"state", workflows::to_string(r.state)}}.dump() << "\n";
       }
+      if (mode == "recover-check") std::cout << check(ctx).dump() << "\n";
     } else {
       std::fprintf(stderr, "unknown mode %s\n", mode.c_str());
       return 2;

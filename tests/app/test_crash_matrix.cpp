@@ -10,7 +10,9 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <atomic>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "tests/app/flow_fixture.h"
 #include "pki/softhsm.h"
@@ -129,29 +131,57 @@ std::string broken_invariant(const json& c) {
   return "";
 }
 
-struct Tally {
-  int cases = 0, failures_injected = 0, kills = 0, resumed = 0, rolled_back = 0, hung = 0;
+struct CaseSpec {
+  std::string name;
+  const Case* c;
+  std::vector<std::string> env;
+  std::string how;      // "rollback" (falls back to resume where refused) | "resume"
+  bool fault;
 };
 
-void run_case(const Template& t, const Case& c, const std::string& name, std::vector<std::string> env, const std::string& how,
-              Tally& tally) {
-  fs::path d = t.copy(name);
-  write_file(d / "request.json", c.request);
-  if (c.now) env.push_back("CRASH_NOW=" + std::to_string(c.now));
+struct CaseResult {
+  std::string failure;  // empty when every invariant holds
+  bool hung = false;
+};
+
+// One case in its own copy of the template: run (faulted or killed), then
+// recover and check in a fresh process.
+CaseResult run_case(const Template& t, const CaseSpec& spec) {
+  CaseResult out;
+  fs::path d = t.copy(spec.name);
+  write_file(d / "request.json", spec.c->request);
+  std::vector<std::string> env = spec.env, clean;
+  if (spec.c->now) {
+    env.push_back("CRASH_NOW=" + std::to_string(spec.c->now));
+    clean.push_back("CRASH_NOW=" + std::to_string(spec.c->now));
+  }
   RunResult first = driver(d, {"run", (d / "request.json").string()}, env, kHangSeconds);
-  if (first.timed_out) ++tally.hung;
-  std::vector<std::string> clean;
-  if (c.now) clean.push_back("CRASH_NOW=" + std::to_string(c.now));
-  RunResult rec = driver(d, {"recover", how}, clean);
-  BOOST_TEST(rec.exit_code == 0, name << ": recovery failed: " << rec.err << " (first run: " << first.exit_code << " "
-                                      << first.err << ")");
-  RunResult chk = driver(d, {"check"}, clean);
-  BOOST_REQUIRE_MESSAGE(chk.exit_code == 0, name << ": check failed: " << chk.err);
-  std::string broken = broken_invariant(json::parse(chk.out));
-  BOOST_TEST(broken.empty(), name << " (" << how << "): " << broken << "\nfirst run: " << first.exit_code << " " << first.err);
-  ++tally.cases;
-  (how == "rollback" ? tally.rolled_back : tally.resumed)++;
+  out.hung = first.timed_out;
+  RunResult rec = driver(d, {"recover-check", spec.how}, clean);
+  std::string context = " (first run: exit " + std::to_string(first.exit_code) + (first.timed_out ? ", hung" : "") + " " +
+                        first.err.substr(0, 300) + ")";
+  if (rec.exit_code != 0) {
+    out.failure = spec.name + " (" + spec.how + "): recovery failed: " + rec.err.substr(0, 400) + context;
+  } else {
+    std::string broken = broken_invariant(json::parse(rec.out));
+    if (!broken.empty()) out.failure = spec.name + " (" + spec.how + "): " + broken + context;
+  }
   fs::remove_all(d);
+  return out;
+}
+
+// Runs the cases on `workers` threads (each case is its own processes and
+// folder); results come back in order for the assertions on this thread.
+std::vector<CaseResult> run_all(const Template& t, const std::vector<CaseSpec>& specs, unsigned workers) {
+  std::vector<CaseResult> results(specs.size());
+  std::atomic<std::size_t> next{0};
+  std::vector<std::thread> pool;
+  for (unsigned w = 0; w < workers; ++w)
+    pool.emplace_back([&] {
+      for (std::size_t i; (i = next++) < specs.size();) results[i] = run_case(t, specs[i]);
+    });
+  for (auto& th : pool) th.join();
+  return results;
 }
 
 int count_lines(const fs::path& p) {
@@ -173,7 +203,7 @@ BOOST_AUTO_TEST_CASE(every_flow_survives_a_fault_or_a_kill_at_every_point) {
       {"cancel", {Flow::cancel, request_json(Flow::cancel, kTokenA, "", 0, true)}},
   };
   const int stride = std::max(1, std::atoi(std::getenv("CERTDESK_CRASH_STRIDE") ? std::getenv("CERTDESK_CRASH_STRIDE") : "1"));
-  Tally total;
+  int total_cases = 0, total_faults = 0, total_kills = 0, total_hung = 0;
   for (const auto& [name, c] : flows) {
     // A clean run counts the flow's token calls and clock readings, and must itself pass.
     fs::path d = t.copy("clean-" + name);
@@ -185,30 +215,31 @@ BOOST_AUTO_TEST_CASE(every_flow_survives_a_fault_or_a_kill_at_every_point) {
     BOOST_REQUIRE_MESSAGE(clean.exit_code == 0, name << ": clean run failed: " << clean.err);
     int calls = count_lines(trace);
     int clock_reads = std::atoi(clean.err.substr(clean.err.rfind("clock_calls=") + 12).c_str());
-    BOOST_TEST_MESSAGE(name << ": " << calls << " token calls, " << clock_reads << " clock readings");
     BOOST_TEST(calls > 0);
     BOOST_TEST(clock_reads > 0);
-    Tally tally;
-    for (int n = 1; n <= calls; n += stride) {
-      ++tally.failures_injected;
-      run_case(t, c, name + "-fault-" + std::to_string(n),
-               {"P11WRAP_FAIL_AT=" + std::to_string(n), "P11WRAP_FAIL_PERSIST=1"}, n % 2 ? "rollback" : "resume", tally);
-    }
-    for (int n = 1; n <= clock_reads; n += stride) {
-      ++tally.kills;
+
+    std::vector<CaseSpec> specs;
+    for (int n = 1; n <= calls; n += stride)
+      specs.push_back({name + "-fault-" + std::to_string(n), &c,
+                       {"P11WRAP_FAIL_AT=" + std::to_string(n), "P11WRAP_FAIL_PERSIST=1"}, n % 2 ? "rollback" : "resume", true});
+    for (int n = 1; n <= clock_reads; n += stride)
       for (const char* how : {"rollback", "resume"})
-        run_case(t, c, name + "-kill-" + std::to_string(n), {"CRASH_KILL_AT=" + std::to_string(n)}, how, tally);
+        specs.push_back({name + "-kill-" + std::to_string(n) + "-" + how, &c, {"CRASH_KILL_AT=" + std::to_string(n)}, how, false});
+    auto results = run_all(t, specs, 2);
+    int hung = 0;
+    for (const auto& r : results) {
+      BOOST_TEST(r.failure.empty(), r.failure);
+      hung += r.hung;
     }
-    BOOST_TEST_MESSAGE(name << ": " << tally.cases << " cases (" << tally.failures_injected << " faults, " << tally.kills
-                            << " kills; " << tally.rolled_back << " rolled back, " << tally.resumed << " resumed)");
-    BOOST_TEST_MESSAGE(name << ": " << tally.hung << " runs hung inside libp11 and were killed");
-    total.hung += tally.hung;
-    total.cases += tally.cases;
-    total.failures_injected += tally.failures_injected;
-    total.kills += tally.kills;
+    int faults = (calls + stride - 1) / stride, kills = (clock_reads + stride - 1) / stride;
+    BOOST_TEST_MESSAGE(name << ": " << calls << " token calls, " << clock_reads << " clock readings → " << specs.size()
+                            << " cases (" << faults << " faults, " << kills << " kill points × roll back and resume); "
+                            << hung << " runs hung inside libp11 and were killed");
+    total_cases += static_cast<int>(specs.size());
+    total_faults += faults;
+    total_kills += kills;
+    total_hung += hung;
   }
-  BOOST_TEST_MESSAGE("crash matrix: " << total.cases << " cases, " << total.failures_injected << " injected faults, "
-                                      << total.kills << " kill points");
-  std::printf("crash matrix: %d cases, %d injected faults, %d kill points, %d runs hung in libp11 (killed)\n", total.cases,
-              total.failures_injected, total.kills, total.hung);
+  std::printf("crash matrix: %d cases, %d injected faults, %d kill points, %d runs hung in libp11 (killed)\n", total_cases,
+              total_faults, total_kills, total_hung);
 }

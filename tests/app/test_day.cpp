@@ -8,7 +8,7 @@
 // and `day verify` name the exact entry.
 //
 // The day commands run in a separate process, as certdesk-cli runs them: the
-// driver certdesk-day-driver calls app::run_day_cli (what cli.cpp dispatches to).
+// certdesk-cli dispatches them to app::run_day_cli.
 
 #include <boost/test/unit_test.hpp>
 
@@ -25,9 +25,6 @@ using nlohmann::json;
 using namespace certdesk;
 using namespace certdesk::test;
 
-#ifndef CERTDESK_DAY_DRIVER
-#error "CERTDESK_DAY_DRIVER must name the driver executable"
-#endif
 
 namespace {
 
@@ -40,7 +37,7 @@ struct DayFixture : FlowFixture {
   std::string receipt;
 
   RunResult day_cli(std::vector<std::string> args, const fs::path& dir = {}) {
-    std::vector<std::string> argv{CERTDESK_DAY_DRIVER, "--data-dir", (dir.empty() ? data : dir).string()};
+    std::vector<std::string> argv{bin("certdesk-cli").string(), "--data-dir", (dir.empty() ? data : dir).string()};
     argv.insert(argv.end(), args.begin(), args.end());
     return test::run(argv);
   }
