@@ -21,6 +21,7 @@
 #include "app/documents.h"
 #include "printing/amount_words.h"
 #include "workflows/receipts.h"
+#include "workflows/unlock_codes.h"
 #include "app/prompts.h"
 #include "common/error.h"
 #include "common/i18n.h"
@@ -57,6 +58,8 @@ const char* kUsage = R"(usage: certdesk-cli [--data-dir DIR] [--json] COMMAND ..
   settings show | settings set KEY VALUE --as NAME --as-password-file F
   receipt show NO | receipt print NO [--pdf OUT] [--paper a5|a4|roll80] --as NAME --as-password-file F
   receipt void NO --reason TEXT --as SUPERVISOR --as-password-file F
+  unlock-code issue SERIAL [--hours N] --as SUPERVISOR --as-password-file F
+  unlock-code redeem SERIAL --code-file F --new-pin-file F --as NAME --as-password-file F
   money words AMOUNT                                   e.g. 1005.00 → 人民币壹仟零伍元整
 DIR defaults to $CERTDESK_DATA_DIR, else ~/.local/share/certdesk. See docs/cli.md.
 )";
@@ -64,7 +67,7 @@ DIR defaults to $CERTDESK_DATA_DIR, else ~/.local/share/certdesk. See docs/cli.m
 // Options with a value, and flags. Anything else starting with -- is a usage error.
 const std::set<std::string> kValued{"--data-dir", "--branch", "--branch-name", "--admin", "--password-file", "--module",
                                     "--role", "--as", "--as-password-file", "--serial", "--request", "--new-pin-file",
-                                    "--pin-file", "--approver", "--approver-password-file", "--out", "--reason", "--pdf", "--paper", "--csv", "--token"};
+                                    "--pin-file", "--approver", "--approver-password-file", "--out", "--reason", "--pdf", "--paper", "--csv", "--token", "--hours", "--code-file"};
 const std::set<std::string> kFlags{"--json", "--unfinished", "--no-handover", "--help"};
 
 struct Args {
@@ -446,6 +449,39 @@ struct Cli {
     return 0;
   }
 
+  // Remote unlock (SPEC §2): the code is printed once, for the customer; only its hash is kept.
+  int unlock_code_issue() {
+    app::AppContext ctx(data_dir, clock);
+    workflows::Actor who = login(ctx);
+    int hours = 24;
+    if (auto h = args.get("--hours")) {
+      try {
+        hours = std::stoi(*h);
+      } catch (const std::exception&) {
+        throw UsageError(tr("--hours takes a whole number of hours."));
+      }
+    }
+    app::TerminalPinPrompt none(std::nullopt, std::nullopt);
+    workflows::IssuedCode c =
+        workflows::UnlockCodeService(ctx.services(), none).issue(who, args.word(2, "the token serial"), hours);
+    out({{"code", c.code}, {"token_serial", c.token_serial}, {"expires", c.expires_utc}},
+        fmt::format(fmt::runtime(tr("Authorisation code for token {}: {} (single use, valid until {}).")), c.token_serial,
+                    c.code, c.expires_utc));
+    return 0;
+  }
+
+  int unlock_code_redeem() {
+    app::AppContext ctx(data_dir, clock);
+    workflows::Actor who = login(ctx);
+    Secret code = app::read_secret(args.need("--code-file"), "authorisation code");
+    app::TerminalPinPrompt pins(args.path("--new-pin-file"), std::nullopt);
+    std::string serial = args.word(2, "the token serial");
+    workflows::UnlockCodeService(ctx.services(), pins).redeem(who, serial, code);
+    out({{"token_serial", serial}, {"unlocked", true}},
+        fmt::format(fmt::runtime(tr("Token {} is unlocked with the customer's new PIN.")), serial));
+    return 0;
+  }
+
   int money_words() {
     std::int64_t fen = printing::parse_amount(args.word(2, "an amount in yuan, e.g. 1005.00"));
     std::string words = printing::amount_in_words(fen);
@@ -473,6 +509,8 @@ struct Cli {
     if (cmd == "receipt" && sub == "print") return receipt_print();
     if (cmd == "receipt" && sub == "void") return receipt_void();
     if (cmd == "money" && sub == "words") return money_words();
+    if (cmd == "unlock-code" && sub == "issue") return unlock_code_issue();
+    if (cmd == "unlock-code" && sub == "redeem") return unlock_code_redeem();
     if (cmd == "settings" && sub == "set") return settings_set();
     if (cmd == "day" || (cmd == "staff" && sub == "enroll-token"))
       return app::run_day_cli(args.words, args.opts, as_json, data_dir);

@@ -268,6 +268,21 @@ CREATE TABLE staff_tokens (
 );
 CREATE INDEX staff_tokens_staff ON staff_tokens(staff_id);
 )sql",
+      // 4: remote-unlock authorisation codes (db/unlock_codes.h): bound to one
+      // token serial, single use, expiring; only a salted hash of the code.
+      R"sql(
+CREATE TABLE unlock_codes (
+  id           INTEGER PRIMARY KEY,
+  token_serial TEXT NOT NULL,
+  code_hash    TEXT NOT NULL,
+  issued_by    INTEGER NOT NULL REFERENCES staff(id),
+  issued_utc   TEXT NOT NULL,
+  expires_utc  TEXT NOT NULL,
+  used_utc     TEXT,
+  used_by      INTEGER REFERENCES staff(id)
+);
+CREATE INDEX unlock_codes_serial ON unlock_codes(token_serial);
+)sql",
   };
   return scripts;
 }

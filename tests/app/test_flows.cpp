@@ -4,6 +4,7 @@
 
 #include "tests/app/flow_fixture.h"
 #include "common/crypto.h"
+#include "workflows/unlock_codes.h"
 
 using namespace certdesk;
 using namespace certdesk::test;
@@ -239,6 +240,55 @@ BOOST_AUTO_TEST_CASE(rollback_after_the_key_was_made_leaves_no_orphan) {
   BOOST_TEST(objects("2101201001").find("Object") == std::string::npos);   // nothing left on it
   for (const auto& t : ctx->tokens().list())
     if (t.serial == "2101201001") BOOST_TEST(!t.user_pin_initialized);
+  BOOST_TEST(ctx->journal().verify().ok);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_FIXTURE_TEST_SUITE(remote_unlock, FlowFixture)
+
+BOOST_AUTO_TEST_CASE(a_code_unlocks_once_for_its_token_until_it_expires) {
+  issue(blank("2101201101"), "135790");
+  issue(blank("2101201102"), "246802", "91350100M000100Y43", "福州示例有限公司");
+  workflows::UnlockCodeService codes_for_tellers(ctx->services(), pins);
+  // Only a supervisor issues codes.
+  BOOST_TEST(error_code_of<AuthError>([&] { codes_for_tellers.issue(teller, "2101201101", 24); }) == codes::permission_denied);
+  auto code = codes_for_tellers.issue(sup, "2101201101", 24);
+  BOOST_TEST(code.code.size() == 11u);   // XXXXX-XXXXX
+  // Stored only as a salted hash.
+  BOOST_TEST(files_containing(tmp / "data", code.code).empty());
+  BOOST_TEST(files_containing(tmp / "data", code.code.substr(0, 5) + code.code.substr(6)).empty());
+  // Not for another token.
+  pins.new_pins.push_back("975310");
+  BOOST_TEST(error_code_of<AuthError>([&] { codes_for_tellers.redeem(teller, "2101201102", Secret(code.code)); }) ==
+             codes::bad_credentials);
+  // Redeemed (typed loosely: lower case, no dash): the new PIN works.
+  std::string loose = code.code.substr(0, 5) + code.code.substr(6);
+  for (auto& c : loose) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  pins.new_pins.clear();
+  pins.new_pins.push_back("975310");
+  codes_for_tellers.redeem(teller, "2101201101", Secret(loose));
+  BOOST_TEST(objects("2101201101", "975310").find("Private Key Object") != std::string::npos);
+  // Single use.
+  pins.new_pins.push_back("975311");
+  try {
+    codes_for_tellers.redeem(teller, "2101201101", Secret(code.code));
+    BOOST_FAIL("a code worked twice");
+  } catch (const AuthError& e) {
+    BOOST_TEST(std::string(e.what()).find("already used") != std::string::npos, e.what());
+  }
+  // Expired after its hours.
+  auto second = codes_for_tellers.issue(sup, "2101201101", 24);
+  clock.advance(std::chrono::hours(25));
+  try {
+    codes_for_tellers.redeem(teller, "2101201101", Secret(second.code));
+    BOOST_FAIL("an expired code worked");
+  } catch (const AuthError& e) {
+    BOOST_TEST(std::string(e.what()).find("expired") != std::string::npos, e.what());
+  }
+  // A made-up code.
+  BOOST_TEST(error_code_of<AuthError>([&] { codes_for_tellers.redeem(teller, "2101201101", Secret("AAAAA-BBBBB")); }) ==
+             codes::bad_credentials);
   BOOST_TEST(ctx->journal().verify().ok);
 }
 
