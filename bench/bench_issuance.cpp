@@ -204,6 +204,9 @@ class TimedCa final : public workflows::CaPort {
   bool knows(const std::string& s, bool* revoked) override {
     return st_.time("CA knows", [&] { return p_.knows(s, revoked); });
   }
+  std::vector<workflows::CaRecord> records() override {
+    return st_.time("CA records", [&] { return p_.records(); });
+  }
 
  private:
   workflows::CaPort& p_;
