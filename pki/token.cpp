@@ -76,7 +76,10 @@ struct Token::Impl {
   // Binds to the current enumeration: finds the slot again by serial when the
   // module re-enumerated (which logged us out), and logs in again as user.
   PKCS11_SLOT* current() {
-    if (slot && generation == module->generation()) return slot;
+    if (slot && generation == module->generation()) {
+      require_present();
+      return slot;
+    }
     const bool was_user = login == Login::user;
     login = Login::none;
     slot = nullptr;
@@ -92,6 +95,21 @@ struct Token::Impl {
     bind(s);
     if (was_user && !user_pin.empty()) do_login(false, user_pin);
     return slot;
+  }
+
+  // libp11 0.4.12 waits forever when C_OpenSession fails (pkcs11_get_session),
+  // so a key pulled from its reader must be noticed before libp11 is asked:
+  // one C_GetSlotInfo before every operation. (A pull at the very instant of a
+  // C_OpenSession inside libp11 still hangs that call; the order stays at its
+  // last durable step and is resumed after a restart.)
+  void require_present() {
+    auto* f = static_cast<CK_FUNCTION_LIST_PTR>(module->functions());
+    CK_SLOT_INFO info{};
+    CK_RV rv = f ? f->C_GetSlotInfo(PKCS11_get_slotid_from_slot(slot), &info) : CKR_OK;
+    if (rv == CKR_OK && (!f || (info.flags & CKF_TOKEN_PRESENT))) return;
+    throw TokenError(codes::token_removed,
+                     "the token " + serial + " is no longer inserted: insert it again and repeat the step",
+                     rv == CKR_OK ? CKR_TOKEN_NOT_PRESENT : rv);
   }
 
   void bind(PKCS11_SLOT* s) {
