@@ -152,7 +152,7 @@ struct Cli {
 
   workflows::Actor login(app::AppContext& ctx, const char* name_opt = "--as", const char* file_opt = "--as-password-file") {
     std::string name = args.need(name_opt);
-    Secret pw = args.get(file_opt) ? app::read_secret(args.need(file_opt), "password")
+    Secret pw = args.get(file_opt) ? app::read_secret(args.need(file_opt), tr_noop("password"))
                                    : app::ask_secret(fmt::format(fmt::runtime(tr("Password of {}: ")), name)).value_or(Secret());
     if (pw.empty()) throw UsageError(fmt::format(fmt::runtime(tr("{} is required here.")), file_opt));
     return ctx.staff().login(name, pw);
@@ -163,7 +163,7 @@ struct Cli {
     o.branch = args.need("--branch");
     o.branch_name = args.get("--branch-name").value_or("");
     o.admin = args.need("--admin");
-    o.admin_password = app::read_secret(args.need("--password-file"), "password");
+    o.admin_password = app::read_secret(args.need("--password-file"), tr_noop("password"));
     o.module = args.get("--module").value_or("");
     app::init_data_dir(data_dir, o, clock);
     out({{"data_dir", data_dir.string()}, {"branch", o.branch}, {"admin", o.admin}},
@@ -176,7 +176,7 @@ struct Cli {
     workflows::Actor by = login(ctx);
     std::string name = args.word(2, "the new person's name");
     workflows::Role role = workflows::role_from(args.need("--role"));
-    Secret pw = app::read_secret(args.need("--password-file"), "password");
+    Secret pw = app::read_secret(args.need("--password-file"), tr_noop("password"));
     workflows::Actor added = ctx.staff().add(by, name, role, pw);
     out({{"id", added.id}, {"name", added.name}, {"role", workflows::to_string(added.role)}},
         fmt::format(fmt::runtime(tr("Added {} as {}.")), added.name, tr(workflows::to_string(added.role))));
@@ -473,7 +473,7 @@ struct Cli {
   int unlock_code_redeem() {
     app::AppContext ctx(data_dir, clock);
     workflows::Actor who = login(ctx);
-    Secret code = app::read_secret(args.need("--code-file"), "authorisation code");
+    Secret code = app::read_secret(args.need("--code-file"), tr_noop("authorisation code"));
     app::TerminalPinPrompt pins(args.path("--new-pin-file"), std::nullopt);
     std::string serial = args.word(2, "the token serial");
     workflows::UnlockCodeService(ctx.services(), pins).redeem(who, serial, code);

@@ -80,7 +80,7 @@ struct DayCli {
   workflows::Actor login(AppContext& ctx) const {
     std::string name = need("--as");
     Secret pw = get("--as-password-file")
-                    ? read_secret(need("--as-password-file"), "password")
+                    ? read_secret(need("--as-password-file"), tr_noop("password"))
                     : ask_secret(fmt::format(fmt::runtime(tr("Password of {}: ")), name)).value_or(Secret());
     if (pw.empty()) throw DayUsageError(fmt::format(fmt::runtime(tr("{} is required here.")), "--as-password-file"));
     return ctx.staff().login(name, pw);
@@ -92,7 +92,7 @@ struct DayCli {
   workflows::Actor check_only(AppContext& ctx) const {
     std::string name = need("--as");
     Secret pw = get("--as-password-file")
-                    ? read_secret(need("--as-password-file"), "password")
+                    ? read_secret(need("--as-password-file"), tr_noop("password"))
                     : ask_secret(fmt::format(fmt::runtime(tr("Password of {}: ")), name)).value_or(Secret());
     auto m = db::Staff(ctx.db()).by_name(name);
     if (!m || !m->active || !crypto::verify_password(pw, m->password_hash))
@@ -172,7 +172,7 @@ struct DayCli {
     workflows::require(who, workflows::Permission::close_day);
     auto pin_file = get("--pin-file");
     auto signer = signer_for(ctx, who, [&]() -> std::optional<Secret> {
-      if (pin_file) return read_secret(*pin_file, "PIN");
+      if (pin_file) return read_secret(*pin_file, tr_noop("PIN"));
       return ask_secret(fmt::format(fmt::runtime(tr("PIN of {}'s signing token: ")), who.name));
     });
     workflows::DayClose closing(ctx.db(), ctx.journal(), ctx.clock(), ctx.config(), who);
@@ -279,7 +279,7 @@ struct DayCli {
     std::string name = word(2, "the supervisor's name");
     std::string serial = get("--token").value_or(get("--serial").value_or(""));
     if (serial.empty()) throw DayUsageError(fmt::format(fmt::runtime(tr("{} is required here.")), "--token"));
-    Secret pin = read_secret(need("--new-pin-file"), "new PIN");
+    Secret pin = read_secret(need("--new-pin-file"), tr_noop("new PIN"));
     AppContext ctx(data_dir, clock);
     workflows::Actor admin = login(ctx);
     db::StaffToken t = enroll_staff_token(ctx, admin, name, serial, pin);

@@ -56,7 +56,11 @@ class CertdeskApp : public wxApp {
       // Start-up timing: the dialog is usable once it is shown and idle.
       login.Bind(wxEVT_IDLE, [&login](wxIdleEvent&) { login.EndModal(wxID_CANCEL); });
     }
-    if (login.ShowModal() != wxID_OK || !login.actor()) return false;
+    if (login.ShowModal() != wxID_OK || !login.actor()) {
+      // Quit at the login (or the timing run): a normal end, exit status 0.
+      CallAfter([this] { ExitMainLoop(); });
+      return true;
+    }
 
     worker_ = std::make_unique<forms::Worker>();
     auto* frame = new forms::CounterFrame(*model_, *worker_, *login.actor());

@@ -13,6 +13,7 @@
 #include "common/text.h"
 #include "db/repositories.h"
 #include "pki/softhsm.h"
+#include "workflows/flows.h"
 #include "workflows/issuance.h"
 #include "workflows/states.h"
 
@@ -151,15 +152,16 @@ workflows::OrderResult GuiCounterModel::hand_over(const workflows::Actor& teller
   return counter.book().result_of(*order);
 }
 
-void GuiCounterModel::resume(const workflows::Actor&, std::int64_t order_id) {
-  throw RuleRefused(codes::rule_refused, "not-available",
-                    fmt::format(fmt::runtime(tr("Resuming order {} from the window is coming in a later build. Meanwhile a first issuance resumes when the same request is run again.")),
-                                order_id));
+workflows::OrderResult GuiCounterModel::resume(const workflows::Actor& teller, std::int64_t order_id,
+                                               workflows::Prompts prompts) {
+  workflows::Counter counter(ctx_.services(), ctx_.staff(), prompts);
+  return workflows::Flows(counter).resume(teller, order_id, true);
 }
 
-void GuiCounterModel::roll_back(const workflows::Actor&, std::int64_t order_id) {
-  throw RuleRefused(codes::rule_refused, "not-available",
-                    fmt::format(fmt::runtime(tr("Rolling back order {} from the window is coming in a later build.")), order_id));
+workflows::OrderResult GuiCounterModel::roll_back(const workflows::Actor& teller, std::int64_t order_id,
+                                                  workflows::Prompts prompts) {
+  workflows::Counter counter(ctx_.services(), ctx_.staff(), prompts);
+  return workflows::Flows(counter).rollback(teller, order_id);
 }
 
 std::string GuiCounterModel::insert_blank_token() {

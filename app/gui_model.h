@@ -24,8 +24,8 @@ class GuiCounterModel final : public forms::CounterModel {
   workflows::OrderResult run_issue(const workflows::Actor& teller, const workflows::ServiceRequest& request,
                                    workflows::Prompts prompts, bool hand_over) override;
   workflows::OrderResult hand_over(const workflows::Actor& teller, std::int64_t order_id) override;
-  void resume(const workflows::Actor& teller, std::int64_t order_id) override;
-  void roll_back(const workflows::Actor& teller, std::int64_t order_id) override;
+  workflows::OrderResult resume(const workflows::Actor& teller, std::int64_t order_id, workflows::Prompts prompts) override;
+  workflows::OrderResult roll_back(const workflows::Actor& teller, std::int64_t order_id, workflows::Prompts prompts) override;
   std::string insert_blank_token() override;
   std::string today() const override;
   std::string branch() const override;

@@ -51,7 +51,7 @@ std::optional<Secret> ask_secret(const std::string& prompt) {
 }
 
 std::optional<Secret> TerminalPinPrompt::new_pin(const workflows::PinRules& rules, std::string_view serial) {
-  if (new_pin_file_) return read_secret(*new_pin_file_, "new PIN");
+  if (new_pin_file_) return read_secret(*new_pin_file_, tr_noop("new PIN"));
   for (int attempt = 0; attempt < 3; ++attempt) {
     auto first = ask_secret(fmt::format(fmt::runtime(tr("Customer: choose the PIN for token {} ({} to {} characters): ")),
                                         serial, rules.min_len, rules.max_len));
@@ -65,14 +65,14 @@ std::optional<Secret> TerminalPinPrompt::new_pin(const workflows::PinRules& rule
 }
 
 std::optional<Secret> TerminalPinPrompt::current_pin(const workflows::PinRules&, std::string_view serial) {
-  if (pin_file_) return read_secret(*pin_file_, "PIN");
+  if (pin_file_) return read_secret(*pin_file_, tr_noop("PIN"));
   return ask_secret(fmt::format(fmt::runtime(tr("Customer: type the PIN of token {}: ")), serial));
 }
 
 std::optional<workflows::ApprovalCredentials> TerminalApprovalPrompt::approve(std::string_view what) {
   if (name_.empty()) return std::nullopt;
   std::fprintf(stderr, "%s\n", fmt::format(fmt::runtime(tr("Supervisor approval needed: {}")), what).c_str());
-  if (password_file_) return workflows::ApprovalCredentials{name_, read_secret(*password_file_, "password")};
+  if (password_file_) return workflows::ApprovalCredentials{name_, read_secret(*password_file_, tr_noop("password"))};
   auto pw = ask_secret(fmt::format(fmt::runtime(tr("Password of {}: ")), name_));
   if (!pw) return std::nullopt;
   return workflows::ApprovalCredentials{name_, std::move(*pw)};

@@ -11,9 +11,9 @@ namespace certdesk::workflows {
 
 const char* to_string(Role r) {
   switch (r) {
-    case Role::teller: return "teller";
-    case Role::supervisor: return "supervisor";
-    case Role::admin: return "admin";
+    case Role::teller: return tr_noop("teller");
+    case Role::supervisor: return tr_noop("supervisor");
+    case Role::admin: return tr_noop("admin");
   }
   return "?";
 }
@@ -28,14 +28,14 @@ Role role_from(std::string_view name) {
 
 const char* to_string(Permission p) {
   switch (p) {
-    case Permission::run_order: return "run counter orders";
-    case Permission::approve: return "approve overrides and waivers";
-    case Permission::void_receipt: return "void receipts";
-    case Permission::review_day: return "review the journal";
-    case Permission::close_day: return "close the day";
-    case Permission::manage_staff: return "manage staff accounts";
-    case Permission::edit_fees: return "edit the fee schedule";
-    case Permission::edit_settings: return "change settings";
+    case Permission::run_order: return tr_noop("run counter orders");
+    case Permission::approve: return tr_noop("approve overrides and waivers");
+    case Permission::void_receipt: return tr_noop("void receipts");
+    case Permission::review_day: return tr_noop("review the journal");
+    case Permission::close_day: return tr_noop("close the day");
+    case Permission::manage_staff: return tr_noop("manage staff accounts");
+    case Permission::edit_fees: return tr_noop("edit the fee schedule");
+    case Permission::edit_settings: return tr_noop("change settings");
   }
   return "?";
 }

@@ -1,0 +1,637 @@
+#include "forms/issuance_page.h"
+
+#include <wx/button.h>
+#include <wx/intl.h>
+#include <wx/sizer.h>
+#include <wx/statline.h>
+#include <wx/textdlg.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "common/error.h"
+#include "common/text.h"
+#include "forms/prompts_ui.h"
+#include "forms/ui.h"
+#include "workflows/documents.h"
+#include "workflows/validators.h"
+
+namespace certdesk::forms {
+
+namespace {
+
+const workflows::Flow kFlows[] = {workflows::Flow::issue,  workflows::Flow::reissue, workflows::Flow::unlock,
+                                  workflows::Flow::update, workflows::Flow::replace, workflows::Flow::cancel};
+
+wxStaticText* heading(wxWindow* parent, const wxString& text) {
+  auto* h = new wxStaticText(parent, wxID_ANY, text);
+  h->SetFont(h->GetFont().Bold().Scaled(1.2f));
+  return h;
+}
+
+wxStaticText* check_label(wxWindow* parent) {
+  auto* t = new wxStaticText(parent, wxID_ANY, wxEmptyString, wxDefaultPosition, wxSize(300, -1), wxST_NO_AUTORESIZE | wxST_ELLIPSIZE_END);
+  // Room for one line even while empty, so the page does not jump when a check speaks.
+  t->SetMinSize(wxSize(300, t->GetCharHeight() + 4));
+  return t;
+}
+
+const wxColour kBad(0xb0, 0x00, 0x20);
+const wxColour kGood(0x1b, 0x6e, 0x20);
+
+}  // namespace
+
+IssuancePage::IssuancePage(wxWindow* parent, CounterModel& model, Worker& worker, workflows::Actor teller, Hooks hooks)
+    : wxPanel(parent), model_(model), worker_(worker), teller_(std::move(teller)), hooks_(std::move(hooks)),
+      today_(model.today()), search_timer_(this) {
+  auto* top = new wxBoxSizer(wxVERTICAL);
+  auto* title = heading(this, wxString::Format(_("First issuance (%s)"), wx(workflows::business_type_label(workflows::Flow::issue))));
+  top->Add(title, 0, wxALL, 8);
+
+  auto* steps = new wxBoxSizer(wxHORIZONTAL);
+  const wxString names[step_count] = {_("1 Customer"), _("2 Documents"), _("3 Fee and payment"),
+                                      _("4 Token"),    _("5 Handover"),  _("6 Done")};
+  for (int i = 0; i < step_count; ++i) {
+    steps_[i] = new wxStaticText(this, wxID_ANY, names[i]);
+    steps->Add(steps_[i], 0, wxRIGHT, 18);
+  }
+  top->Add(steps, 0, wxLEFT | wxRIGHT | wxBOTTOM, 8);
+  top->Add(new wxStaticLine(this), 0, wxEXPAND | wxLEFT | wxRIGHT, 8);
+
+  book_ = new wxSimplebook(this);
+  book_->AddPage(build_customer_page(book_), wxEmptyString);
+  book_->AddPage(build_documents_page(book_), wxEmptyString);
+  book_->AddPage(build_payment_page(book_), wxEmptyString);
+  book_->AddPage(build_token_page(book_), wxEmptyString);
+  book_->AddPage(build_handover_page(book_), wxEmptyString);
+  book_->AddPage(build_done_page(book_), wxEmptyString);
+  top->Add(book_, 1, wxEXPAND | wxALL, 8);
+
+  auto* nav = new wxBoxSizer(wxHORIZONTAL);
+  nav->Add(new wxStaticText(this, wxID_ANY, _("Enter: next   Esc: back")), 0, wxALIGN_CENTER_VERTICAL);
+  nav->AddStretchSpacer();
+  back_ = new wxButton(this, wxID_ANY, _("< Back"));
+  next_ = new wxButton(this, wxID_ANY, _("Next >"));
+  nav->Add(back_, 0, wxRIGHT, 8);
+  nav->Add(next_, 0);
+  top->Add(nav, 0, wxEXPAND | wxALL, 8);
+  SetSizer(top);
+
+  back_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { go_back(); });
+  next_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { advance(); });
+  Bind(wxEVT_TIMER, [this](wxTimerEvent&) { search_now(); }, search_timer_.GetId());
+  show(customer);
+}
+
+IssuancePage::~IssuancePage() { alive_->store(false); }
+
+// ---- pages -------------------------------------------------------------------------
+wxWindow* IssuancePage::build_customer_page(wxWindow* book) {
+  auto* p = new wxPanel(book);
+  auto* s = new wxBoxSizer(wxVERTICAL);
+  s->Add(new wxStaticText(p, wxID_ANY, _("Find the organisation by name or USCC (a barcode scanner may type it), or enter a new one below.")),
+         0, wxBOTTOM, 6);
+  search_ = new wxTextCtrl(p, wxID_ANY, wxEmptyString, wxDefaultPosition, wxSize(360, -1));
+  search_->SetHint(_("Name or USCC"));
+  s->Add(search_, 0, wxEXPAND | wxBOTTOM, 6);
+  results_ = new wxListCtrl(p, wxID_ANY, wxDefaultPosition, wxSize(-1, 84), wxLC_REPORT | wxLC_SINGLE_SEL);
+  results_->AppendColumn(_("Organisation"), wxLIST_FORMAT_LEFT, 300);
+  results_->AppendColumn(_("USCC"), wxLIST_FORMAT_LEFT, 200);
+  results_->AppendColumn(_("Handler"), wxLIST_FORMAT_LEFT, 120);
+  s->Add(results_, 0, wxEXPAND | wxBOTTOM, 10);
+
+  auto* grid = new wxFlexGridSizer(2, 6, 8);
+  grid->AddGrowableCol(1);
+  org_name_ = new wxTextCtrl(p, wxID_ANY);
+  uscc_ = new wxTextCtrl(p, wxID_ANY);
+  uscc_check_ = check_label(p);
+  handler_name_ = new wxTextCtrl(p, wxID_ANY);
+  handler_id_ = new wxTextCtrl(p, wxID_ANY);
+  id_check_ = check_label(p);
+  // Each number's check shows right under its field, as it is typed.
+  auto field = [&](const wxString& label, wxTextCtrl* t, wxStaticText* check) {
+    // A field with a check line below: the label lines up with the field, not the pair.
+    grid->Add(new wxStaticText(p, wxID_ANY, label), 0, check ? wxALIGN_TOP | wxTOP : wxALIGN_CENTER_VERTICAL, check ? 7 : 0);
+    if (!check) {
+      grid->Add(t, 1, wxEXPAND);
+      return;
+    }
+    auto* col = new wxBoxSizer(wxVERTICAL);
+    col->Add(t, 0, wxEXPAND);
+    col->Add(check, 0, wxEXPAND | wxTOP, 2);
+    grid->Add(col, 1, wxEXPAND);
+  };
+  field(_("Organisation name"), org_name_, nullptr);
+  field(_("USCC / organisation code"), uscc_, uscc_check_);
+  field(_("Handler name"), handler_name_, nullptr);
+  field(_("Handler ID number"), handler_id_, id_check_);
+  s->Add(grid, 0, wxEXPAND);
+  p->SetSizer(s);
+
+  search_->Bind(wxEVT_TEXT, [this](wxCommandEvent&) { search_timer_.StartOnce(250); });
+  results_->Bind(wxEVT_LIST_ITEM_SELECTED, [this](wxListEvent& e) { pick_customer(e.GetIndex()); });
+  uscc_->Bind(wxEVT_TEXT, [this](wxCommandEvent&) { validate_field(uscc_, uscc_check_, false); });
+  handler_id_->Bind(wxEVT_TEXT, [this](wxCommandEvent&) { validate_field(handler_id_, id_check_, true); });
+  return p;
+}
+
+wxWindow* IssuancePage::build_documents_page(wxWindow* book) {
+  auto* p = new wxPanel(book);
+  auto* s = new wxBoxSizer(wxVERTICAL);
+  s->Add(new wxStaticText(p, wxID_ANY, _("Tick each document on the counter. All copies must carry the company seal.")), 0, wxBOTTOM, 8);
+  items_ = workflows::checklist(workflows::Flow::issue);
+  auto* grid = new wxFlexGridSizer(3, 6, 16);
+  grid->Add(new wxStaticText(p, wxID_ANY, _("Document")));
+  grid->Add(new wxStaticText(p, wxID_ANY, _("Present")));
+  grid->Add(new wxStaticText(p, wxID_ANY, _("Stamped")));
+  for (const auto& item : items_) {
+    grid->Add(new wxStaticText(p, wxID_ANY, wxGetTranslation(wx(item.label), wxString(), "document")), 0, wxALIGN_CENTER_VERTICAL);
+    auto* present = new wxCheckBox(p, wxID_ANY, _("present"));
+    auto* stamped = new wxCheckBox(p, wxID_ANY, _("stamped"));
+    stamped->Enable(item.needs_stamp);
+    present_.push_back(present);
+    stamped_.push_back(stamped);
+    grid->Add(present);
+    grid->Add(stamped);
+    present->Bind(wxEVT_CHECKBOX, [this](wxCommandEvent&) { review(); });
+    stamped->Bind(wxEVT_CHECKBOX, [this](wxCommandEvent&) { review(); });
+  }
+  s->Add(grid, 0, wxBOTTOM, 10);
+  auto* bt = new wxBoxSizer(wxHORIZONTAL);
+  bt->Add(new wxStaticText(p, wxID_ANY, _("Business type ticked on the application form")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 8);
+  business_type_ = new wxChoice(p, wxID_ANY);
+  for (auto f : kFlows) business_type_->Append(wx(workflows::business_type_label(f)));
+  business_type_->SetSelection(0);
+  bt->Add(business_type_);
+  s->Add(bt, 0, wxBOTTOM, 10);
+  problems_ = new wxStaticText(p, wxID_ANY, wxEmptyString, wxDefaultPosition, wxSize(600, 90));
+  s->Add(problems_, 0, wxEXPAND | wxBOTTOM, 6);
+  override_ = new wxButton(p, wxID_ANY, _("Supervisor override…"));
+  s->Add(override_, 0);
+  p->SetSizer(s);
+  business_type_->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) { review(); });
+  override_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { ask_override(); });
+  return p;
+}
+
+wxWindow* IssuancePage::build_payment_page(wxWindow* book) {
+  auto* p = new wxPanel(book);
+  auto* s = new wxBoxSizer(wxVERTICAL);
+  fee_lines_ = new wxStaticText(p, wxID_ANY, _("Looking up the fee…"), wxDefaultPosition, wxSize(560, 70));
+  s->Add(fee_lines_, 0, wxEXPAND | wxBOTTOM, 10);
+  auto* grid = new wxFlexGridSizer(2, 6, 8);
+  method_ = new wxChoice(p, wxID_ANY);
+  method_->Append(_("Cash"));
+  method_->Append(_("Card"));
+  method_->Append(_("Bank transfer"));
+  method_->SetSelection(0);
+  amount_ = new wxTextCtrl(p, wxID_ANY, wxEmptyString, wxDefaultPosition, wxSize(160, -1));
+  invoice_ = new wxTextCtrl(p, wxID_ANY, wxEmptyString, wxDefaultPosition, wxSize(220, -1));
+  waiver_ = new wxTextCtrl(p, wxID_ANY, wxEmptyString, wxDefaultPosition, wxSize(360, -1));
+  grid->Add(new wxStaticText(p, wxID_ANY, _("Payment method")), 0, wxALIGN_CENTER_VERTICAL);
+  grid->Add(method_);
+  grid->Add(new wxStaticText(p, wxID_ANY, _("Amount received (yuan)")), 0, wxALIGN_CENTER_VERTICAL);
+  grid->Add(amount_);
+  grid->Add(new wxStaticText(p, wxID_ANY, _("Tax invoice number (optional)")), 0, wxALIGN_CENTER_VERTICAL);
+  grid->Add(invoice_);
+  grid->Add(new wxStaticText(p, wxID_ANY, _("Waiver reason (needs a supervisor)")), 0, wxALIGN_CENTER_VERTICAL);
+  grid->Add(waiver_);
+  s->Add(grid);
+  p->SetSizer(s);
+  return p;
+}
+
+wxWindow* IssuancePage::build_token_page(wxWindow* book) {
+  auto* p = new wxPanel(book);
+  auto* s = new wxBoxSizer(wxVERTICAL);
+  s->Add(new wxStaticText(p, wxID_ANY, _("Insert a blank token and choose its serial (printed on the key). Enter takes the payment and personalises the token; the customer then types the PIN.")),
+         0, wxBOTTOM, 8);
+  auto* row = new wxBoxSizer(wxHORIZONTAL);
+  row->Add(new wxStaticText(p, wxID_ANY, _("Blank token serial")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 8);
+  token_serial_ = new wxComboBox(p, wxID_ANY, wxEmptyString, wxDefaultPosition, wxSize(220, -1));
+  row->Add(token_serial_);
+  s->Add(row, 0, wxBOTTOM, 10);
+  gauge_ = new wxGauge(p, wxID_ANY, 6, wxDefaultPosition, wxSize(480, -1));
+  s->Add(gauge_, 0, wxEXPAND | wxBOTTOM, 6);
+  step_text_ = new wxStaticText(p, wxID_ANY, wxEmptyString);
+  s->Add(step_text_, 0, wxBOTTOM, 6);
+  log_ = new wxListBox(p, wxID_ANY, wxDefaultPosition, wxSize(-1, 130));
+  s->Add(log_, 1, wxEXPAND | wxBOTTOM, 6);
+  auto* nrow = new wxBoxSizer(wxHORIZONTAL);
+  nrow->Add(new wxStaticText(p, wxID_ANY, _("Notes")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 8);
+  note_ = new wxTextCtrl(p, wxID_ANY, wxEmptyString, wxDefaultPosition, wxSize(360, -1));
+  nrow->Add(note_, 1);
+  s->Add(nrow, 0, wxEXPAND);
+  p->SetSizer(s);
+  return p;
+}
+
+wxWindow* IssuancePage::build_handover_page(wxWindow* book) {
+  auto* p = new wxPanel(book);
+  auto* s = new wxBoxSizer(wxVERTICAL);
+  handover_text_ = new wxStaticText(p, wxID_ANY, wxEmptyString);
+  s->Add(handover_text_, 0, wxBOTTOM, 10);
+  s->Add(new wxStaticText(p, wxID_ANY, _("Give the customer the token, the receipt and the handover slip to sign. Enter when done.")));
+  p->SetSizer(s);
+  return p;
+}
+
+wxWindow* IssuancePage::build_done_page(wxWindow* book) {
+  auto* p = new wxPanel(book);
+  auto* s = new wxBoxSizer(wxVERTICAL);
+  done_text_ = new wxStaticText(p, wxID_ANY, wxEmptyString);
+  done_text_->SetFont(done_text_->GetFont().Scaled(1.15f));
+  s->Add(done_text_, 0, wxBOTTOM, 10);
+  s->Add(new wxStaticText(p, wxID_ANY, _("Enter starts the next order.")));
+  p->SetSizer(s);
+  return p;
+}
+
+// ---- navigation -----------------------------------------------------------------
+void IssuancePage::show(Step s) {
+  step_ = s;
+  book_->ChangeSelection(s);
+  update_buttons();   // before focusing: a disabled button cannot take the focus
+  for (int i = 0; i < step_count; ++i) {
+    wxFont f = steps_[i]->GetFont();
+    f.SetWeight(i == s ? wxFONTWEIGHT_BOLD : wxFONTWEIGHT_NORMAL);
+    steps_[i]->SetFont(f);
+    steps_[i]->SetForegroundColour(i == s ? wxColour(0x0d, 0x47, 0xa1) : wxColour(0x60, 0x60, 0x60));
+  }
+  switch (s) {
+    case customer: search_->SetFocus(); break;
+    case documents:
+      review();
+      present_.front()->SetFocus();
+      break;
+    case payment:
+      load_quote();
+      amount_->SetFocus();
+      break;
+    case token:
+      if (token_serial_->GetValue().empty() && token_serial_->GetCount() > 0) token_serial_->SetSelection(0);
+      token_serial_->SetFocus();
+      break;
+    case handover: next_->SetFocus(); break;
+    case done: next_->SetFocus(); break;
+    default: break;
+  }
+  update_buttons();
+  Layout();
+}
+
+void IssuancePage::update_buttons() {
+  back_->Enable(!running_ && (step_ == documents || step_ == payment || step_ == token));
+  next_->Enable(!running_);
+  switch (step_) {
+    case token: next_->SetLabel(_("Take payment and personalise")); break;
+    case handover: next_->SetLabel(_("Handed over")); break;
+    case done: next_->SetLabel(_("New order")); break;
+    default: next_->SetLabel(_("Next >")); break;
+  }
+  Layout();
+}
+
+void IssuancePage::advance() {
+  if (running_) return;
+  switch (step_) {
+    case customer: {
+      // Number checks first: they belong to this page.
+      auto uscc = workflows::check_organisation_number(utf8(uscc_->GetValue()));
+      auto id = workflows::check_id_number(utf8(handler_id_->GetValue()), today_);
+      if (org_name_->GetValue().Strip(wxString::both).empty()) { org_name_->SetFocus(); return; }
+      if (!uscc.ok && uscc_override_.empty() && uscc.normalised.size() != 18) { uscc_->SetFocus(); validate_field(uscc_, uscc_check_, false); return; }
+      if (handler_name_->GetValue().Strip(wxString::both).empty()) { handler_name_->SetFocus(); return; }
+      if (!id.ok) { handler_id_->SetFocus(); validate_field(handler_id_, id_check_, true); return; }
+      show(documents);
+      return;
+    }
+    case documents:
+      if (!review()) return;
+      show(payment);
+      return;
+    case payment: {
+      bool ok = false;
+      amount_fen(&ok);
+      if (!ok || !quote_) {
+        amount_->SetFocus();
+        return;
+      }
+      show(token);
+      return;
+    }
+    case token: start_flow(); return;
+    case handover: hand_over(); return;
+    case done: reset(); return;
+    default: return;
+  }
+}
+
+void IssuancePage::go_back() {
+  if (running_) return;
+  if (step_ == documents) show(customer);
+  else if (step_ == payment) show(documents);
+  else if (step_ == token) show(payment);
+}
+
+void IssuancePage::reset() {
+  for (auto* t : {search_, org_name_, uscc_, handler_name_, handler_id_, amount_, invoice_, waiver_, note_}) t->ChangeValue(wxEmptyString);
+  uscc_check_->SetLabel(wxEmptyString);
+  id_check_->SetLabel(wxEmptyString);
+  results_->DeleteAllItems();
+  found_.clear();
+  chosen_.reset();
+  for (auto* c : present_) c->SetValue(false);
+  for (auto* c : stamped_) c->SetValue(false);
+  business_type_->SetSelection(0);
+  overrides_.clear();
+  uscc_override_.clear();
+  quote_.reset();
+  result_ = {};
+  log_->Clear();
+  gauge_->SetValue(0);
+  step_text_->SetLabel(wxEmptyString);
+  token_serial_->SetValue(wxEmptyString);
+  show(customer);
+}
+
+// ---- customer -----------------------------------------------------------------------
+void IssuancePage::search_now() {
+  std::string text = utf8(search_->GetValue().Strip(wxString::both));
+  if (text.empty()) {
+    results_->DeleteAllItems();
+    found_.clear();
+    return;
+  }
+  // A scanner types a whole USCC: normalise full-width input the same way the checks do.
+  std::string code = workflows::normalise_code(text);
+  bool looks_like_code = !code.empty() && std::all_of(code.begin(), code.end(), [](unsigned char c) { return std::isalnum(c); });
+  worker_.run<std::vector<CustomerRow>>(
+      this, [this, q = looks_like_code ? code : text] { return model_.find_customers(q); },
+      [this, looks_like_code, code](std::vector<CustomerRow> rows) {
+        found_ = std::move(rows);
+        results_->DeleteAllItems();
+        for (std::size_t i = 0; i < found_.size(); ++i) {
+          long r = results_->InsertItem(long(i), wx(found_[i].name));
+          results_->SetItem(r, 1, wx(found_[i].uscc));
+          results_->SetItem(r, 2, wx(found_[i].handler_name));
+        }
+        // New customer: a scanned or typed USCC goes straight into the USCC field.
+        if (found_.empty() && looks_like_code && uscc_->GetValue().empty()) uscc_->SetValue(wx(code));
+        if (found_.size() == 1) results_->SetItemState(0, wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED, wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED);
+      },
+      [this](const Failure& f) { uscc_check_->SetLabel(describe(f)); });
+}
+
+void IssuancePage::pick_customer(long row) {
+  if (row < 0 || std::size_t(row) >= found_.size()) return;
+  chosen_ = found_[std::size_t(row)];
+  org_name_->ChangeValue(wx(chosen_->name));
+  uscc_->SetValue(wx(chosen_->uscc));
+  if (!chosen_->handler_name.empty()) handler_name_->ChangeValue(wx(chosen_->handler_name));
+  if (!chosen_->handler_id_number.empty()) handler_id_->SetValue(wx(chosen_->handler_id_number));
+  if (hooks_.customer_selected) hooks_.customer_selected(chosen_->id);
+}
+
+void IssuancePage::validate_field(wxTextCtrl* field, wxStaticText* label, bool id_number) {
+  std::string v = utf8(field->GetValue());
+  if (text::trim(v).empty()) {
+    label->SetLabel(wxEmptyString);
+    return;
+  }
+  workflows::CheckResult r =
+      id_number ? workflows::check_id_number(v, today_) : workflows::check_organisation_number(v);
+  if (r.ok) {
+    label->SetForegroundColour(kGood);
+    label->SetLabel(wxString::FromUTF8("✓ ") + wx(r.note.empty() ? r.normalised : r.normalised + " — " + r.note));
+  } else {
+    label->SetForegroundColour(kBad);
+    label->SetLabel(wxString::FromUTF8("✗ ") + wx(r.problem));
+  }
+  label->SetToolTip(label->GetLabel());
+}
+
+// ---- documents ---------------------------------------------------------------------
+workflows::ServiceRequest IssuancePage::request() const {
+  workflows::ServiceRequest r;
+  r.flow = workflows::Flow::issue;
+  r.organisation_name = utf8(org_name_->GetValue());
+  r.uscc = utf8(uscc_->GetValue());
+  r.handler_name = utf8(handler_name_->GetValue());
+  r.handler_id_number = utf8(handler_id_->GetValue());
+  for (std::size_t i = 0; i < items_.size(); ++i) {
+    workflows::DocumentTick t;
+    t.present = present_[i]->GetValue();
+    t.stamped = items_[i].needs_stamp && stamped_[i]->GetValue();
+    if (items_[i].item == "application_form" && t.present) {
+      int sel = business_type_->GetSelection();
+      t.business_type = workflows::to_string(kFlows[sel < 0 ? 0 : sel]);
+    }
+    r.documents[items_[i].item] = t;
+  }
+  r.document_overrides = overrides_;
+  r.uscc_override_reason = uscc_override_;
+  r.token_serial = utf8(token_serial_->GetValue().Strip(wxString::both));
+  static const char* methods[] = {"cash", "card", "transfer"};
+  int m = method_->GetSelection();
+  r.payment_method = methods[m < 0 ? 0 : m];
+  bool ok = false;
+  r.amount_fen = amount_fen(&ok);
+  r.invoice_no = utf8(invoice_->GetValue().Strip(wxString::both));
+  r.waiver_reason = utf8(waiver_->GetValue().Strip(wxString::both));
+  return r;
+}
+
+bool IssuancePage::review() {
+  wxString text;
+  bool blocked = false;
+  bool overridable = false;
+  try {
+    workflows::ServiceRequest r = request();
+    workflows::DocumentReview rev = workflows::review_documents(r, today_);
+    for (const auto& p : rev.problems) {
+      std::string reason = p.item == "uscc" ? r.uscc_override_reason : [&] {
+        auto it = r.document_overrides.find(p.item);
+        return it == r.document_overrides.end() ? std::string() : it->second;
+      }();
+      if (!reason.empty() && p.overridable) {
+        text += wxString::FromUTF8("• ") + wx(p.message) + " " + wxString::Format(_("(override asked: %s)"), wx(reason)) + "\n";
+        continue;
+      }
+      blocked = true;
+      overridable = overridable || p.overridable;
+      text += wxString::FromUTF8("✗ ") + wx(p.message) + "\n";
+    }
+    if (!rev.notes.empty()) text += wx(rev.notes) + "\n";
+  } catch (...) {
+    blocked = true;
+    text = wxString::FromUTF8("✗ ") + describe(describe_current_exception());
+  }
+  if (!blocked && text.empty()) text = wxString::FromUTF8("✓ ") + _("All documents are in order.");
+  problems_->SetForegroundColour(blocked ? kBad : kGood);
+  problems_->SetLabel(text);
+  problems_->Wrap(620);
+  override_->Enable(blocked && overridable);
+  if (step_ == documents) next_->Enable(!running_ && !blocked);
+  return !blocked;
+}
+
+void IssuancePage::ask_override() {
+  wxTextEntryDialog dlg(this, _("Why should the missing or unstamped items be accepted? A supervisor approves this reason when the order starts."),
+                        _("Supervisor override"));
+  if (dlg.ShowModal() != wxID_OK) return;
+  std::string reason = utf8(dlg.GetValue().Strip(wxString::both));
+  if (reason.empty()) return;
+  try {
+    workflows::ServiceRequest r = request();
+    for (const auto& p : workflows::review_documents(r, today_).problems) {
+      if (!p.overridable) continue;
+      if (p.item == "uscc")
+        uscc_override_ = reason;
+      else
+        overrides_[p.item] = reason;
+    }
+  } catch (...) {
+  }
+  // The override button is disabled now: keep the focus where Enter works.
+  if (review()) next_->SetFocus();
+}
+
+// ---- payment ------------------------------------------------------------------------
+std::int64_t IssuancePage::amount_fen(bool* ok) const {
+  // Integer fen only: "50", "50.0", "50.00".
+  std::string s = text::trim(workflows::normalise_code(utf8(amount_->GetValue())));
+  *ok = false;
+  if (s.empty() || s.size() > 12) return 0;
+  std::int64_t yuan = 0, fen = 0;
+  std::size_t i = 0;
+  for (; i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])); ++i) yuan = yuan * 10 + (s[i] - '0');
+  if (i == 0) return 0;
+  if (i < s.size()) {
+    if (s[i] != '.') return 0;
+    std::size_t digits = 0;
+    for (++i; i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])) && digits < 2; ++i, ++digits)
+      fen = fen * 10 + (s[i] - '0');
+    if (digits == 1) fen *= 10;
+    if (i != s.size()) return 0;
+  }
+  *ok = true;
+  return yuan * 100 + fen;
+}
+
+void IssuancePage::load_quote() {
+  worker_.run<workflows::FeeQuote>(
+      this, [this] { return model_.quote(workflows::Flow::issue, ""); },
+      [this](workflows::FeeQuote q) {
+        wxString t;
+        for (const auto& l : q.lines)
+          t += wxString::Format(_("%s: %lld × %s yuan = %s yuan"), wxGetTranslation(wx(l.text), wxString(), "fee"), static_cast<long long>(l.quantity),
+                                wx(workflows::yuan(l.unit_fen)), wx(workflows::yuan(l.amount_fen()))) + "\n";
+        t += wxString::Format(_("Total due: %s yuan"), wx(workflows::yuan(q.total_fen)));
+        fee_lines_->SetLabel(t);
+        if (amount_->GetValue().empty()) amount_->ChangeValue(wx(workflows::yuan(q.total_fen)));
+        quote_ = std::move(q);
+        Layout();
+      },
+      [this](const Failure& f) { fee_lines_->SetLabel(describe(f)); });
+}
+
+// ---- token ------------------------------------------------------------------------------
+void IssuancePage::set_tokens(const std::vector<TokenRow>& rows) {
+  if (running_) return;
+  wxString current = token_serial_->GetValue();
+  wxArrayString blanks;
+  for (const auto& r : rows)
+    if (r.token.initialized && !r.token.user_pin_initialized && (r.record_state.empty() || r.record_state == "blank"))
+      blanks.Add(wx(r.token.serial));
+  wxArrayString old = token_serial_->GetStrings();
+  if (old == blanks) return;
+  token_serial_->Set(blanks);
+  if (!current.empty()) token_serial_->ChangeValue(current);
+  else if (step_ == token && !blanks.empty()) token_serial_->SetSelection(0);
+}
+
+void IssuancePage::start_flow() {
+  workflows::ServiceRequest r = request();
+  if (r.token_serial.empty()) {
+    step_text_->SetLabel(_("Choose the serial of the inserted blank token."));
+    token_serial_->SetFocus();
+    return;
+  }
+  running_ = true;
+  update_buttons();
+  if (hooks_.busy) hooks_.busy(true);
+  log_->Clear();
+  gauge_->SetValue(0);
+  step_text_->SetLabel(_("Checking the request…"));
+  note_->SetFocus();
+
+  // The prompts live as long as the job; they only touch windows on the UI thread.
+  auto pins = std::make_shared<UiPinPrompt>(wxGetTopLevelParent(this));
+  auto approvals = std::make_shared<UiApprovalPrompt>(wxGetTopLevelParent(this), teller_.name);
+  std::weak_ptr<std::atomic<bool>> alive = alive_;
+  auto progress = std::make_shared<UiProgress>([this, alive](const std::string& what, int done, int total) {
+    auto a = alive.lock();
+    if (!a || !*a) return;
+    gauge_->SetRange(total);
+    gauge_->SetValue(done);
+    step_text_->SetLabel(wx(what));
+    log_->Append(wxString::Format("%d/%d  %s", done, total, wx(what)));
+    log_->EnsureVisible(int(log_->GetCount()) - 1);
+  });
+  worker_.run<workflows::OrderResult>(
+      this,
+      [this, r, pins, approvals, progress] {
+        return model_.run_issue(teller_, r, workflows::Prompts{*pins, *approvals, *progress}, false);
+      },
+      [this](workflows::OrderResult res) {
+        running_ = false;
+        if (hooks_.busy) hooks_.busy(false);
+        result_ = res;
+        if (res.waiting) {
+          step_text_->SetLabel(wxString::Format(_("The customer cancelled the PIN entry. Order %lld waits; Enter tries again."),
+                                                static_cast<long long>(res.order_id)));
+          update_buttons();
+          return;
+        }
+        gauge_->SetValue(gauge_->GetRange());
+        handover_text_->SetLabel(wxString::Format(
+            _("Order %lld: token %s personalised.\nReceipt: %s\nCertificate serial: %s\nValid until: %s"),
+            static_cast<long long>(res.order_id), wx(res.token_serial), wx(res.receipt_no.empty() ? "-" : res.receipt_no),
+            wx(res.cert_serial), wx(text::local_time(Seconds(std::chrono::seconds(res.not_after)), 480))));
+        show(handover);
+        if (hooks_.finished) hooks_.finished();
+      },
+      [this](const Failure& f) {
+        running_ = false;
+        if (hooks_.busy) hooks_.busy(false);
+        step_text_->SetLabel(describe(f));
+        update_buttons();
+        show_failure(this, f, _("The order stopped"));
+        if (hooks_.finished) hooks_.finished();
+      });
+}
+
+void IssuancePage::hand_over() {
+  running_ = true;
+  update_buttons();
+  worker_.run<workflows::OrderResult>(
+      this, [this, id = result_.order_id] { return model_.hand_over(teller_, id); },
+      [this](workflows::OrderResult res) {
+        running_ = false;
+        result_ = res;
+        done_text_->SetLabel(wxString::Format(_("Completed. Order %lld\nReceipt number: %s\nCertificate serial: %s\nToken: %s"),
+                                              static_cast<long long>(res.order_id),
+                                              wx(res.receipt_no.empty() ? "-" : res.receipt_no), wx(res.cert_serial),
+                                              wx(res.token_serial)));
+        show(done);
+        if (hooks_.finished) hooks_.finished();
+      },
+      [this](const Failure& f) {
+        running_ = false;
+        update_buttons();
+        show_failure(this, f);
+      });
+}
+
+}  // namespace certdesk::forms

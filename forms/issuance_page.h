@@ -1,0 +1,155 @@
+#pragma once
+// The service-order area for a first issuance (workflows/issuance.h): a page
+// sequence customer → documents → fee and payment → token → handover → done.
+// Enter advances, Esc goes back, focus lands in the first field of each page.
+// The documents are reviewed as the teller types (workflows::review_documents);
+// a problem without an override blocks the sequence. Token and database work go
+// to the worker; the page shows progress and stays responsive.
+
+#include <wx/button.h>
+#include <wx/checkbox.h>
+#include <wx/choice.h>
+#include <wx/combobox.h>
+#include <wx/gauge.h>
+#include <wx/listbox.h>
+#include <wx/listctrl.h>
+#include <wx/panel.h>
+#include <wx/simplebook.h>
+#include <wx/stattext.h>
+#include <wx/textctrl.h>
+#include <wx/timer.h>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "forms/model.h"
+#include "forms/worker.h"
+
+namespace certdesk::forms {
+
+class IssuancePage : public wxPanel {
+ public:
+  enum Step { customer = 0, documents, payment, token, handover, done, step_count };
+
+  struct Hooks {
+    std::function<void(std::int64_t organisation_id)> customer_selected;   // show the history
+    std::function<void(bool busy)> busy;                                   // a flow is running
+    std::function<void()> finished;                                        // an order reached the handover/done page
+  };
+
+  IssuancePage(wxWindow* parent, CounterModel& model, Worker& worker, workflows::Actor teller, Hooks hooks);
+  ~IssuancePage() override;
+
+  // The latest token poll: blank tokens are offered for personalisation.
+  void set_tokens(const std::vector<TokenRow>& rows);
+  // Enter / Esc from the window's key hook.
+  void advance();
+  void go_back();
+  void reset();
+
+  Step step() const { return step_; }
+  bool running() const { return running_; }
+  workflows::ServiceRequest request() const;
+  const workflows::OrderResult& result() const { return result_; }
+
+  // For tests and the window: the controls a teller reaches.
+  wxTextCtrl* search_field() const { return search_; }
+  wxListCtrl* results_list() const { return results_; }
+  wxTextCtrl* org_name_field() const { return org_name_; }
+  wxTextCtrl* uscc_field() const { return uscc_; }
+  wxTextCtrl* handler_name_field() const { return handler_name_; }
+  wxTextCtrl* handler_id_field() const { return handler_id_; }
+  wxCheckBox* present_box(std::size_t i) const { return i < present_.size() ? present_[i] : nullptr; }
+  wxCheckBox* stamped_box(std::size_t i) const { return i < stamped_.size() ? stamped_[i] : nullptr; }
+  wxStaticText* problems_label() const { return problems_; }
+  wxTextCtrl* amount_field() const { return amount_; }
+  wxComboBox* token_choice() const { return token_serial_; }
+  wxGauge* gauge() const { return gauge_; }
+  wxListBox* step_log() const { return log_; }
+  wxButton* next_button() const { return next_; }
+  wxButton* back_button() const { return back_; }
+  wxStaticText* done_label() const { return done_text_; }
+  wxStaticText* handover_label() const { return handover_text_; }
+  wxTextCtrl* note_field() const { return note_; }
+
+ private:
+  wxWindow* build_customer_page(wxWindow* book);
+  wxWindow* build_documents_page(wxWindow* book);
+  wxWindow* build_payment_page(wxWindow* book);
+  wxWindow* build_token_page(wxWindow* book);
+  wxWindow* build_handover_page(wxWindow* book);
+  wxWindow* build_done_page(wxWindow* book);
+
+  void show(Step s);
+  void update_buttons();
+  void search_now();
+  void pick_customer(long row);
+  void validate_field(wxTextCtrl* field, wxStaticText* label, bool id_number);
+  // Reviews the documents; true when nothing blocks. Shows the problems.
+  bool review();
+  void ask_override();
+  void load_quote();
+  void start_flow();
+  void hand_over();
+  std::int64_t amount_fen(bool* ok) const;
+
+  CounterModel& model_;
+  Worker& worker_;
+  workflows::Actor teller_;
+  Hooks hooks_;
+  std::string today_;
+  Step step_ = customer;
+  bool running_ = false;
+  std::shared_ptr<std::atomic<bool>> alive_ = std::make_shared<std::atomic<bool>>(true);
+
+  std::vector<CustomerRow> found_;
+  std::optional<CustomerRow> chosen_;
+  std::vector<workflows::ChecklistItem> items_;
+  std::map<std::string, std::string> overrides_;
+  std::string uscc_override_;
+  std::optional<workflows::FeeQuote> quote_;
+  workflows::OrderResult result_;
+
+  wxStaticText* steps_[step_count] = {};
+  wxSimplebook* book_;
+  wxButton* back_;
+  wxButton* next_;
+  wxTimer search_timer_;
+
+  // customer
+  wxTextCtrl* search_;
+  wxListCtrl* results_;
+  wxTextCtrl* org_name_;
+  wxTextCtrl* uscc_;
+  wxStaticText* uscc_check_;
+  wxTextCtrl* handler_name_;
+  wxTextCtrl* handler_id_;
+  wxStaticText* id_check_;
+  // documents
+  std::vector<wxCheckBox*> present_;
+  std::vector<wxCheckBox*> stamped_;
+  wxChoice* business_type_;
+  wxStaticText* problems_;
+  wxButton* override_;
+  // payment
+  wxStaticText* fee_lines_;
+  wxChoice* method_;
+  wxTextCtrl* amount_;
+  wxTextCtrl* invoice_;
+  wxTextCtrl* waiver_;
+  // token
+  wxComboBox* token_serial_;
+  wxGauge* gauge_;
+  wxStaticText* step_text_;
+  wxListBox* log_;
+  wxTextCtrl* note_;   // a scratch field: typing works while the token is busy
+  // handover / done
+  wxStaticText* handover_text_;
+  wxStaticText* done_text_;
+};
+
+}  // namespace certdesk::forms

@@ -1,0 +1,368 @@
+#include "forms/review_window.h"
+
+#include <wx/msgdlg.h>
+#include <wx/sizer.h>
+#include <wx/textdlg.h>
+
+#include "forms/ui.h"
+
+namespace certdesk::forms {
+
+namespace {
+
+enum Column { col_seq, col_time, col_exceptions, col_staff, col_action, col_flow, col_order, col_org, col_amount,
+              col_receipt, col_outcome, col_details };
+
+wxString yuan(std::int64_t fen) { return wxString::Format("%lld.%02lld", static_cast<long long>(fen / 100), static_cast<long long>(fen % 100)); }
+
+void add_columns(wxListCtrl* l) {
+  l->AppendColumn(_("Seq"), wxLIST_FORMAT_RIGHT, 70);
+  l->AppendColumn(_("Time"), wxLIST_FORMAT_LEFT, 150);
+  l->AppendColumn(_("Exception"), wxLIST_FORMAT_LEFT, 90);
+  l->AppendColumn(_("Staff"), wxLIST_FORMAT_LEFT, 80);
+  l->AppendColumn(_("Action"), wxLIST_FORMAT_LEFT, 150);
+  l->AppendColumn(_("Flow"), wxLIST_FORMAT_LEFT, 70);
+  l->AppendColumn(_("Order"), wxLIST_FORMAT_RIGHT, 55);
+  l->AppendColumn(_("Organisation"), wxLIST_FORMAT_LEFT, 150);
+  l->AppendColumn(_("Amount"), wxLIST_FORMAT_RIGHT, 70);
+  l->AppendColumn(_("Receipt"), wxLIST_FORMAT_LEFT, 130);
+  l->AppendColumn(_("Outcome"), wxLIST_FORMAT_LEFT, 60);
+  l->AppendColumn(_("Details"), wxLIST_FORMAT_LEFT, 260);
+}
+
+wxString cell(const ReviewRowView& r, long column) {
+  switch (column) {
+    case col_seq: return wxString::Format("%lld", static_cast<long long>(r.seq));
+    case col_time: return wx(r.time);
+    case col_exceptions: return wx(r.exceptions);
+    case col_staff: return wx(r.staff);
+    case col_action: return wx(r.action);
+    case col_flow: return wx(r.flow);
+    case col_order: return r.order_id ? wxString::Format("%lld", static_cast<long long>(*r.order_id)) : wxString();
+    case col_org: return wx(r.organisation);
+    case col_amount: return wx(r.amount);
+    case col_receipt: return wx(r.receipt_no);
+    case col_outcome: return wx(r.outcome);
+    case col_details: return wx(r.details);
+    default: return {};
+  }
+}
+
+}  // namespace
+
+// ---- ReviewList ----------------------------------------------------------------
+
+ReviewList::ReviewList(wxWindow* parent, ReviewModel& model)
+    : wxListCtrl(parent, wxID_ANY, wxDefaultPosition, wxSize(900, 420), wxLC_REPORT | wxLC_VIRTUAL | wxLC_SINGLE_SEL),
+      model_(model) {
+  add_columns(this);
+  exception_attr_.SetBackgroundColour(wxColour(255, 228, 225));
+  exception_attr_.SetTextColour(wxColour(160, 0, 0));
+}
+
+void ReviewList::reload() {
+  SetItemCount(static_cast<long>(model_.row_count()));
+  Refresh();
+}
+
+wxString ReviewList::OnGetItemText(long item, long column) const {
+  try {
+    return cell(model_.row(static_cast<std::size_t>(item)), column);
+  } catch (...) {
+    return column == col_details ? wx(describe_current_exception().message) : wxString();
+  }
+}
+
+wxListItemAttr* ReviewList::OnGetItemAttr(long item) const {
+  try {
+    return model_.row(static_cast<std::size_t>(item)).exceptions.empty() ? nullptr : &exception_attr_;
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+// ---- OrderHistoryDialog ------------------------------------------------------------
+
+OrderHistoryDialog::OrderHistoryDialog(wxWindow* parent, std::int64_t order_id, const std::vector<ReviewRowView>& rows)
+    : wxDialog(parent, wxID_ANY, wxString::Format(_("Order %lld: its whole history"), static_cast<long long>(order_id)),
+               wxDefaultPosition, wxSize(1000, 420), wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER) {
+  auto* s = new wxBoxSizer(wxVERTICAL);
+  list_ = new wxListCtrl(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxLC_REPORT | wxLC_SINGLE_SEL);
+  add_columns(list_);
+  for (const auto& r : rows) {
+    long i = list_->InsertItem(list_->GetItemCount(), cell(r, col_seq));
+    for (long c = col_time; c <= col_details; ++c) list_->SetItem(i, c, cell(r, c));
+    if (!r.exceptions.empty()) list_->SetItemBackgroundColour(i, wxColour(255, 228, 225));
+  }
+  s->Add(list_, 1, wxEXPAND | wxALL, 8);
+  s->Add(CreateStdDialogButtonSizer(wxOK), 0, wxEXPAND | wxALL, 8);
+  SetSizer(s);
+}
+
+// ---- ReviewWindow ------------------------------------------------------------------
+
+ReviewWindow::ReviewWindow(ReviewModel& model, Worker& worker, const wxString& who)
+    : wxFrame(nullptr, wxID_ANY, wxString::Format(_("certdesk - the day's review - supervisor %s"), who), wxDefaultPosition,
+              wxSize(1260, 780)),
+      model_(model), worker_(worker), progress_timer_(this) {
+  use_cjk_font(this);   // before the children, so their sizes fit the face
+  auto* panel = new wxPanel(this);
+  auto* top = new wxBoxSizer(wxVERTICAL);
+
+  // Row 1: the day and the supervisor's actions; row 2: the filters.
+  auto* bar = new wxBoxSizer(wxHORIZONTAL);
+  bar->Add(new wxStaticText(panel, wxID_ANY, _("Business day")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
+  day_ = new wxChoice(panel, wxID_ANY);
+  bar->Add(day_, 0, wxRIGHT, 12);
+  bar->AddStretchSpacer();
+  verify_ = new wxButton(panel, wxID_ANY, _("&Verify journal"));
+  close_ = new wxButton(panel, wxID_ANY, _("&Close day..."));
+  bar->Add(verify_, 0, wxRIGHT, 6);
+  bar->Add(close_, 0);
+  top->Add(bar, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, 8);
+
+  auto* filters = new wxBoxSizer(wxHORIZONTAL);
+  filters->Add(new wxStaticText(panel, wxID_ANY, _("Teller")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
+  teller_ = new wxChoice(panel, wxID_ANY);
+  filters->Add(teller_, 0, wxRIGHT, 16);
+  filters->Add(new wxStaticText(panel, wxID_ANY, _("Flow")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
+  flow_ = new wxChoice(panel, wxID_ANY);
+  filters->Add(flow_, 0, wxRIGHT, 16);
+  filters->Add(new wxStaticText(panel, wxID_ANY, _("Outcome")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
+  outcome_ = new wxChoice(panel, wxID_ANY);
+  outcome_->Append(_("all"));
+  outcome_->Append(_("succeeded"));
+  outcome_->Append(_("failed"));
+  outcome_->SetSelection(0);
+  filters->Add(outcome_, 0, wxRIGHT, 16);
+  filters->Add(new wxStaticText(panel, wxID_ANY, _("Organisation")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
+  organisation_ = new wxComboBox(panel, wxID_ANY, wxString(), wxDefaultPosition, wxSize(240, -1), 0, nullptr,
+                                 wxTE_PROCESS_ENTER);
+  filters->Add(organisation_, 0);
+  top->Add(filters, 0, wxEXPAND | wxALL, 8);
+
+  summary_ = new wxStaticText(panel, wxID_ANY, wxString());
+  top->Add(summary_, 0, wxEXPAND | wxLEFT | wxRIGHT, 8);
+
+  auto* middle = new wxBoxSizer(wxHORIZONTAL);
+  list_ = new ReviewList(panel, model_);
+  middle->Add(list_, 1, wxEXPAND | wxRIGHT, 8);
+  totals_ = new wxListCtrl(panel, wxID_ANY, wxDefaultPosition, wxSize(320, -1), wxLC_REPORT | wxLC_SINGLE_SEL);
+  totals_->AppendColumn(_("Totals"), wxLIST_FORMAT_LEFT, 160);
+  totals_->AppendColumn(_("Count"), wxLIST_FORMAT_RIGHT, 55);
+  totals_->AppendColumn(_("Amount"), wxLIST_FORMAT_RIGHT, 85);
+  middle->Add(totals_, 0, wxEXPAND);
+  top->Add(middle, 1, wxEXPAND | wxALL, 8);
+
+  auto* foot = new wxBoxSizer(wxHORIZONTAL);
+  gauge_ = new wxGauge(panel, wxID_ANY, 1000, wxDefaultPosition, wxSize(260, -1));
+  status_ = new wxStaticText(panel, wxID_ANY, _("Double-click an entry to see its order's whole history."));
+  foot->Add(gauge_, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 8);
+  foot->Add(status_, 1, wxALIGN_CENTER_VERTICAL);
+  top->Add(foot, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, 8);
+  panel->SetSizer(top);
+
+  try {
+    for (const auto& d : model_.days()) day_->Append(wx(d));
+    if (day_->GetCount()) day_->SetSelection(0);
+  } catch (...) {
+    show_failure(this, describe_current_exception());
+  }
+
+  auto reopen = [this](wxCommandEvent&) { open_selected_day(); };
+  day_->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) {
+    teller_->SetSelection(0);
+    flow_->SetSelection(0);
+    organisation_->SetValue(wxString());
+    open_selected_day();
+  });
+  teller_->Bind(wxEVT_CHOICE, reopen);
+  flow_->Bind(wxEVT_CHOICE, reopen);
+  outcome_->Bind(wxEVT_CHOICE, reopen);
+  organisation_->Bind(wxEVT_COMBOBOX, reopen);
+  organisation_->Bind(wxEVT_TEXT_ENTER, reopen);
+  list_->Bind(wxEVT_LIST_ITEM_ACTIVATED, [this](wxListEvent& e) { open_history(e.GetIndex()); });
+  verify_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { verify_journal(); });
+  close_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { close_day(); });
+  Bind(wxEVT_TIMER, [this](wxTimerEvent&) {
+    std::int64_t total = progress_->total.load(), done = progress_->done.load();
+    if (total > 0) gauge_->SetValue(static_cast<int>(std::min<std::int64_t>(1000, done * 1000 / total)));
+  });
+  open_selected_day();
+}
+
+ReviewWindow::~ReviewWindow() { progress_timer_.Stop(); }
+
+std::string ReviewWindow::selected_day() const {
+  int i = day_->GetSelection();
+  return i == wxNOT_FOUND ? std::string() : utf8(day_->GetString(static_cast<unsigned>(i)));
+}
+
+void ReviewWindow::open_selected_day() {
+  std::string day = selected_day();
+  if (day.empty()) return;
+  ReviewFilter f;
+  if (teller_->GetSelection() > 0) f.teller = utf8(teller_->GetStringSelection());
+  if (flow_->GetSelection() > 0) f.flow = utf8(flow_->GetStringSelection());
+  f.organisation = utf8(organisation_->GetValue().Trim().Trim(false));
+  f.outcome = static_cast<ReviewFilter::Outcome>(std::max(0, outcome_->GetSelection()));
+  try {
+    wxBusyCursor wait;
+    model_.open_day(day, f);
+  } catch (...) {
+    show_failure(this, describe_current_exception());
+    return;
+  }
+  fill_filters();
+  list_->reload();
+  show_summary();
+}
+
+void ReviewWindow::fill_filters() {
+  const ReviewSummaryView& s = model_.summary();
+  auto refill = [](wxChoice* c, const std::vector<std::string>& items, const wxString& all) {
+    wxString keep = c->GetSelection() > 0 ? c->GetStringSelection() : wxString();
+    c->Clear();
+    c->Append(all);
+    for (const auto& i : items) c->Append(wx(i));
+    int at = keep.empty() ? 0 : c->FindString(keep);
+    c->SetSelection(at == wxNOT_FOUND ? 0 : at);
+  };
+  refill(teller_, s.tellers, _("everyone"));
+  refill(flow_, s.flows, _("every flow"));
+  wxString org = organisation_->GetValue();
+  organisation_->Clear();
+  for (const auto& o : s.organisations) organisation_->Append(wx(o));
+  organisation_->ChangeValue(org);
+}
+
+void ReviewWindow::show_summary() {
+  const ReviewSummaryView& s = model_.summary();
+  wxString text = wxString::Format(_("%s: %lld entries, %lld shown (exceptions first). Fees %s yuan from %lld receipts (%lld voided)."),
+                                   wx(s.business_day), static_cast<long long>(s.entries), static_cast<long long>(model_.row_count()),
+                                   yuan(s.fee_total_fen), static_cast<long long>(s.receipts_issued),
+                                   static_cast<long long>(s.receipts_voided));
+  text += "\n" + wxString::Format(_("Exceptions: %lld failures, %lld overrides, %lld waivers, %lld voids, %lld unlocks, %lld unfinished orders."),
+                                  static_cast<long long>(s.failures), static_cast<long long>(s.overrides),
+                                  static_cast<long long>(s.waivers), static_cast<long long>(s.voids),
+                                  static_cast<long long>(s.unlocks), static_cast<long long>(s.unfinished));
+  if (s.closed)
+    text += "\n" + wxString::Format(_("Closed by %s at %s, signed with the %s key."), wx(s.closed_by), wx(s.closed_at),
+                                    wxGetTranslation(wx(s.signer)));
+  else
+    text += "\n" + wxString(_("Not closed yet."));
+  summary_->SetLabel(text);
+  close_->Enable(!s.closed && !busy_);
+  totals_->DeleteAllItems();
+  std::string group;
+  for (const auto& t : s.totals) {
+    if (t.group != group) {
+      group = t.group;
+      wxString title = group == "flow" ? _("By flow") : group == "teller" ? _("By teller") : _("By payment method");
+      long h = totals_->InsertItem(totals_->GetItemCount(), title);
+      totals_->SetItemFont(h, totals_->GetFont().Bold());
+    }
+    long i = totals_->InsertItem(totals_->GetItemCount(), "  " + wx(t.label));
+    totals_->SetItem(i, 1, wxString::Format("%lld", static_cast<long long>(t.count)));
+    totals_->SetItem(i, 2, yuan(t.amount_fen));
+  }
+  long i = totals_->InsertItem(totals_->GetItemCount(), _("Fee total"));
+  totals_->SetItem(i, 2, yuan(s.fee_total_fen));
+  totals_->SetItemFont(i, totals_->GetFont().Bold());
+  summary_->GetParent()->Layout();
+}
+
+void ReviewWindow::open_history(long row) {
+  if (row < 0) return;
+  try {
+    ReviewRowView r = model_.row(static_cast<std::size_t>(row));
+    if (!r.order_id) {
+      status_->SetLabel(_("This entry belongs to no order."));
+      return;
+    }
+    if (history_) history_->Destroy();
+    history_ = new OrderHistoryDialog(this, *r.order_id, model_.order_history(*r.order_id));
+    history_->Show();
+  } catch (...) {
+    show_failure(this, describe_current_exception());
+  }
+}
+
+void ReviewWindow::set_busy(bool b) {
+  busy_ = b;
+  verify_->Enable(!b);
+  close_->Enable(!b && !model_.summary().closed);
+  if (b)
+    progress_timer_.Start(100);
+  else
+    progress_timer_.Stop();
+}
+
+void ReviewWindow::verify_journal() {
+  if (busy_) return;
+  set_busy(true);
+  gauge_->SetValue(0);
+  status_->SetLabel(_("Verifying the journal..."));
+  progress_->done = 0;
+  progress_->total = 0;
+  auto progress = progress_;
+  worker_.run<JournalCheckView>(
+      this,
+      [this, progress] {
+        return model_.verify_journal([progress](std::int64_t done, std::int64_t total) {
+          progress->done = done;
+          progress->total = total;
+        });
+      },
+      [this](JournalCheckView r) {
+        set_busy(false);
+        gauge_->SetValue(1000);
+        if (r.ok)
+          status_->SetLabel(wxString::Format(_("The journal is intact: %lld entries checked."), static_cast<long long>(r.checked)));
+        else
+          status_->SetLabel(wxString::Format(_("The journal was tampered with: %s"), wx(r.message)));
+        status_->SetForegroundColour(r.ok ? wxColour(0, 110, 0) : wxColour(180, 0, 0));
+      },
+      [this](const Failure& f) {
+        set_busy(false);
+        show_failure(this, f);
+      });
+}
+
+void ReviewWindow::close_day() {
+  if (busy_) return;
+  std::string day = selected_day();
+  if (day.empty()) return;
+  std::optional<Secret> pin;
+  try {
+    if (model_.close_needs_pin()) {
+      wxPasswordEntryDialog ask(this, _("Insert your signing token and enter its PIN."), _("Close the day"));
+      if (ask.ShowModal() != wxID_OK) return;
+      pin = Secret(utf8(ask.GetValue()));
+    }
+  } catch (...) {
+    show_failure(this, describe_current_exception());
+    return;
+  }
+  wxMessageDialog confirm(this,
+                          wxString::Format(_("Close %s? Nothing of the day can change afterwards; later entries belong to the next business day."),
+                                           wx(day)),
+                          _("Close the day"), wxYES_NO | wxNO_DEFAULT | wxICON_QUESTION);
+  if (confirm.ShowModal() != wxID_YES) return;
+  set_busy(true);
+  status_->SetLabel(_("Closing the day and signing its statement..."));
+  auto shared_pin = std::make_shared<std::optional<Secret>>(std::move(pin));
+  worker_.run<std::string>(
+      this, [this, day, shared_pin] { return model_.close_day(day, std::move(*shared_pin)); },
+      [this](std::string message) {
+        set_busy(false);
+        status_->SetLabel(wx(message));
+        open_selected_day();
+      },
+      [this](const Failure& f) {
+        set_busy(false);
+        show_failure(this, f);
+      });
+}
+
+}  // namespace certdesk::forms

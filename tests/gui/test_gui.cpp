@@ -1,0 +1,622 @@
+// The teller's window under Xvfb, driven by wxUIActionSimulator (keyboard and
+// mouse) against a real data folder: SQLite, SoftHSM2 and the local CA.
+//
+// How the driving works: the main thread runs the wx event loop; a driver
+// thread runs the script and hands each action to the UI thread (CallAfter) and
+// waits for it. Modal dialogs (the customer's PIN) run their own loop, which
+// still serves the driver's actions, so the script can type into them. Checks
+// are collected by the driver and reported by the test body on the main thread.
+
+#include <boost/test/unit_test.hpp>
+
+#include <wx/app.h>
+#include <wx/evtloop.h>
+#include <wx/init.h>
+#include <wx/uiaction.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "app/context.h"
+#include "app/gui_model.h"
+#include "common/error.h"
+#include "db/journal.h"
+#include "db/repositories.h"
+#include "forms/counter_frame.h"
+#include "forms/dialogs.h"
+#include "tests/support/support.h"
+#include "common/text.h"
+#include <set>
+
+using namespace certdesk;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::atomic<int> g_asserts{0};
+
+// A failed wxASSERT must not open a dialog that hangs the run (PLATFORM-NOTES).
+void count_assert(const wxString& file, int line, const wxString& func, const wxString& cond, const wxString& msg) {
+  ++g_asserts;
+  std::fprintf(stderr, "wx assert %s:%d %s: %s %s\n", static_cast<const char*>(file.utf8_str()), line,
+               static_cast<const char*>(func.utf8_str()), static_cast<const char*>(cond.utf8_str()),
+               static_cast<const char*>(msg.utf8_str()));
+}
+
+struct WxGlobal {
+  WxGlobal() {
+    wxSetAssertHandler(count_assert);
+    // Screenshots show the default language (Simplified Chinese).
+    setenv("CERTDESK_LANG", "zh_CN", 1);
+    static int argc = 1;
+    static char name[] = "test_gui";
+    static char* argv[] = {name, nullptr};
+    wxApp::SetInstance(new wxApp);
+    wxEntryStart(argc, argv);
+    wxTheApp->CallOnInit();
+    app::install_translations();
+  }
+  ~WxGlobal() { wxEntryCleanup(); }
+};
+BOOST_TEST_GLOBAL_FIXTURE(WxGlobal);
+
+fs::path shots_dir() {
+  const char* src = std::getenv("CERTDESK_SOURCE_DIR");
+  fs::path d = fs::path(src ? src : ".") / "docs" / "screenshots";
+  fs::create_directories(d);
+  return d;
+}
+
+// The script's side: every action runs on the UI thread.
+class Driver {
+ public:
+  template <class F>
+  auto ui(F f) -> decltype(f()) {
+    using T = decltype(f());
+    auto p = std::make_shared<std::promise<T>>();
+    auto fut = p->get_future();
+    wxTheApp->CallAfter([p, f]() mutable {
+      try {
+        if constexpr (std::is_void_v<T>) {
+          f();
+          p->set_value();
+        } else {
+          p->set_value(f());
+        }
+      } catch (...) {
+        p->set_exception(std::current_exception());
+      }
+    });
+    return fut.get();
+  }
+  // Queues f on the UI thread without waiting (for ShowModal).
+  void post(std::function<void()> f) { wxTheApp->CallAfter(std::move(f)); }
+
+  bool wait_for(const std::function<bool()>& pred, std::chrono::milliseconds timeout = 20s) {
+    auto end = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < end) {
+      if (ui(pred)) return true;
+      std::this_thread::sleep_for(50ms);
+    }
+    return false;
+  }
+  void check(bool ok, const std::string& what) {
+    std::fprintf(stderr, "[gui] %s: %s\n", ok ? "ok" : "FAILED", what.c_str());
+    if (ok) return;
+    std::lock_guard lock(m_);
+    failures.push_back(what);
+  }
+  // Must hold: stops the script when not.
+  void require(bool ok, const std::string& what) {
+    check(ok, what);
+    if (!ok) {
+      std::system("import -window root /tmp/certdesk-gui-failure.png 2>/dev/null");
+      throw std::runtime_error("stopped: " + what);
+    }
+  }
+
+  void click(wxWindow* w, bool left_edge = false) {
+    ui([w, left_edge] {
+      wxUIActionSimulator sim;
+      wxRect r = w->GetScreenRect();
+      wxPoint p(left_edge ? r.x + 8 : r.x + r.width / 2, r.y + r.height / 2);
+      sim.MouseMove(p);
+      sim.MouseClick();
+    });
+    settle();
+  }
+  // Clicks without waiting for the click to be handled: for buttons that open a
+  // modal dialog (its loop would otherwise run inside this action).
+  void click_async(wxWindow* w) {
+    ui([w] {
+      wxRect r = w->GetScreenRect();
+      wxUIActionSimulator().MouseMove(wxPoint(r.x + r.width / 2, r.y + r.height / 2));
+    });
+    post([] { wxUIActionSimulator().MouseClick(); });
+    settle();
+  }
+  void type(const std::string& text) {
+    ui([text] { wxUIActionSimulator().Text(text.c_str()); });
+    settle();
+  }
+  void key(int code) {
+    ui([code] { wxUIActionSimulator().Char(code); });
+    settle();
+  }
+  void settle() {
+    std::this_thread::sleep_for(150ms);
+    ui([] {});
+  }
+  // The whole screen as PNG (X root window) once the window painted.
+  void screenshot(const std::string& name) {
+    ui([] {
+      for (auto* w : wxTopLevelWindows) w->Update();
+    });
+    std::this_thread::sleep_for(400ms);
+    std::string cmd = "import -window root '" + (shots_dir() / name).string() + "' 2>/dev/null";
+    check(std::system(cmd.c_str()) == 0, "screenshot " + name);
+  }
+
+  std::vector<std::string> failures;
+
+ private:
+  std::mutex m_;
+};
+
+// Runs the script on a driver thread while this thread runs the event loop.
+std::vector<std::string> run_script(const std::function<void(Driver&)>& script) {
+  Driver d;
+  wxGUIEventLoop loop;
+  std::thread t([&] {
+    try {
+      script(d);
+    } catch (const std::exception& e) {
+      d.check(false, std::string("script threw: ") + e.what());
+    }
+    wxTheApp->CallAfter([&loop] { loop.ScheduleExit(); });
+  });
+  loop.Run();
+  t.join();
+  return d.failures;
+}
+
+template <class T>
+T* find_top(std::function<bool(T*)> pred = {}) {
+  for (auto* w : wxTopLevelWindows)
+    if (auto* t = dynamic_cast<T*>(w); t && t->IsShown() && (!pred || pred(t))) return t;
+  return nullptr;
+}
+
+// A data folder with a teller, a supervisor and a blank token inserted.
+struct Desk {
+  test::TempDir dir{"certdesk-gui"};
+  SystemClock clock;
+  std::unique_ptr<app::AppContext> ctx;
+  std::unique_ptr<app::GuiCounterModel> model;
+
+  Desk() {
+    app::InitOptions o;
+    o.branch = "BJ01";
+    o.branch_name = "北京示例服务大厅";
+    o.admin = "admin";
+    o.admin_password = Secret("admin-password-1");
+    o.scrypt_log2_n = 10;
+    app::init_data_dir(dir.path() / "data", o, clock);
+    ctx = std::make_unique<app::AppContext>(dir.path() / "data", clock, 10);
+    auto admin = ctx->staff().login("admin", Secret("admin-password-1"));
+    ctx->staff().add(admin, "teller1", workflows::Role::teller, Secret("teller-password-1"));
+    ctx->staff().add(admin, "super1", workflows::Role::supervisor, Secret("super-password-1"));
+    ctx->insert_blank_token("2100012345");
+    model = std::make_unique<app::GuiCounterModel>(*ctx);
+  }
+};
+
+// The real model, with a slow key generation: the window must stay usable meanwhile.
+class SlowKeygenModel final : public forms::CounterModel {
+ public:
+  explicit SlowKeygenModel(forms::CounterModel& inner) : inner_(inner) {}
+  std::atomic<bool> in_keygen{false};
+
+  workflows::Actor login(const std::string& n, const Secret& p) override { return inner_.login(n, p); }
+  void logout(const workflows::Actor& w) override { inner_.logout(w); }
+  std::vector<forms::TokenRow> tokens() override { return inner_.tokens(); }
+  std::vector<forms::CustomerRow> find_customers(const std::string& t) override { return inner_.find_customers(t); }
+  std::vector<forms::HistoryRow> history(std::int64_t id) override { return inner_.history(id); }
+  std::vector<forms::UnfinishedRow> unfinished() override { return inner_.unfinished(); }
+  workflows::FeeQuote quote(workflows::Flow f, const std::string& r) override { return inner_.quote(f, r); }
+  workflows::OrderResult run_issue(const workflows::Actor& t, const workflows::ServiceRequest& r, workflows::Prompts p,
+                                   bool h) override {
+    struct Slow final : workflows::Progress {
+      workflows::Progress& inner;
+      std::atomic<bool>& flag;
+      Slow(workflows::Progress& i, std::atomic<bool>& f) : inner(i), flag(f) {}
+      void step(std::string_view what, int done, int total) override {
+        flag = false;
+        inner.step(what, done, total);
+        if (done == 3) {   // "Generating the key pair on the token": hold the worker here a while
+          flag = true;
+          std::this_thread::sleep_for(2500ms);
+        }
+      }
+    } slow(p.progress, in_keygen);
+    return inner_.run_issue(t, r, workflows::Prompts{p.pin, p.approval, slow}, h);
+  }
+  workflows::OrderResult hand_over(const workflows::Actor& t, std::int64_t id) override { return inner_.hand_over(t, id); }
+  workflows::OrderResult resume(const workflows::Actor& t, std::int64_t id, workflows::Prompts p) override {
+    return inner_.resume(t, id, p);
+  }
+  workflows::OrderResult roll_back(const workflows::Actor& t, std::int64_t id, workflows::Prompts p) override {
+    return inner_.roll_back(t, id, p);
+  }
+  std::string insert_blank_token() override { return inner_.insert_blank_token(); }
+  std::string today() const override { return inner_.today(); }
+  std::string branch() const override { return inner_.branch(); }
+
+ private:
+  forms::CounterModel& inner_;
+};
+
+void report(const std::vector<std::string>& failures) {
+  for (const auto& f : failures) BOOST_ERROR(f);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(login_refuses_a_wrong_password_then_accepts_the_right_one) {
+  Desk desk;
+  forms::LoginDialog* dlg = nullptr;
+  int result = -1;
+  auto failures = run_script([&](Driver& d) {
+    d.post([&] {
+      dlg = new forms::LoginDialog(
+          nullptr, [&](const std::string& n, const Secret& p) { return desk.model->login(n, p); }, "BJ01");
+      result = dlg->ShowModal();
+    });
+    d.require(d.wait_for([&] { return dlg && dlg->IsShown() && dlg->IsModal(); }), "the login dialog opens");
+    d.check(d.ui([&] { return wxWindow::FindFocus() == dlg->name_field(); }), "focus starts in the name field");
+    d.screenshot("login.png");
+    d.click(dlg->name_field());
+    d.type("teller1");
+    d.key(WXK_RETURN);
+    d.check(d.ui([&] { return wxWindow::FindFocus() == dlg->password_field(); }), "Enter moves to the password");
+    d.type("wrong-password");
+    d.key(WXK_RETURN);
+    d.check(d.wait_for([&] { return dlg->error_label()->GetLabel().Contains("2001"); }),
+            "a wrong password is refused with code 2001");
+    d.check(d.ui([&] { return dlg->IsShown() && dlg->password_field()->GetValue().empty(); }),
+            "the dialog stays open and the password field is cleared");
+    d.screenshot("login-refused.png");
+    d.type("teller-password-1");
+    d.key(WXK_RETURN);
+    d.check(d.wait_for([&] { return result == wxID_OK; }), "the right password logs in");
+    d.ui([&] {
+      d.check(dlg->actor() && dlg->actor()->name == "teller1", "the actor is teller1");
+      dlg->Destroy();
+    });
+  });
+  report(failures);
+  auto day = text::business_day(desk.clock.now(), 480);
+  int refused = 0, logins = 0;
+  for (const auto& e : desk.ctx->journal().entries_of_day(day)) {
+    if (e.record.action == "login.refused" && e.record.staff == "teller1") ++refused;
+    if (e.record.action == "login" && e.record.staff == "teller1") ++logins;
+  }
+  BOOST_CHECK_EQUAL(refused, 1);
+  BOOST_CHECK_EQUAL(logins, 1);
+  BOOST_CHECK_EQUAL(g_asserts.load(), 0);
+}
+
+BOOST_AUTO_TEST_CASE(first_issuance_end_to_end_by_keyboard_and_mouse) {
+  Desk desk;
+  SlowKeygenModel model(*desk.model);
+  auto teller = desk.ctx->staff().login("teller1", Secret("teller-password-1"));
+  auto worker = std::make_unique<forms::Worker>();
+  forms::CounterFrame* frame = nullptr;
+  workflows::OrderResult result;
+
+  auto failures = run_script([&](Driver& d) {
+    d.ui([&] {
+      frame = new forms::CounterFrame(model, *worker, teller);
+      frame->SetPosition(wxPoint(0, 0));
+      frame->SetSize(wxSize(1280, 780));
+      frame->Show();
+      frame->Raise();
+    });
+    auto* page = d.ui([&] { return frame->issuance(); });
+    // The token panel finds the blank token.
+    d.require(d.wait_for([&] {
+      for (const auto& r : frame->tokens()->rows())
+        if (r.token.serial == "2100012345") return true;
+      return false;
+    }), "the token panel shows the blank token 2100012345");
+    d.check(d.ui([&] { return wxWindow::FindFocus() == page->search_field(); }), "focus starts in the search field");
+
+    // Customer: a new organisation. Chinese names come through the input method
+    // (set as text); the numbers are typed key by key, as a barcode scanner does.
+    d.click(page->search_field());
+    d.type("91110108MA01C8D24U");
+    d.check(d.wait_for([&] { return page->uscc_field()->GetValue() == "91110108MA01C8D24U"; }),
+            "a scanned USCC of a new customer lands in the USCC field");
+    d.ui([&] { page->org_name_field()->SetValue(wxString::FromUTF8("北京示例科技有限公司")); });
+    d.ui([&] { page->handler_name_field()->SetValue(wxString::FromUTF8("张三")); });
+    d.click(page->handler_id_field());
+    d.type("110105194912310021");   // wrong check character: the page says so as it is typed
+    d.screenshot("customer-invalid-id.png");
+    d.ui([&] { page->handler_id_field()->Clear(); });
+    d.click(page->handler_id_field());
+    d.type("11010519491231002x");   // a lower-case x is accepted
+    d.screenshot("counter.png");
+    d.key(WXK_RETURN);
+    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::documents; }), "Enter goes to the documents");
+
+    // A missing document blocks the flow.
+    d.key(WXK_RETURN);
+    d.check(d.ui([&] { return page->step() == forms::IssuancePage::documents; }), "missing documents block Enter");
+    d.check(d.ui([&] { return !page->next_button()->IsEnabled(); }), "Next is disabled while documents are missing");
+    for (std::size_t i = 0; i < 3; ++i) {
+      d.click(d.ui([&] { return page->present_box(i); }), true);
+      if (i < 2) d.click(d.ui([&] { return page->stamped_box(i); }), true);
+    }
+    d.check(d.ui([&] { return !page->next_button()->IsEnabled(); }), "an unstamped ID copy still blocks");
+    d.screenshot("documents-missing.png");
+    d.key(WXK_ESCAPE);
+    d.check(d.ui([&] { return page->step() == forms::IssuancePage::customer; }), "Esc goes back");
+    d.key(WXK_RETURN);
+    d.check(d.ui([&] { return page->step() == forms::IssuancePage::documents; }), "and Enter forward again");
+    d.click(d.ui([&] { return page->stamped_box(2); }), true);
+    d.check(d.wait_for([&] { return page->next_button()->IsEnabled(); }), "all documents in order");
+    d.key(WXK_RETURN);
+    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::payment; }), "Enter goes to the payment");
+    d.check(d.wait_for([&] { return page->amount_field()->GetValue() == "50.00"; }), "the fee 50.00 is filled in");
+    d.screenshot("payment.png");
+    d.key(WXK_RETURN);
+    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::token; }), "Enter goes to the token step");
+    d.check(d.wait_for([&] { return page->token_choice()->GetValue() == "2100012345"; }), "the blank token is offered");
+    d.key(WXK_RETURN);
+
+    // The customer types the PIN twice in the dialog.
+    forms::PinDialog* pin = nullptr;
+    d.require(d.wait_for([&] { return (pin = find_top<forms::PinDialog>()) != nullptr && pin->IsModal(); }),
+              "the PIN dialog opens");
+    d.click(d.ui([&] { return pin->first_field(); }));
+    d.type("12345");
+    d.key(WXK_RETURN);
+    d.type("12345");
+    d.key(WXK_RETURN);
+    d.check(d.ui([&] { return find_top<forms::PinDialog>() == pin && !pin->hint_label()->GetLabel().empty(); }),
+            "a PIN shorter than the rules is refused in the dialog");
+    d.screenshot("pin.png");
+    d.ui([&] {
+      pin->first_field()->Clear();
+      pin->second_field()->Clear();
+    });
+    d.click(d.ui([&] { return pin->first_field(); }));
+    d.type("246813");
+    d.key(WXK_RETURN);
+    d.type("246813");
+    d.key(WXK_RETURN);
+    d.require(d.wait_for([&] { return find_top<forms::PinDialog>() == nullptr; }), "the PIN dialog closes");
+
+    // Key generation holds the worker; the window keeps handling events.
+    d.require(d.wait_for([&] { return model.in_keygen.load(); }), "the flow reaches key generation");
+    d.screenshot("token.png");
+    d.click(d.ui([&] { return page->note_field(); }));
+    d.type("abc");
+    d.check(d.ui([&] { return page->note_field()->GetValue() == "abc"; }), "typing is handled during key generation");
+    d.check(model.in_keygen.load(), "the key generation was still running while typing was handled");
+
+    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::handover; }, 60s), "the token is personalised");
+    d.screenshot("handover.png");
+    d.key(WXK_RETURN);
+    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::done; }), "handed over");
+    result = d.ui([&] { return page->result(); });
+    // The panel shows the token with its new certificate.
+    d.check(d.wait_for([&] {
+      for (const auto& r : frame->tokens()->rows())
+        if (r.token.serial == "2100012345" && r.cert_serial == result.cert_serial && r.record_state == "active" &&
+            r.days_left >= 364)
+          return true;
+      return false;
+    }), "the token panel shows the new certificate on 2100012345");
+    d.screenshot("done.png");
+    d.ui([&] { frame->Close(true); });
+  });
+  worker.reset();
+  report(failures);
+  BOOST_CHECK(result.state == workflows::OrderState::completed);
+  BOOST_CHECK(!result.receipt_no.empty());
+  BOOST_CHECK(!result.cert_serial.empty());
+  BOOST_CHECK_EQUAL(result.token_serial, "2100012345");
+  std::set<std::string> actions;
+  for (const auto& e : desk.ctx->journal().entries_of_order(result.order_id)) actions.insert(e.record.action);
+  for (const char* a : {"order.created", "payment", "token.pin_set", "token.keygen", "cert.issued", "order.completed"})
+    BOOST_CHECK_MESSAGE(actions.count(a), "journal has " << a);
+  BOOST_CHECK(desk.ctx->journal().verify().ok);
+  BOOST_CHECK_EQUAL(g_asserts.load(), 0);
+}
+
+BOOST_AUTO_TEST_CASE(override_needs_another_persons_approval_and_a_cancelled_pin_leaves_an_unfinished_order) {
+  Desk desk;
+  auto teller = desk.ctx->staff().login("teller1", Secret("teller-password-1"));
+  auto worker = std::make_unique<forms::Worker>();
+  forms::CounterFrame* frame = nullptr;
+  workflows::OrderResult result;
+
+  auto failures = run_script([&](Driver& d) {
+    d.ui([&] {
+      frame = new forms::CounterFrame(*desk.model, *worker, teller);
+      frame->SetPosition(wxPoint(0, 0));
+      frame->SetSize(wxSize(1280, 780));
+      frame->Show();
+    });
+    auto* page = d.ui([&] { return frame->issuance(); });
+    d.require(d.wait_for([&] { return frame->polls() > 0; }), "the first token poll");
+    d.ui([&] {
+      page->org_name_field()->SetValue(wxString::FromUTF8("上海示例贸易有限公司"));
+      page->handler_name_field()->SetValue(wxString::FromUTF8("李四"));
+    });
+    d.click(page->uscc_field());
+    d.type("91110108MA01C8D24U");
+    d.click(page->handler_id_field());
+    d.type("11010519491231002X");
+    d.key(WXK_RETURN);
+    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::documents; }), "documents page");
+    // The handler's ID copy is missing: only a supervisor's override lets the order go on.
+    for (std::size_t i = 0; i < 2; ++i) {
+      d.click(d.ui([&] { return page->present_box(i); }), true);
+      d.click(d.ui([&] { return page->stamped_box(i); }), true);
+    }
+    d.check(d.ui([&] { return !page->next_button()->IsEnabled(); }), "the missing ID copy blocks");
+    wxWindow* override_button = d.ui([&]() -> wxWindow* {
+      for (auto* c : page->problems_label()->GetParent()->GetChildren())
+        if (auto* b = dynamic_cast<wxButton*>(c); b && b->IsEnabled()) return b;
+      return nullptr;
+    });
+    d.require(override_button != nullptr, "the override button is enabled");
+    d.click_async(override_button);
+    wxDialog* reason = nullptr;
+    d.require(d.wait_for([&] { return (reason = find_top<wxDialog>([](wxDialog* x) { return x->IsModal(); })) != nullptr; }),
+              "the override reason dialog opens");
+    d.type("copy sent by fax");
+    d.key(WXK_RETURN);
+    d.require(d.wait_for([&] { return page->next_button()->IsEnabled(); }), "the override request unblocks the page");
+    d.key(WXK_RETURN);
+    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::payment; }), "payment page");
+    d.check(d.wait_for([&] { return page->amount_field()->GetValue() == "50.00"; }), "fee filled in");
+    d.key(WXK_RETURN);
+    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::token; }), "token page");
+    d.check(d.wait_for([&] { return page->token_choice()->GetValue() == "2100012345"; }), "token offered");
+    d.key(WXK_RETURN);
+
+    forms::ApprovalDialog* approval = nullptr;
+    d.require(d.wait_for([&] { return (approval = find_top<forms::ApprovalDialog>()) != nullptr && approval->IsModal(); }),
+              "the supervisor approval dialog opens");
+    d.click(d.ui([&] { return approval->name_field(); }));
+    d.type("teller1");
+    d.key(WXK_RETURN);
+    d.type("teller-password-1");
+    d.key(WXK_RETURN);
+    d.check(d.wait_for([&] { return !approval->error_label()->GetLabel().empty(); }), "the teller's own approval is refused");
+    d.check(d.ui([&] { return find_top<forms::ApprovalDialog>() == approval; }), "the approval dialog stays open");
+    d.screenshot("approval-refused.png");
+    d.ui([&] { approval->name_field()->Clear(); });
+    d.click(d.ui([&] { return approval->name_field(); }));
+    d.type("super1");
+    d.key(WXK_RETURN);
+    d.type("super-password-1");
+    d.key(WXK_RETURN);
+
+    // The customer walks away from the PIN entry: the order waits, unfinished.
+    forms::PinDialog* pin = nullptr;
+    d.require(d.wait_for([&] { return (pin = find_top<forms::PinDialog>()) != nullptr && pin->IsModal(); }),
+              "after the approval the PIN dialog opens");
+    d.click(d.ui([&] { return pin->first_field(); }));
+    d.key(WXK_ESCAPE);
+    d.require(d.wait_for([&] { return !page->running() && page->result().waiting; }), "the order waits for the PIN");
+    result = d.ui([&] { return page->result(); });
+
+    d.ui([&] { frame->check_unfinished(false); });
+    forms::UnfinishedDialog* unfinished = nullptr;
+    d.require(d.wait_for([&] { return (unfinished = find_top<forms::UnfinishedDialog>()) != nullptr; }),
+              "the unfinished orders are listed");
+    d.check(d.ui([&] { return unfinished->list()->GetItemCount() == 1; }), "one unfinished order");
+    d.screenshot("unfinished.png");
+    // Resume: the customer is back and types the PIN; the order runs to completed.
+    wxWindow* resume_button = d.ui([&]() -> wxWindow* {
+      for (auto* c : unfinished->GetChildren())
+        if (auto* b = dynamic_cast<wxButton*>(c); b && b->GetId() != wxID_CANCEL) return b;   // the first: Resume
+      return nullptr;
+    });
+    d.require(resume_button != nullptr, "the resume button");
+    d.click_async(resume_button);
+    forms::PinDialog* again = nullptr;
+    d.require(d.wait_for([&] { return (again = find_top<forms::PinDialog>()) != nullptr && again->IsModal(); }),
+              "resuming asks the customer for the PIN");
+    d.click(d.ui([&] { return again->first_field(); }));
+    d.type("135790");
+    d.key(WXK_RETURN);
+    d.type("135790");
+    d.key(WXK_RETURN);
+    d.check(d.wait_for([&] { return unfinished->list()->GetItemCount() == 0; }, 60s), "the resumed order leaves the list");
+    d.screenshot("unfinished-resumed.png");
+    d.ui([&] { unfinished->EndModal(wxID_CANCEL); });
+    d.check(d.wait_for([&] { return find_top<forms::UnfinishedDialog>() == nullptr; }), "the list closes");
+    d.ui([&] { frame->Close(true); });
+  });
+  worker.reset();
+  report(failures);
+  BOOST_CHECK(result.waiting);
+  auto order = db::Orders(desk.ctx->db()).by_id(result.order_id);
+  BOOST_REQUIRE(order);
+  BOOST_CHECK_EQUAL(order->state, "completed");   // resumed from the unfinished list
+  int approvals = 0, refused = 0;
+  for (const auto& e : desk.ctx->journal().entries_of_day(text::business_day(desk.clock.now(), 480))) {
+    if (e.record.action == "approval" && e.record.details.find("approved by super1") != std::string::npos) ++approvals;
+    if (e.record.action == "approval.refused") ++refused;
+  }
+  BOOST_CHECK_EQUAL(approvals, 1);
+  BOOST_CHECK_EQUAL(refused, 0);   // the dialog refused the teller's own name before StaffService saw it
+  BOOST_CHECK_EQUAL(g_asserts.load(), 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_token_inserted_from_another_terminal_shows_within_seconds) {
+  Desk desk;
+  auto teller = desk.ctx->staff().login("teller1", Secret("teller-password-1"));
+  auto worker = std::make_unique<forms::Worker>();
+  forms::CounterFrame* frame = nullptr;
+  auto has = [&](const std::string& serial) {
+    for (const auto& r : frame->tokens()->rows())
+      if (r.token.serial == serial) return true;
+    return false;
+  };
+  std::chrono::milliseconds seen{0};
+  auto failures = run_script([&](Driver& d) {
+    d.ui([&] {
+      frame = new forms::CounterFrame(*desk.model, *worker, teller);
+      frame->Show();
+    });
+    d.require(d.wait_for([&] { return has("2100012345"); }), "the first token shows");
+    auto r = test::run({test::bin("certdesk-cli").string(), "--data-dir", (desk.dir.path() / "data").string(), "token",
+                        "insert-blank", "--serial", "3100054321"});
+    d.require(r.exit_code == 0, "certdesk-cli token insert-blank: " + r.err);
+    auto t0 = std::chrono::steady_clock::now();
+    d.check(d.wait_for([&] { return has("3100054321"); }, 5s), "the token inserted by another process shows");
+    seen = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+    d.check(d.ui([&] { return has("2100012345"); }), "the first token is still listed");
+    d.ui([&] { frame->Close(true); });
+  });
+  worker.reset();
+  report(failures);
+  BOOST_TEST_MESSAGE("token seen after " << seen.count() << " ms");
+  BOOST_CHECK_LT(seen.count(), 2500);
+
+  // The poll reloaded the module to see the new token; the CA on the same module
+  // must still sign: a first issuance on the new token, with scripted prompts.
+  struct Pin final : workflows::PinPrompt {
+    std::optional<Secret> new_pin(const workflows::PinRules&, std::string_view) override { return Secret("975310"); }
+    std::optional<Secret> current_pin(const workflows::PinRules&, std::string_view) override { return Secret("975310"); }
+  } pin;
+  struct NoApproval final : workflows::ApprovalPrompt {
+    std::optional<workflows::ApprovalCredentials> approve(std::string_view) override { return std::nullopt; }
+  } approval;
+  workflows::NoProgress progress;
+  workflows::ServiceRequest r;
+  r.organisation_name = "北京示例科技有限公司";
+  r.uscc = "91110108MA01C8D24U";
+  r.handler_name = "张三";
+  r.handler_id_number = "11010519491231002X";
+  for (const char* item : {"application_form", "org_code_copy", "handler_id_copy"})
+    r.documents[item] = {true, true, std::string(item) == "application_form" ? "issue" : ""};
+  r.token_serial = "3100054321";
+  r.amount_fen = 5000;
+  auto res = desk.model->run_issue(teller, r, {pin, approval, progress}, true);
+  BOOST_CHECK(res.state == workflows::OrderState::completed);
+  BOOST_CHECK(!res.cert_serial.empty());
+}
