@@ -135,10 +135,10 @@ workflows::FeeQuote GuiCounterModel::quote(workflows::Flow flow, const std::stri
   return workflows::quote(schedule, flow, reason);
 }
 
-workflows::OrderResult GuiCounterModel::run_issue(const workflows::Actor& teller, const workflows::ServiceRequest& request,
-                                                  workflows::Prompts prompts, bool hand_over) {
+workflows::OrderResult GuiCounterModel::run_flow(const workflows::Actor& teller, const workflows::ServiceRequest& request,
+                                                 workflows::Prompts prompts, bool hand_over) {
   workflows::Counter counter(ctx_.services(), ctx_.staff(), prompts);
-  return workflows::IssueFlow(counter).run(teller, request, hand_over);
+  return workflows::Flows(counter).run(teller, request, hand_over);
 }
 
 workflows::OrderResult GuiCounterModel::hand_over(const workflows::Actor& teller, std::int64_t order_id) {

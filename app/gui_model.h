@@ -21,8 +21,8 @@ class GuiCounterModel final : public forms::CounterModel {
   std::vector<forms::HistoryRow> history(std::int64_t organisation_id) override;
   std::vector<forms::UnfinishedRow> unfinished() override;
   workflows::FeeQuote quote(workflows::Flow flow, const std::string& reason) override;
-  workflows::OrderResult run_issue(const workflows::Actor& teller, const workflows::ServiceRequest& request,
-                                   workflows::Prompts prompts, bool hand_over) override;
+  workflows::OrderResult run_flow(const workflows::Actor& teller, const workflows::ServiceRequest& request,
+                                  workflows::Prompts prompts, bool hand_over) override;
   workflows::OrderResult hand_over(const workflows::Actor& teller, std::int64_t order_id) override;
   workflows::OrderResult resume(const workflows::Actor& teller, std::int64_t order_id, workflows::Prompts prompts) override;
   workflows::OrderResult roll_back(const workflows::Actor& teller, std::int64_t order_id, workflows::Prompts prompts) override;

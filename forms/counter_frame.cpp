@@ -152,7 +152,11 @@ CounterFrame::CounterFrame(CounterModel& model, Worker& worker, workflows::Actor
 
   Bind(wxEVT_CHAR_HOOK, &CounterFrame::on_key, this);
   Bind(wxEVT_TIMER, [this](wxTimerEvent&) { poll(); }, poll_timer_.GetId());
-  Bind(wxEVT_MENU, [this](wxCommandEvent&) { if (!busy_) issuance_->reset(); }, ID_NEW_ORDER);
+  Bind(wxEVT_MENU, [this](wxCommandEvent&) {
+    if (busy_) return;
+    issuance_->reset();
+    issuance_->set_flow(workflows::Flow::issue);
+  }, ID_NEW_ORDER);
   Bind(wxEVT_MENU, [this](wxCommandEvent&) { check_unfinished(true); }, ID_UNFINISHED);
   Bind(wxEVT_MENU, [this](wxCommandEvent&) { Close(); }, wxID_EXIT);
   Bind(wxEVT_MENU, [this](wxCommandEvent&) {
@@ -279,6 +283,20 @@ void CounterFrame::on_key(wxKeyEvent& e) {
     case WXK_ESCAPE:
       issuance_->go_back();
       return;
+    // The flow picker: F2 新办 issue, F3 补办 reissue, F4 解锁 unlock, F5 更新 update,
+    // F6 换介质 replace, F7 注销 cancel.
+    case WXK_F2:
+    case WXK_F3:
+    case WXK_F4:
+    case WXK_F5:
+    case WXK_F6:
+    case WXK_F7: {
+      if (e.HasAnyModifiers() || busy_) break;
+      static const workflows::Flow flows[] = {workflows::Flow::issue,  workflows::Flow::reissue, workflows::Flow::unlock,
+                                              workflows::Flow::update, workflows::Flow::replace, workflows::Flow::cancel};
+      issuance_->set_flow(flows[e.GetKeyCode() - WXK_F2]);
+      return;
+    }
     default:
       break;
   }

@@ -39,14 +39,32 @@ wxStaticText* check_label(wxWindow* parent) {
 const wxColour kBad(0xb0, 0x00, 0x20);
 const wxColour kGood(0x1b, 0x6e, 0x20);
 
+int index_of(workflows::Flow f) {
+  for (int i = 0; i < 6; ++i)
+    if (kFlows[i] == f) return i;
+  return 0;
+}
+
+// Reissue reasons as Flows::run and quote() name them, in the order of the choice.
+const char* const kReasons[] = {"lost", "damaged_customer", "damaged_quality"};
+
+wxString title_of(workflows::Flow f) { return wxString::Format(_("Service order: %s"), wx(workflows::business_type_label(f))); }
+
 }  // namespace
 
 IssuancePage::IssuancePage(wxWindow* parent, CounterModel& model, Worker& worker, workflows::Actor teller, Hooks hooks)
     : wxPanel(parent), model_(model), worker_(worker), teller_(std::move(teller)), hooks_(std::move(hooks)),
       today_(model.today()), search_timer_(this) {
   auto* top = new wxBoxSizer(wxVERTICAL);
-  auto* title = heading(this, wxString::Format(_("First issuance (%s)"), wx(workflows::business_type_label(workflows::Flow::issue))));
-  top->Add(title, 0, wxALL, 8);
+  auto* head = new wxBoxSizer(wxHORIZONTAL);
+  title_ = heading(this, title_of(flow_));
+  head->Add(title_, 1, wxALIGN_CENTER_VERTICAL);
+  head->Add(new wxStaticText(this, wxID_ANY, _("Service (F2–F7)")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 8);
+  flow_choice_ = new wxChoice(this, wxID_ANY);
+  for (int i = 0; i < 6; ++i) flow_choice_->Append(wxString::Format("F%d  %s", i + 2, wx(workflows::business_type_label(kFlows[i]))));
+  flow_choice_->SetSelection(0);
+  head->Add(flow_choice_, 0, wxALIGN_CENTER_VERTICAL);
+  top->Add(head, 0, wxEXPAND | wxALL, 8);
 
   auto* steps = new wxBoxSizer(wxHORIZONTAL);
   const wxString names[step_count] = {_("1 Customer"), _("2 Documents"), _("3 Fee and payment"),
@@ -80,6 +98,10 @@ IssuancePage::IssuancePage(wxWindow* parent, CounterModel& model, Worker& worker
   back_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { go_back(); });
   next_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { advance(); });
   Bind(wxEVT_TIMER, [this](wxTimerEvent&) { search_now(); }, search_timer_.GetId());
+  flow_choice_->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) {
+    int sel = flow_choice_->GetSelection();
+    if (sel >= 0 && sel < 6) set_flow(kFlows[sel]);
+  });
   show(customer);
 }
 
@@ -139,24 +161,19 @@ wxWindow* IssuancePage::build_documents_page(wxWindow* book) {
   auto* p = new wxPanel(book);
   auto* s = new wxBoxSizer(wxVERTICAL);
   s->Add(new wxStaticText(p, wxID_ANY, _("Tick each document on the counter. All copies must carry the company seal.")), 0, wxBOTTOM, 8);
-  items_ = workflows::checklist(workflows::Flow::issue);
-  auto* grid = new wxFlexGridSizer(3, 6, 16);
-  grid->Add(new wxStaticText(p, wxID_ANY, _("Document")));
-  grid->Add(new wxStaticText(p, wxID_ANY, _("Present")));
-  grid->Add(new wxStaticText(p, wxID_ANY, _("Stamped")));
-  for (const auto& item : items_) {
-    grid->Add(new wxStaticText(p, wxID_ANY, wxGetTranslation(wx(item.label), wxString(), "document")), 0, wxALIGN_CENTER_VERTICAL);
-    auto* present = new wxCheckBox(p, wxID_ANY, _("present"));
-    auto* stamped = new wxCheckBox(p, wxID_ANY, _("stamped"));
-    stamped->Enable(item.needs_stamp);
-    present_.push_back(present);
-    stamped_.push_back(stamped);
-    grid->Add(present);
-    grid->Add(stamped);
-    present->Bind(wxEVT_CHECKBOX, [this](wxCommandEvent&) { review(); });
-    stamped->Bind(wxEVT_CHECKBOX, [this](wxCommandEvent&) { review(); });
-  }
-  s->Add(grid, 0, wxBOTTOM, 10);
+  auto* rs = new wxBoxSizer(wxHORIZONTAL);
+  reason_label_ = new wxStaticText(p, wxID_ANY, _("Reason for the reissue"));
+  rs->Add(reason_label_, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 8);
+  reason_ = new wxChoice(p, wxID_ANY);
+  reason_->Append(_("Lost"));
+  reason_->Append(_("Damaged by the customer"));
+  reason_->Append(_("Damaged: quality fault"));
+  reason_->SetSelection(0);
+  rs->Add(reason_);
+  s->Add(rs, 0, wxBOTTOM, 8);
+  checklist_panel_ = new wxPanel(p);
+  s->Add(checklist_panel_, 0, wxBOTTOM, 10);
+  rebuild_checklist();
   auto* bt = new wxBoxSizer(wxHORIZONTAL);
   bt->Add(new wxStaticText(p, wxID_ANY, _("Business type ticked on the application form")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 8);
   business_type_ = new wxChoice(p, wxID_ANY);
@@ -170,6 +187,15 @@ wxWindow* IssuancePage::build_documents_page(wxWindow* book) {
   s->Add(override_, 0);
   p->SetSizer(s);
   business_type_->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) { review(); });
+  reason_->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) {
+    // Another reason: another checklist and fee.
+    rebuild_checklist();
+    quote_.reset();
+    amount_->ChangeValue(wxEmptyString);
+    review();
+    GetSizer()->Layout();
+    Layout();
+  });
   override_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { ask_override(); });
   return p;
 }
@@ -204,12 +230,15 @@ wxWindow* IssuancePage::build_payment_page(wxWindow* book) {
 wxWindow* IssuancePage::build_token_page(wxWindow* book) {
   auto* p = new wxPanel(book);
   auto* s = new wxBoxSizer(wxVERTICAL);
-  s->Add(new wxStaticText(p, wxID_ANY, _("Insert a blank token and choose its serial (printed on the key). Enter takes the payment and personalises the token; the customer then types the PIN.")),
-         0, wxBOTTOM, 8);
+  token_intro_ = new wxStaticText(p, wxID_ANY, wxEmptyString);
+  s->Add(token_intro_, 0, wxBOTTOM, 8);
   auto* row = new wxBoxSizer(wxHORIZONTAL);
-  row->Add(new wxStaticText(p, wxID_ANY, _("Blank token serial")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 8);
+  token_label_ = new wxStaticText(p, wxID_ANY, _("Blank token serial"));
+  row->Add(token_label_, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 8);
   token_serial_ = new wxComboBox(p, wxID_ANY, wxEmptyString, wxDefaultPosition, wxSize(220, -1));
   row->Add(token_serial_);
+  wipe_ = new wxCheckBox(p, wxID_ANY, _("Wipe the token (remove its keys and certificates)"));
+  row->Add(wipe_, 0, wxALIGN_CENTER_VERTICAL | wxLEFT, 16);
   s->Add(row, 0, wxBOTTOM, 10);
   gauge_ = new wxGauge(p, wxID_ANY, 6, wxDefaultPosition, wxSize(480, -1));
   s->Add(gauge_, 0, wxEXPAND | wxBOTTOM, 6);
@@ -251,6 +280,15 @@ wxWindow* IssuancePage::build_done_page(wxWindow* book) {
 void IssuancePage::show(Step s) {
   step_ = s;
   book_->ChangeSelection(s);
+  const bool reissue = flow_ == workflows::Flow::reissue;
+  reason_label_->Show(reissue);
+  reason_->Show(reissue);
+  wipe_->Show(flow_ == workflows::Flow::cancel);
+  token_label_->SetLabel(personalises() ? _("Blank token serial") : _("Customer's token serial"));
+  token_intro_->SetLabel(personalises()
+                             ? _("Insert a blank token and choose its serial (printed on the key). Enter takes the payment and personalises the token; the customer then types the PIN.")
+                             : _("Choose the customer's token (it must be inserted). Enter takes the payment and runs the order; the customer may be asked for the PIN."));
+  token_intro_->Wrap(620);
   update_buttons();   // before focusing: a disabled button cannot take the focus
   for (int i = 0; i < step_count; ++i) {
     wxFont f = steps_[i]->GetFont();
@@ -277,6 +315,7 @@ void IssuancePage::show(Step s) {
     default: break;
   }
   update_buttons();
+  if (auto* pg = book_->GetPage(s)) pg->Layout();
   Layout();
 }
 
@@ -284,7 +323,7 @@ void IssuancePage::update_buttons() {
   back_->Enable(!running_ && (step_ == documents || step_ == payment || step_ == token));
   next_->Enable(!running_);
   switch (step_) {
-    case token: next_->SetLabel(_("Take payment and personalise")); break;
+    case token: next_->SetLabel(personalises() ? _("Take payment and personalise") : _("Take payment and run")); break;
     case handover: next_->SetLabel(_("Handed over")); break;
     case done: next_->SetLabel(_("New order")); break;
     default: next_->SetLabel(_("Next >")); break;
@@ -335,24 +374,90 @@ void IssuancePage::go_back() {
 }
 
 void IssuancePage::reset() {
-  for (auto* t : {search_, org_name_, uscc_, handler_name_, handler_id_, amount_, invoice_, waiver_, note_}) t->ChangeValue(wxEmptyString);
+  for (auto* t : {search_, org_name_, uscc_, handler_name_, handler_id_}) t->ChangeValue(wxEmptyString);
   uscc_check_->SetLabel(wxEmptyString);
   id_check_->SetLabel(wxEmptyString);
   results_->DeleteAllItems();
   found_.clear();
   chosen_.reset();
-  for (auto* c : present_) c->SetValue(false);
-  for (auto* c : stamped_) c->SetValue(false);
-  business_type_->SetSelection(0);
+  customer_tokens_.clear();
+  clear_order();
+  show(customer);
+}
+
+// Everything after the customer page, for a new order or another flow.
+void IssuancePage::clear_order() {
+  for (auto* t : {amount_, invoice_, waiver_, note_}) t->ChangeValue(wxEmptyString);
+  reason_->SetSelection(0);
+  rebuild_checklist();
+  business_type_->SetSelection(index_of(flow_));
   overrides_.clear();
   uscc_override_.clear();
   quote_.reset();
+  fee_lines_->SetLabel(_("Looking up the fee…"));
   result_ = {};
   log_->Clear();
   gauge_->SetValue(0);
   step_text_->SetLabel(wxEmptyString);
+  wipe_->SetValue(false);
   token_serial_->SetValue(wxEmptyString);
-  show(customer);
+  fill_token_choice();
+}
+
+bool IssuancePage::set_flow(workflows::Flow flow) {
+  if (running_ || step_ == handover) {
+    flow_choice_->SetSelection(index_of(flow_));
+    return false;
+  }
+  const bool was_done = step_ == done;
+  flow_ = flow;
+  flow_choice_->SetSelection(index_of(flow_));
+  title_->SetLabel(title_of(flow_));
+  if (was_done) {
+    reset();   // the finished order's customer stays in the history, not in the fields
+  } else {
+    clear_order();
+    show(customer);
+  }
+  Layout();
+  return true;
+}
+
+bool IssuancePage::personalises() const {
+  return flow_ == workflows::Flow::issue || flow_ == workflows::Flow::reissue || flow_ == workflows::Flow::replace;
+}
+
+std::string IssuancePage::reason_code() const {
+  if (flow_ != workflows::Flow::reissue) return {};
+  int sel = reason_->GetSelection();
+  return kReasons[sel < 0 || sel > 2 ? 0 : sel];
+}
+
+void IssuancePage::rebuild_checklist() {
+  items_ = workflows::checklist(flow_, reason_code());
+  present_.clear();
+  stamped_.clear();
+  checklist_panel_->DestroyChildren();
+  auto* p = checklist_panel_;
+  auto* grid = new wxFlexGridSizer(3, 6, 16);
+  grid->Add(new wxStaticText(p, wxID_ANY, _("Document")));
+  grid->Add(new wxStaticText(p, wxID_ANY, _("Present")));
+  grid->Add(new wxStaticText(p, wxID_ANY, _("Stamped")));
+  for (const auto& item : items_) {
+    grid->Add(new wxStaticText(p, wxID_ANY, wxGetTranslation(wx(item.label), wxString(), "document")), 0, wxALIGN_CENTER_VERTICAL);
+    auto* present = new wxCheckBox(p, wxID_ANY, _("present"));
+    auto* stamped = new wxCheckBox(p, wxID_ANY, _("stamped"));
+    stamped->Enable(item.needs_stamp);
+    present_.push_back(present);
+    stamped_.push_back(stamped);
+    grid->Add(present);
+    grid->Add(stamped);
+    present->Bind(wxEVT_CHECKBOX, [this](wxCommandEvent&) { review(); });
+    stamped->Bind(wxEVT_CHECKBOX, [this](wxCommandEvent&) { review(); });
+  }
+  p->SetSizer(grid, true);
+  grid->SetSizeHints(p);
+  if (auto* page = p->GetParent(); page && page->GetSizer()) page->Layout();
 }
 
 // ---- customer -----------------------------------------------------------------------
@@ -391,6 +496,18 @@ void IssuancePage::pick_customer(long row) {
   if (!chosen_->handler_name.empty()) handler_name_->ChangeValue(wx(chosen_->handler_name));
   if (!chosen_->handler_id_number.empty()) handler_id_->SetValue(wx(chosen_->handler_id_number));
   if (hooks_.customer_selected) hooks_.customer_selected(chosen_->id);
+  // Their tokens on record come first on the token page (unlock, update, cancel).
+  customer_tokens_.clear();
+  worker_.run<std::vector<HistoryRow>>(
+      this, [this, id = chosen_->id] { return model_.history(id); },
+      [this, id = chosen_->id](std::vector<HistoryRow> rows) {
+        if (!chosen_ || chosen_->id != id) return;
+        customer_tokens_.clear();
+        for (const auto& r : rows)
+          if (r.kind == "token") customer_tokens_.push_back(r.what);
+        fill_token_choice();
+      },
+      [](const Failure&) {});
 }
 
 void IssuancePage::validate_field(wxTextCtrl* field, wxStaticText* label, bool id_number) {
@@ -414,7 +531,9 @@ void IssuancePage::validate_field(wxTextCtrl* field, wxStaticText* label, bool i
 // ---- documents ---------------------------------------------------------------------
 workflows::ServiceRequest IssuancePage::request() const {
   workflows::ServiceRequest r;
-  r.flow = workflows::Flow::issue;
+  r.flow = flow_;
+  r.reason = reason_code();
+  r.wipe_token = flow_ == workflows::Flow::cancel && wipe_->GetValue();
   r.organisation_name = utf8(org_name_->GetValue());
   r.uscc = utf8(uscc_->GetValue());
   r.handler_name = utf8(handler_name_->GetValue());
@@ -521,13 +640,16 @@ std::int64_t IssuancePage::amount_fen(bool* ok) const {
 
 void IssuancePage::load_quote() {
   worker_.run<workflows::FeeQuote>(
-      this, [this] { return model_.quote(workflows::Flow::issue, ""); },
-      [this](workflows::FeeQuote q) {
+      this, [this, flow = flow_, reason = reason_code()] { return model_.quote(flow, reason); },
+      [this, flow = flow_, reason = reason_code()](workflows::FeeQuote q) {
+        if (flow != flow_ || reason != reason_code()) return;   // the teller chose another flow meanwhile
         wxString t;
         for (const auto& l : q.lines)
           t += wxString::Format(_("%s: %lld × %s yuan = %s yuan"), wxGetTranslation(wx(l.text), wxString(), "fee"), static_cast<long long>(l.quantity),
                                 wx(workflows::yuan(l.unit_fen)), wx(workflows::yuan(l.amount_fen()))) + "\n";
         t += wxString::Format(_("Total due: %s yuan"), wx(workflows::yuan(q.total_fen)));
+        if (q.total_fen == 0) t += "\n" + _("No payment needed.");
+        if (q.free_by_rule_needs_approval) t += "\n" + _("Free by rule: a supervisor approves it when the order starts.");
         fee_lines_->SetLabel(t);
         if (amount_->GetValue().empty()) amount_->ChangeValue(wx(workflows::yuan(q.total_fen)));
         quote_ = std::move(q);
@@ -539,22 +661,41 @@ void IssuancePage::load_quote() {
 // ---- token ------------------------------------------------------------------------------
 void IssuancePage::set_tokens(const std::vector<TokenRow>& rows) {
   if (running_) return;
+  token_rows_ = rows;
+  fill_token_choice();
+}
+
+void IssuancePage::fill_token_choice() {
+  if (running_) return;
   wxString current = token_serial_->GetValue();
-  wxArrayString blanks;
-  for (const auto& r : rows)
-    if (r.token.initialized && !r.token.user_pin_initialized && (r.record_state.empty() || r.record_state == "blank"))
-      blanks.Add(wx(r.token.serial));
+  wxArrayString offer;
+  if (personalises()) {
+    for (const auto& r : token_rows_)
+      if (r.token.initialized && !r.token.user_pin_initialized && (r.record_state.empty() || r.record_state == "blank"))
+        offer.Add(wx(r.token.serial));
+  } else {
+    // Tokens in use: the chosen customer's first.
+    wxArrayString others;
+    for (const auto& r : token_rows_) {
+      if (!r.token.user_pin_initialized || r.record_state.empty() || r.record_state == "blank" || r.record_state == "retired")
+        continue;
+      bool mine = std::find(customer_tokens_.begin(), customer_tokens_.end(), r.token.serial) != customer_tokens_.end();
+      (mine ? offer : others).Add(wx(r.token.serial));
+    }
+    for (const auto& o : others) offer.Add(o);
+  }
   wxArrayString old = token_serial_->GetStrings();
-  if (old == blanks) return;
-  token_serial_->Set(blanks);
+  if (old == offer) return;
+  token_serial_->Set(offer);
   if (!current.empty()) token_serial_->ChangeValue(current);
-  else if (step_ == token && !blanks.empty()) token_serial_->SetSelection(0);
+  else if (step_ == token && !offer.empty()) token_serial_->SetSelection(0);
 }
 
 void IssuancePage::start_flow() {
   workflows::ServiceRequest r = request();
   if (r.token_serial.empty()) {
-    step_text_->SetLabel(_("Choose the serial of the inserted blank token."));
+    step_text_->SetLabel(personalises() ? _("Choose the serial of the inserted blank token.")
+                                        : _("Choose the serial of the customer's token."));
     token_serial_->SetFocus();
     return;
   }
@@ -582,7 +723,7 @@ void IssuancePage::start_flow() {
   worker_.run<workflows::OrderResult>(
       this,
       [this, r, pins, approvals, progress] {
-        return model_.run_issue(teller_, r, workflows::Prompts{*pins, *approvals, *progress}, false);
+        return model_.run_flow(teller_, r, workflows::Prompts{*pins, *approvals, *progress}, false);
       },
       [this](workflows::OrderResult res) {
         running_ = false;
@@ -595,10 +736,17 @@ void IssuancePage::start_flow() {
           return;
         }
         gauge_->SetValue(gauge_->GetRange());
-        handover_text_->SetLabel(wxString::Format(
-            _("Order %lld: token %s personalised.\nReceipt: %s\nCertificate serial: %s\nValid until: %s"),
-            static_cast<long long>(res.order_id), wx(res.token_serial), wx(res.receipt_no.empty() ? "-" : res.receipt_no),
-            wx(res.cert_serial), wx(text::local_time(Seconds(std::chrono::seconds(res.not_after)), 480))));
+        if (personalises())
+          handover_text_->SetLabel(wxString::Format(
+              _("Order %lld: token %s personalised.\nReceipt: %s\nCertificate serial: %s\nValid until: %s"),
+              static_cast<long long>(res.order_id), wx(res.token_serial), wx(res.receipt_no.empty() ? "-" : res.receipt_no),
+              wx(res.cert_serial), wx(text::local_time(Seconds(std::chrono::seconds(res.not_after)), 480))));
+        else
+          handover_text_->SetLabel(wxString::Format(_("Order %lld (%s): token %s done.\nReceipt: %s\nCertificate serial: %s"),
+                                                    static_cast<long long>(res.order_id),
+                                                    wx(workflows::business_type_label(flow_)), wx(res.token_serial),
+                                                    wx(res.receipt_no.empty() ? "-" : res.receipt_no),
+                                                    wx(res.cert_serial.empty() ? "-" : res.cert_serial)));
         show(handover);
         if (hooks_.finished) hooks_.finished();
       },
@@ -620,10 +768,11 @@ void IssuancePage::hand_over() {
       [this](workflows::OrderResult res) {
         running_ = false;
         result_ = res;
-        done_text_->SetLabel(wxString::Format(_("Completed. Order %lld\nReceipt number: %s\nCertificate serial: %s\nToken: %s"),
+        done_text_->SetLabel(wxString::Format(_("Service: %s"), wx(workflows::business_type_label(flow_))) + "\n" +
+                             wxString::Format(_("Completed. Order %lld\nReceipt number: %s\nCertificate serial: %s\nToken: %s"),
                                               static_cast<long long>(res.order_id),
-                                              wx(res.receipt_no.empty() ? "-" : res.receipt_no), wx(res.cert_serial),
-                                              wx(res.token_serial)));
+                                              wx(res.receipt_no.empty() ? "-" : res.receipt_no),
+                                              wx(res.cert_serial.empty() ? "-" : res.cert_serial), wx(res.token_serial)));
         show(done);
         if (hooks_.finished) hooks_.finished();
       },

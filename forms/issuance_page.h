@@ -1,6 +1,8 @@
 #pragma once
-// The service-order area for a first issuance (workflows/issuance.h): a page
-// sequence customer → documents → fee and payment → token → handover → done.
+// The service-order area: a flow picker (新办 issue, 补办 reissue, 解锁 unlock,
+// 更新 update, 换介质 replace, 注销 cancel; F2…F7 from the window) and one page
+// sequence customer → documents → fee and payment → token → handover → done for
+// the chosen flow (workflows::Flows::run through CounterModel::run_flow).
 // Enter advances, Esc goes back, focus lands in the first field of each page.
 // The documents are reviewed as the teller types (workflows::review_documents);
 // a problem without an override blocks the sequence. Token and database work go
@@ -44,8 +46,13 @@ class IssuancePage : public wxPanel {
   IssuancePage(wxWindow* parent, CounterModel& model, Worker& worker, workflows::Actor teller, Hooks hooks);
   ~IssuancePage() override;
 
-  // The latest token poll: blank tokens are offered for personalisation.
+  // The latest token poll: blank tokens are offered for personalisation
+  // (issue/reissue/replace), the customer's tokens for unlock/update/cancel.
   void set_tokens(const std::vector<TokenRow>& rows);
+  // Chooses the flow; the sequence restarts at the customer page. Refused
+  // (false) while a flow runs or an order waits for its handover.
+  bool set_flow(workflows::Flow flow);
+  workflows::Flow flow() const { return flow_; }
   // Enter / Esc from the window's key hook.
   void advance();
   void go_back();
@@ -75,6 +82,9 @@ class IssuancePage : public wxPanel {
   wxStaticText* done_label() const { return done_text_; }
   wxStaticText* handover_label() const { return handover_text_; }
   wxTextCtrl* note_field() const { return note_; }
+  wxChoice* flow_choice() const { return flow_choice_; }
+  wxChoice* reason_choice() const { return reason_; }
+  wxCheckBox* wipe_box() const { return wipe_; }
 
  private:
   wxWindow* build_customer_page(wxWindow* book);
@@ -96,6 +106,11 @@ class IssuancePage : public wxPanel {
   void start_flow();
   void hand_over();
   std::int64_t amount_fen(bool* ok) const;
+  void rebuild_checklist();
+  void fill_token_choice();
+  void clear_order();
+  bool personalises() const;   // the flow works on a new blank token
+  std::string reason_code() const;
 
   CounterModel& model_;
   Worker& worker_;
@@ -103,6 +118,9 @@ class IssuancePage : public wxPanel {
   Hooks hooks_;
   std::string today_;
   Step step_ = customer;
+  workflows::Flow flow_ = workflows::Flow::issue;
+  std::vector<TokenRow> token_rows_;
+  std::vector<std::string> customer_tokens_;   // the chosen customer's token serials on record
   bool running_ = false;
   std::shared_ptr<std::atomic<bool>> alive_ = std::make_shared<std::atomic<bool>>(true);
 
@@ -115,6 +133,8 @@ class IssuancePage : public wxPanel {
   workflows::OrderResult result_;
 
   wxStaticText* steps_[step_count] = {};
+  wxChoice* flow_choice_;
+  wxStaticText* title_;
   wxSimplebook* book_;
   wxButton* back_;
   wxButton* next_;
@@ -130,6 +150,9 @@ class IssuancePage : public wxPanel {
   wxTextCtrl* handler_id_;
   wxStaticText* id_check_;
   // documents
+  wxPanel* checklist_panel_;
+  wxStaticText* reason_label_;
+  wxChoice* reason_;
   std::vector<wxCheckBox*> present_;
   std::vector<wxCheckBox*> stamped_;
   wxChoice* business_type_;
@@ -142,6 +165,9 @@ class IssuancePage : public wxPanel {
   wxTextCtrl* invoice_;
   wxTextCtrl* waiver_;
   // token
+  wxStaticText* token_intro_;
+  wxStaticText* token_label_;
+  wxCheckBox* wipe_;
   wxComboBox* token_serial_;
   wxGauge* gauge_;
   wxStaticText* step_text_;

@@ -82,15 +82,15 @@ class CounterModel {
   // The fee of a flow from the schedule. Throws RuleRefused when an item is missing.
   virtual workflows::FeeQuote quote(workflows::Flow flow, const std::string& reason) = 0;
 
-  // Runs a first issuance up to token_done, or to completed with hand_over.
-  // Throws like workflows::IssueFlow::run.
-  virtual workflows::OrderResult run_issue(const workflows::Actor& teller, const workflows::ServiceRequest& request,
+  // Runs the request's flow (any of the six, workflows::Flows::run) up to
+  // token_done, or to completed with hand_over. Throws like workflows::Flows::run.
+  virtual workflows::OrderResult run_flow(const workflows::Actor& teller, const workflows::ServiceRequest& request,
                                            workflows::Prompts prompts, bool hand_over) = 0;
   // The customer took the token and papers: the order moves to completed.
   virtual workflows::OrderResult hand_over(const workflows::Actor& teller, std::int64_t order_id) = 0;
 
   // Continues an unfinished order from its last durable step, through to
-  // completed (the customer may be asked for the PIN again). Throws like run_issue.
+  // completed (the customer may be asked for the PIN again). Throws like run_flow.
   virtual workflows::OrderResult resume(const workflows::Actor& teller, std::int64_t order_id, workflows::Prompts prompts) = 0;
   // Rolls an unfinished order back (workflows::Flows::rollback): certificate
   // revoked, token wiped, receipt voided with a supervisor's approval, order cancelled.

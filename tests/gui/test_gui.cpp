@@ -231,7 +231,7 @@ class SlowKeygenModel final : public forms::CounterModel {
   std::vector<forms::HistoryRow> history(std::int64_t id) override { return inner_.history(id); }
   std::vector<forms::UnfinishedRow> unfinished() override { return inner_.unfinished(); }
   workflows::FeeQuote quote(workflows::Flow f, const std::string& r) override { return inner_.quote(f, r); }
-  workflows::OrderResult run_issue(const workflows::Actor& t, const workflows::ServiceRequest& r, workflows::Prompts p,
+  workflows::OrderResult run_flow(const workflows::Actor& t, const workflows::ServiceRequest& r, workflows::Prompts p,
                                    bool h) override {
     struct Slow final : workflows::Progress {
       workflows::Progress& inner;
@@ -246,7 +246,7 @@ class SlowKeygenModel final : public forms::CounterModel {
         }
       }
     } slow(p.progress, in_keygen);
-    return inner_.run_issue(t, r, workflows::Prompts{p.pin, p.approval, slow}, h);
+    return inner_.run_flow(t, r, workflows::Prompts{p.pin, p.approval, slow}, h);
   }
   workflows::OrderResult hand_over(const workflows::Actor& t, std::int64_t id) override { return inner_.hand_over(t, id); }
   workflows::OrderResult resume(const workflows::Actor& t, std::int64_t id, workflows::Prompts p) override {
@@ -616,7 +616,127 @@ BOOST_AUTO_TEST_CASE(a_token_inserted_from_another_terminal_shows_within_seconds
     r.documents[item] = {true, true, std::string(item) == "application_form" ? "issue" : ""};
   r.token_serial = "3100054321";
   r.amount_fen = 5000;
-  auto res = desk.model->run_issue(teller, r, {pin, approval, progress}, true);
+  auto res = desk.model->run_flow(teller, r, {pin, approval, progress}, true);
   BOOST_CHECK(res.state == workflows::OrderState::completed);
   BOOST_CHECK(!res.cert_serial.empty());
+}
+
+BOOST_AUTO_TEST_CASE(flow_picker_runs_an_unlock_on_the_customers_token) {
+  Desk desk;
+  auto teller = desk.ctx->staff().login("teller1", Secret("teller-password-1"));
+  // Earlier today: a first issuance on the blank token (scripted prompts).
+  struct Pin final : workflows::PinPrompt {
+    std::optional<Secret> new_pin(const workflows::PinRules&, std::string_view) override { return Secret("975310"); }
+    std::optional<Secret> current_pin(const workflows::PinRules&, std::string_view) override { return Secret("975310"); }
+  } scripted_pin;
+  struct NoApproval final : workflows::ApprovalPrompt {
+    std::optional<workflows::ApprovalCredentials> approve(std::string_view) override { return std::nullopt; }
+  } no_approval;
+  workflows::NoProgress no_progress;
+  workflows::ServiceRequest issue;
+  issue.organisation_name = "北京示例科技有限公司";
+  issue.uscc = "91110108MA01C8D24U";
+  issue.handler_name = "张三";
+  issue.handler_id_number = "11010519491231002X";
+  for (const char* item : {"application_form", "org_code_copy", "handler_id_copy"})
+    issue.documents[item] = {true, true, std::string(item) == "application_form" ? "issue" : ""};
+  issue.token_serial = "2100012345";
+  issue.amount_fen = 5000;
+  auto issued = desk.model->run_flow(teller, issue, {scripted_pin, no_approval, no_progress}, true);
+  BOOST_REQUIRE(issued.state == workflows::OrderState::completed);
+
+  auto worker = std::make_unique<forms::Worker>();
+  forms::CounterFrame* frame = nullptr;
+  workflows::OrderResult result;
+  auto failures = run_script([&](Driver& d) {
+    d.ui([&] {
+      frame = new forms::CounterFrame(*desk.model, *worker, teller);
+      frame->SetPosition(wxPoint(0, 0));
+      frame->SetSize(wxSize(1280, 780));
+      frame->Show();
+      frame->Raise();
+    });
+    auto* page = d.ui([&] { return frame->issuance(); });
+    d.require(d.wait_for([&] {
+      for (const auto& r : frame->tokens()->rows())
+        if (r.token.serial == "2100012345" && r.record_state == "active") return true;
+      return false;
+    }), "the token panel shows the customer's active token");
+    d.check(d.ui([&] { return page->flow() == workflows::Flow::issue; }), "the window starts with a first issuance");
+
+    // F3 picks a reissue: the documents page asks for the reason.
+    d.click(page->search_field());
+    // F-keys go to the frame's key handler as a key event: the simulator's X key
+    // events land wherever the X focus is, which Xvfb without a window manager
+    // does not pin down (the rest of the order is typed and clicked as usual).
+    auto press = [&](int code) {
+      d.ui([&] {
+        wxKeyEvent ev(wxEVT_CHAR_HOOK);
+        ev.m_keyCode = code;
+        ev.SetEventObject(frame);
+        frame->GetEventHandler()->ProcessEvent(ev);
+      });
+      d.settle();
+    };
+    press(WXK_F3);
+    d.check(d.ui([&] { return page->flow() == workflows::Flow::reissue && page->flow_choice()->GetSelection() == 1; }),
+            "F3 picks the reissue");
+    // F4 picks the unlock and restarts at the customer page.
+    press(WXK_F4);
+    d.require(d.ui([&] { return page->flow() == workflows::Flow::unlock && page->step() == forms::IssuancePage::customer; }),
+              "F4 picks the unlock, at the customer page");
+    d.check(d.ui([&] { return wxWindow::FindFocus() == page->search_field(); }), "focus in the search field");
+
+    // The customer is found by the scanned USCC; the handler on record fills in.
+    d.type("91110108MA01C8D24U");
+    d.require(d.wait_for([&] { return page->handler_id_field()->GetValue() == "11010519491231002X"; }),
+              "the customer on record is picked");
+    d.key(WXK_RETURN);
+    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::documents; }), "documents page");
+    d.check(d.ui([&] { return page->present_box(3) != nullptr && page->present_box(4) == nullptr; }),
+            "the unlock checklist has four items (the locked token among them)");
+    d.check(d.ui([&] { return !page->reason_choice()->IsShown(); }), "no reissue reason for an unlock");
+    for (std::size_t i = 0; i < 4; ++i) {
+      d.click(d.ui([&] { return page->present_box(i); }), true);
+      if (i < 3) d.click(d.ui([&] { return page->stamped_box(i); }), true);
+    }
+    d.check(d.wait_for([&] { return page->next_button()->IsEnabled(); }), "all unlock documents in order");
+    d.key(WXK_RETURN);
+    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::payment; }), "payment page");
+    d.require(d.wait_for([&] { return !page->amount_field()->GetValue().empty(); }), "the unlock fee is filled in");
+    d.key(WXK_RETURN);
+    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::token; }), "token page");
+    d.check(d.wait_for([&] { return page->token_choice()->GetValue() == "2100012345"; }), "the customer's token is offered");
+    d.screenshot("flow-picker.png");
+    d.key(WXK_RETURN);
+
+    forms::PinDialog* pin = nullptr;
+    d.require(d.wait_for([&] { return (pin = find_top<forms::PinDialog>()) != nullptr && pin->IsModal(); }, 30s),
+              "the customer is asked for a new PIN");
+    d.click(d.ui([&] { return pin->first_field(); }));
+    d.type("864200");
+    d.key(WXK_RETURN);
+    d.type("864200");
+    d.key(WXK_RETURN);
+    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::handover; }, 60s), "the token is unlocked");
+    d.key(WXK_RETURN);
+    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::done; }), "handed over");
+    result = d.ui([&] { return page->result(); });
+    d.check(d.ui([&] { return page->done_label()->GetLabel().Contains(wxString::Format("%lld", static_cast<long long>(result.order_id))); }),
+            "the done page names the order");
+    d.ui([&] { frame->Close(true); });
+  });
+  worker.reset();
+  report(failures);
+  auto order = db::Orders(desk.ctx->db()).by_id(result.order_id);
+  BOOST_REQUIRE(order);
+  BOOST_CHECK_EQUAL(order->flow, "unlock");
+  BOOST_CHECK_EQUAL(order->state, "completed");
+  BOOST_CHECK_EQUAL(order->token_serial, "2100012345");
+  std::set<std::string> actions;
+  for (const auto& e : desk.ctx->journal().entries_of_order(result.order_id)) actions.insert(e.record.action);
+  for (const char* a : {"order.created", "token.unlocked", "order.completed"})
+    BOOST_CHECK_MESSAGE(actions.count(a), "journal has " << a);
+  BOOST_CHECK(desk.ctx->journal().verify().ok);
+  BOOST_CHECK_EQUAL(g_asserts.load(), 0);
 }

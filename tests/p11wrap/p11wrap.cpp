@@ -27,6 +27,8 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <thread>
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -256,10 +258,15 @@ std::optional<CK_SESSION_INFO> session_info(CK_SESSION_HANDLE h) {
   return si;
 }
 
+// SoftHSM2 used by several processes at once sometimes fails a lookup for a
+// moment; a few tries keep a wrong PIN from going uncounted.
 std::optional<std::string> serial_of_session(CK_SESSION_HANDLE h) {
-  auto si = session_info(h);
-  if (!si) return std::nullopt;
-  return serial_of_slot(si->slotID);
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    if (auto si = session_info(h))
+      if (auto serial = serial_of_slot(si->slotID)) return serial;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return std::nullopt;
 }
 
 void reset_count(const std::string& serial) {
@@ -395,7 +402,9 @@ CK_RV w_Login(CK_SESSION_HANDLE h, CK_USER_TYPE user, CK_UTF8CHAR* pin, CK_ULONG
   auto forward = [&] { return real->C_Login(h, user, pin, len); };
   if (user != CKU_USER && user != CKU_CONTEXT_SPECIFIC) return forward();
   auto serial = serial_of_session(h);
-  if (!serial) return forward();
+  // Fail closed: a login whose token cannot be told is not forwarded, so no
+  // wrong PIN ever goes uncounted (the caller sees a device error and retries).
+  if (!serial) return CKR_GENERAL_ERROR;
   return pin_check(*serial, forward);
 }
 
