@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <iterator>
 #include <map>
@@ -259,13 +260,22 @@ struct Cli {
     workflows::ServiceRequest request = workflows::parse_request(request_text);
     request.flow = flow;
 
+    return with_counter([&](workflows::Flows& flows, const workflows::Actor& teller) {
+      return flows.run(teller, request, !args.has("--no-handover"));
+    });
+  }
+
+  // Logs in, builds the counter with the terminal's prompts (PIN files,
+  // --approver), runs `act`, archives a completed order's documents, prints.
+  int with_counter(const std::function<workflows::OrderResult(workflows::Flows&, const workflows::Actor&)>& act) {
     app::AppContext ctx(data_dir, clock);
     workflows::Actor teller = login(ctx);
     app::TerminalPinPrompt pins(args.path("--new-pin-file"), args.path("--pin-file"));
     app::TerminalApprovalPrompt approval(args.get("--approver").value_or(""), args.path("--approver-password-file"));
     app::TerminalProgress progress(as_json);
     workflows::Counter counter(ctx.services(), ctx.staff(), {pins, approval, progress});
-    workflows::OrderResult r = workflows::Flows(counter).run(teller, request, !args.has("--no-handover"));
+    workflows::Flows flows(counter);
+    workflows::OrderResult r = act(flows, teller);
     if (r.state == workflows::OrderState::completed) app::archive_order_documents(ctx, teller, r.order_id);
     return print_result(r);
   }
@@ -279,16 +289,9 @@ struct Cli {
     } catch (const std::exception&) {
       throw UsageError(fmt::format(fmt::runtime(tr("'{}' is not an order number.")), id_text));
     }
-    app::AppContext ctx(data_dir, clock);
-    workflows::Actor teller = login(ctx);
-    app::TerminalPinPrompt pins(args.path("--new-pin-file"), args.path("--pin-file"));
-    app::TerminalApprovalPrompt approval(args.get("--approver").value_or(""), args.path("--approver-password-file"));
-    app::TerminalProgress progress(as_json);
-    workflows::Counter counter(ctx.services(), ctx.staff(), {pins, approval, progress});
-    workflows::Flows flows(counter);
-    workflows::OrderResult r = resume ? flows.resume(teller, id, !args.has("--no-handover")) : flows.rollback(teller, id);
-    if (r.state == workflows::OrderState::completed) app::archive_order_documents(ctx, teller, r.order_id);
-    return print_result(r);
+    return with_counter([&](workflows::Flows& flows, const workflows::Actor& teller) {
+      return resume ? flows.resume(teller, id, !args.has("--no-handover")) : flows.rollback(teller, id);
+    });
   }
 
   int print_result(const workflows::OrderResult& r) {
