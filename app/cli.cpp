@@ -375,7 +375,7 @@ struct Cli {
 
   // Settings an admin may change; each change is journaled (SPEC §1).
   static const std::set<std::string>& editable_settings() {
-    static const std::set<std::string> keys{"branch_name", "pkcs11_module", "key_algorithm", "renewal_opens_days_before",
+    static const std::set<std::string> keys{"branch_name", "pkcs11_module", "key_algorithm", "paper", "renewal_opens_days_before",
                                             "renewal_closes_days_after", "utc_offset_minutes", "timezone"};
     return keys;
   }
@@ -385,7 +385,7 @@ struct Cli {
     db::Settings settings(ctx.db());
     json j = json::object();
     std::string plain;
-    for (const auto& k : std::set<std::string>{"branch", "branch_name", "pkcs11_module", "key_algorithm", "cert_days",
+    for (const auto& k : std::set<std::string>{"branch", "branch_name", "pkcs11_module", "key_algorithm", "paper", "cert_days",
                                                "renewal_opens_days_before", "renewal_closes_days_after",
                                                "utc_offset_minutes", "timezone"}) {
       std::string v = settings.get_or(k, "");
@@ -406,6 +406,7 @@ struct Cli {
       throw InputError(codes::bad_request, fmt::format(fmt::runtime(tr("'{}' is not a setting an admin can change.")), key));
     if (key == "key_algorithm" && value != "ec_p256" && value != "rsa_2048")
       throw InputError(codes::bad_request, tr("key_algorithm is ec_p256 or rsa_2048."));
+    if (key == "paper") printing::parse_paper(value);   // a5 | a4 | roll80, else InputError
     db::Settings settings(ctx.db());
     std::string old = settings.get_or(key, "");
     db::Transaction tx(ctx.db());
@@ -435,7 +436,8 @@ struct Cli {
   int receipt_print() {
     app::AppContext ctx(data_dir, clock);
     workflows::Actor who = login(ctx);
-    printing::Paper paper = printing::parse_paper(args.get("--paper").value_or("a5"));
+    std::optional<printing::Paper> paper;
+    if (auto p = args.get("--paper")) paper = printing::parse_paper(*p);
     fs::path path = app::print_receipt(ctx, who, args.word(2, "the receipt number"), args.path("--pdf").value_or(fs::path()), paper);
     out({{"pdf", path.string()}}, fmt::format(fmt::runtime(tr("Receipt written to {}.")), path.string()));
     return 0;

@@ -102,6 +102,7 @@ void init_data_dir(const fs::path& root, const InitOptions& o, const Clock& cloc
     settings.set("renewal_opens_days_before", "30");
     settings.set("renewal_closes_days_after", "90");
     settings.set("cert_days", "365");
+    settings.set("paper", "a5");
     journal.append({.action = "data_dir.created", .details = fmt::format("branch {}", o.branch)}, clock.now());
     tx.commit();
   }

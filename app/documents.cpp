@@ -110,8 +110,13 @@ printing::HandoverSlipData slip_data(AppContext& ctx, db::Id order_id) {
   return s;
 }
 
+printing::Paper paper_setting(AppContext& ctx) {
+  return printing::parse_paper(db::Settings(ctx.db()).get_or("paper", "a5"));
+}
+
 fs::path print_receipt(AppContext& ctx, const workflows::Actor& who, const std::string& receipt_no, const fs::path& out,
-                       printing::Paper paper) {
+                       std::optional<printing::Paper> paper_choice) {
+  const printing::Paper paper = paper_choice.value_or(paper_setting(ctx));
   workflows::Receipts receipts(ctx.services());
   receipts.get(receipt_no);   // refuses an unknown number before anything is recorded
   printing::ReceiptData data = receipt_data(ctx, receipt_no);
@@ -130,7 +135,7 @@ fs::path print_receipt(AppContext& ctx, const workflows::Actor& who, const std::
 void archive_order_documents(AppContext& ctx, const workflows::Actor& who, db::Id order_id) {
   for (const auto& p : db::Payments(ctx.db()).of_order(order_id))
     if (p.status == "issued" && p.print_count == 0) print_receipt(ctx, who, p.receipt_no);
-  printing::write_slip_pdf(slip_data(ctx, order_id), printing::Paper::a5,
+  printing::write_slip_pdf(slip_data(ctx, order_id), paper_setting(ctx),
                            printing::archive_path(ctx.paths().root, printing::ArchiveKind::slip, fmt::format("{:06}", order_id)));
 }
 

@@ -4,6 +4,7 @@
 // folder. Shared by the window and the CLI.
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "app/context.h"
@@ -22,10 +23,15 @@ std::string mask_id_number(const std::string& id);
 printing::ReceiptData receipt_data(AppContext& ctx, const std::string& receipt_no);
 printing::HandoverSlipData slip_data(AppContext& ctx, db::Id order_id);
 
+// The paper size setting ("paper": a5 | a4 | roll80; A5 when unset).
+printing::Paper paper_setting(AppContext& ctx);
+
 // Records the printing (journaled; 重印 when it is not the first) and writes the
-// PDF to `out`, or to the archive when out is empty. Returns the path written.
+// PDF to `out`, or to the archive when out is empty, on `paper` (the setting
+// when not given). Returns the path written.
 std::filesystem::path print_receipt(AppContext& ctx, const workflows::Actor& who, const std::string& receipt_no,
-                                    const std::filesystem::path& out = {}, printing::Paper paper = printing::Paper::a5);
+                                    const std::filesystem::path& out = {},
+                                    std::optional<printing::Paper> paper = std::nullopt);
 // Archives the order's receipt (when it has one) and handover slip after the order completed.
 void archive_order_documents(AppContext& ctx, const workflows::Actor& who, db::Id order_id);
 
