@@ -212,13 +212,13 @@ BEGIN SELECT RAISE(ABORT, 'the journal anchor only follows the head of the journ
       // 2: the fee schedule's defaults (SPEC §2), in fen.
       R"sql(
 INSERT INTO fees (item, amount_fen, description) VALUES
-  ('token',           5000, 'USB key token'),
-  ('service.issue',      0, 'First issuance service'),
-  ('service.reissue',    0, 'Reissue service'),
-  ('service.unlock',     0, 'Unlock service'),
-  ('service.update', 10000, 'Certificate update service'),
-  ('service.replace',    0, 'Token replacement service'),
-  ('service.cancel',     0, 'Certificate cancellation service');
+  ('token',           5000, 'USBKEY 介质'),
+  ('service.issue',      0, '证书初次办理服务费'),
+  ('service.reissue',    0, '证书补办服务费'),
+  ('service.unlock',     0, '证书解锁服务费'),
+  ('service.update', 10000, '证书更新服务费'),
+  ('service.replace',    0, '更换介质服务费'),
+  ('service.cancel',     0, '证书注销服务费');
 )sql",
       // 3: the supervisor's day (db/day_close.h): signed daily closes, supervisors'
       // signing tokens, and the rule that nothing of a closed day changes.

@@ -83,7 +83,7 @@ BOOST_AUTO_TEST_CASE(fee_schedule_is_seeded_with_the_spec_defaults) {
   auto db = db::Database::in_memory();
   db::FeeSchedule fees(db);
   BOOST_TEST(fees.get("token")->amount_fen == 5000);
-  BOOST_TEST(fees.get("token")->description == "USB key token");
+  BOOST_TEST(fees.get("token")->description == "USBKEY 介质");   // printed on receipts as it stands
   BOOST_TEST(fees.get("service.update")->amount_fen == 10000);
   for (const char* item : {"service.issue", "service.reissue", "service.unlock", "service.replace", "service.cancel"})
     BOOST_TEST(fees.get(item)->amount_fen == 0, item);
