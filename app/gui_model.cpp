@@ -11,10 +11,12 @@
 #include "common/error.h"
 #include "common/i18n.h"
 #include "common/text.h"
+#include "app/documents.h"
 #include "db/repositories.h"
 #include "pki/softhsm.h"
 #include "workflows/flows.h"
 #include "workflows/issuance.h"
+#include "workflows/receipts.h"
 #include "workflows/states.h"
 
 namespace certdesk::app {
@@ -162,6 +164,16 @@ workflows::OrderResult GuiCounterModel::roll_back(const workflows::Actor& teller
                                                   workflows::Prompts prompts) {
   workflows::Counter counter(ctx_.services(), ctx_.staff(), prompts);
   return workflows::Flows(counter).rollback(teller, order_id);
+}
+
+printing::ReceiptData GuiCounterModel::receipt(const std::string& receipt_no) { return receipt_data(ctx_, receipt_no); }
+
+printing::HandoverSlipData GuiCounterModel::slip(std::int64_t order_id) { return slip_data(ctx_, order_id); }
+
+printing::Paper GuiCounterModel::paper() { return paper_setting(ctx_); }
+
+void GuiCounterModel::record_print(const workflows::Actor& who, const std::string& receipt_no) {
+  workflows::Receipts(ctx_.services()).record_print(who, receipt_no);
 }
 
 std::string GuiCounterModel::insert_blank_token() {

@@ -26,6 +26,10 @@ class GuiCounterModel final : public forms::CounterModel {
   workflows::OrderResult hand_over(const workflows::Actor& teller, std::int64_t order_id) override;
   workflows::OrderResult resume(const workflows::Actor& teller, std::int64_t order_id, workflows::Prompts prompts) override;
   workflows::OrderResult roll_back(const workflows::Actor& teller, std::int64_t order_id, workflows::Prompts prompts) override;
+  printing::ReceiptData receipt(const std::string& receipt_no) override;
+  printing::HandoverSlipData slip(std::int64_t order_id) override;
+  printing::Paper paper() override;
+  void record_print(const workflows::Actor& who, const std::string& receipt_no) override;
   std::string insert_blank_token() override;
   std::string today() const override;
   std::string branch() const override;

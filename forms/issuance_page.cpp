@@ -2,6 +2,8 @@
 
 #include <wx/button.h>
 #include <wx/intl.h>
+#include <wx/msgdlg.h>
+#include <wx/print.h>
 #include <wx/sizer.h>
 #include <wx/statline.h>
 #include <wx/textdlg.h>
@@ -11,6 +13,7 @@
 
 #include "common/error.h"
 #include "common/text.h"
+#include "forms/printout.h"
 #include "forms/prompts_ui.h"
 #include "forms/ui.h"
 #include "workflows/documents.h"
@@ -271,6 +274,17 @@ wxWindow* IssuancePage::build_done_page(wxWindow* book) {
   done_text_ = new wxStaticText(p, wxID_ANY, wxEmptyString);
   done_text_->SetFont(done_text_->GetFont().Scaled(1.15f));
   s->Add(done_text_, 0, wxBOTTOM, 10);
+  auto* docs = new wxBoxSizer(wxHORIZONTAL);
+  print_receipt_ = new wxButton(p, wxID_ANY, _("Print receipt…"));
+  preview_receipt_ = new wxButton(p, wxID_ANY, _("Preview receipt"));
+  print_slip_ = new wxButton(p, wxID_ANY, _("Print slip…"));
+  preview_slip_ = new wxButton(p, wxID_ANY, _("Preview slip"));
+  for (wxButton* b : {print_receipt_, preview_receipt_, print_slip_, preview_slip_}) docs->Add(b, 0, wxRIGHT, 6);
+  s->Add(docs, 0, wxBOTTOM, 10);
+  print_receipt_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { print_document(true, false); });
+  preview_receipt_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { print_document(true, true); });
+  print_slip_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { print_document(false, false); });
+  preview_slip_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { print_document(false, true); });
   s->Add(new wxStaticText(p, wxID_ANY, _("Enter starts the next order.")));
   p->SetSizer(s);
   return p;
@@ -322,6 +336,14 @@ void IssuancePage::show(Step s) {
 void IssuancePage::update_buttons() {
   back_->Enable(!running_ && (step_ == documents || step_ == payment || step_ == token));
   next_->Enable(!running_);
+  if (print_receipt_) {
+    const bool receipt = step_ == done && !running_ && result_.order_id != 0 && !result_.receipt_no.empty();
+    const bool slip = step_ == done && !running_ && result_.order_id != 0;
+    print_receipt_->Enable(receipt);
+    preview_receipt_->Enable(receipt);
+    print_slip_->Enable(slip);
+    preview_slip_->Enable(slip);
+  }
   switch (step_) {
     case token: next_->SetLabel(personalises() ? _("Take payment and personalise") : _("Take payment and run")); break;
     case handover: next_->SetLabel(_("Handed over")); break;
@@ -775,6 +797,57 @@ void IssuancePage::hand_over() {
                                               wx(res.cert_serial.empty() ? "-" : res.cert_serial), wx(res.token_serial)));
         show(done);
         if (hooks_.finished) hooks_.finished();
+      },
+      [this](const Failure& f) {
+        running_ = false;
+        update_buttons();
+        show_failure(this, f);
+      });
+}
+
+void IssuancePage::print_document(bool receipt, bool preview) {
+  if (running_ || result_.order_id == 0 || (receipt && result_.receipt_no.empty())) return;
+  running_ = true;
+  update_buttons();
+  const std::string receipt_no = result_.receipt_no;
+  const std::int64_t order_id = result_.order_id;
+  worker_.run<std::shared_ptr<printing::DocumentLayout>>(
+      this,
+      [this, receipt, receipt_no, order_id] {
+        const printing::Paper paper = model_.paper();
+        return std::make_shared<printing::DocumentLayout>(receipt ? printing::layout_receipt(model_.receipt(receipt_no), paper)
+                                                                  : printing::layout_slip(model_.slip(order_id), paper));
+      },
+      [this, receipt, receipt_no, preview](std::shared_ptr<printing::DocumentLayout> layout) {
+        running_ = false;
+        update_buttons();
+        if (preview) {
+          auto* pv = new wxPrintPreview(new DocumentPrintout(*layout), new DocumentPrintout(*layout));
+          if (!pv->IsOk()) {
+            delete pv;
+            wxMessageBox(_("The print preview could not be opened."), _("Print"), wxOK | wxICON_ERROR, this);
+            return;
+          }
+          auto* frame = new wxPreviewFrame(pv, wxGetTopLevelParent(this), wx(layout->title()), wxDefaultPosition,
+                                           FromDIP(wxSize(800, 900)));
+          frame->Initialize();
+          frame->Show();
+          return;
+        }
+        wxPrintDialogData data;
+        data.SetMinPage(1);
+        data.SetMaxPage(layout->page_count());
+        wxPrinter printer(&data);
+        DocumentPrintout printout(*layout);
+        if (!printer.Print(this, &printout, true)) {
+          if (wxPrinter::GetLastError() == wxPRINTER_ERROR)
+            wxMessageBox(_("The document could not be printed."), _("Print"), wxOK | wxICON_ERROR, this);
+          return;
+        }
+        if (!receipt) return;
+        worker_.run<bool>(
+            this, [this, receipt_no] { model_.record_print(teller_, receipt_no); return true; }, [](bool) {},
+            [this](const Failure& f) { show_failure(this, f); });
       },
       [this](const Failure& f) {
         running_ = false;

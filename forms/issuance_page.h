@@ -80,6 +80,10 @@ class IssuancePage : public wxPanel {
   wxButton* next_button() const { return next_; }
   wxButton* back_button() const { return back_; }
   wxStaticText* done_label() const { return done_text_; }
+  wxButton* print_receipt_button() const { return print_receipt_; }
+  wxButton* preview_receipt_button() const { return preview_receipt_; }
+  wxButton* print_slip_button() const { return print_slip_; }
+  wxButton* preview_slip_button() const { return preview_slip_; }
   wxStaticText* handover_label() const { return handover_text_; }
   wxTextCtrl* note_field() const { return note_; }
   wxChoice* flow_choice() const { return flow_choice_; }
@@ -105,6 +109,10 @@ class IssuancePage : public wxPanel {
   void load_quote();
   void start_flow();
   void hand_over();
+  // The done page's documents: lays out the order's receipt or handover slip (on
+  // the worker) and opens a print preview, or prints through the system dialog
+  // (a printed receipt is recorded: 重印 after the first).
+  void print_document(bool receipt, bool preview);
   std::int64_t amount_fen(bool* ok) const;
   void rebuild_checklist();
   void fill_token_choice();
@@ -176,6 +184,10 @@ class IssuancePage : public wxPanel {
   // handover / done
   wxStaticText* handover_text_;
   wxStaticText* done_text_;
+  wxButton* print_receipt_ = nullptr;
+  wxButton* preview_receipt_ = nullptr;
+  wxButton* print_slip_ = nullptr;
+  wxButton* preview_slip_ = nullptr;
 };
 
 }  // namespace certdesk::forms

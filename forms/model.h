@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "common/secret.h"
+#include "printing/documents.h"
+#include "printing/layout.h"
 #include "workflows/counter.h"
 #include "workflows/fees.h"
 #include "workflows/order_book.h"
@@ -95,6 +97,16 @@ class CounterModel {
   // Rolls an unfinished order back (workflows::Flows::rollback): certificate
   // revoked, token wiped, receipt voided with a supervisor's approval, order cancelled.
   virtual workflows::OrderResult roll_back(const workflows::Actor& teller, std::int64_t order_id, workflows::Prompts prompts) = 0;
+
+  // The printed documents of an order, filled from the records (app/documents.h).
+  // receipt() marks a reprint (重印) when the receipt was printed before. Throw
+  // RuleRefused(not_found).
+  virtual printing::ReceiptData receipt(const std::string& receipt_no) = 0;
+  virtual printing::HandoverSlipData slip(std::int64_t order_id) = 0;
+  // The paper size setting (A5 when unset).
+  virtual printing::Paper paper() = 0;
+  // The receipt went to a printer: journaled, the next printing is a reprint (重印).
+  virtual void record_print(const workflows::Actor& who, const std::string& receipt_no) = 0;
 
   // The demo action of the embedded default: a new factory-blank token. Returns its serial.
   virtual std::string insert_blank_token() = 0;

@@ -255,6 +255,10 @@ class SlowKeygenModel final : public forms::CounterModel {
   workflows::OrderResult roll_back(const workflows::Actor& t, std::int64_t id, workflows::Prompts p) override {
     return inner_.roll_back(t, id, p);
   }
+  printing::ReceiptData receipt(const std::string& no) override { return inner_.receipt(no); }
+  printing::HandoverSlipData slip(std::int64_t id) override { return inner_.slip(id); }
+  printing::Paper paper() override { return inner_.paper(); }
+  void record_print(const workflows::Actor& w, const std::string& no) override { inner_.record_print(w, no); }
   std::string insert_blank_token() override { return inner_.insert_blank_token(); }
   std::string today() const override { return inner_.today(); }
   std::string branch() const override { return inner_.branch(); }
@@ -417,6 +421,11 @@ BOOST_AUTO_TEST_CASE(first_issuance_end_to_end_by_keyboard_and_mouse) {
     d.key(WXK_RETURN);
     d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::done; }), "handed over");
     result = d.ui([&] { return page->result(); });
+    d.check(d.ui([&] { return page->print_slip_button()->IsEnabled() && page->preview_slip_button()->IsEnabled(); }),
+            "the done page offers the handover slip for printing");
+    d.check(d.ui([&] { return page->print_receipt_button()->IsEnabled() == !page->result().receipt_no.empty() &&
+                              page->preview_receipt_button()->IsEnabled() == !page->result().receipt_no.empty(); }),
+            "the receipt buttons follow whether the order has a receipt");
     // The panel shows the token with its new certificate.
     d.check(d.wait_for([&] {
       for (const auto& r : frame->tokens()->rows())
