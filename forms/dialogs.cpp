@@ -34,6 +34,43 @@ wxStaticText* error_text(wxWindow* parent) {
   return e;
 }
 
+// The name and password fields of a credentials dialog, in a two-column grid,
+// and the error line under them; both added to `top`.
+struct CredentialFields {
+  wxTextCtrl* name;
+  wxTextCtrl* password;
+  wxStaticText* error;
+};
+
+CredentialFields add_credential_fields(wxWindow* parent, wxBoxSizer* top, const wxString& name_label, int width) {
+  auto* grid = new wxFlexGridSizer(2, 8, 8);
+  grid->AddGrowableCol(1);
+  CredentialFields f;
+  f.name = new wxTextCtrl(parent, wxID_ANY, wxEmptyString, wxDefaultPosition, wxSize(width, -1), wxTE_PROCESS_ENTER);
+  f.password = new wxTextCtrl(parent, wxID_ANY, wxEmptyString, wxDefaultPosition, wxSize(width, -1),
+                              wxTE_PASSWORD | wxTE_PROCESS_ENTER);
+  grid->Add(new wxStaticText(parent, wxID_ANY, name_label), 0, wxALIGN_CENTER_VERTICAL);
+  grid->Add(f.name, 1, wxEXPAND);
+  grid->Add(new wxStaticText(parent, wxID_ANY, _("Password")), 0, wxALIGN_CENTER_VERTICAL);
+  grid->Add(f.password, 1, wxEXPAND);
+  top->Add(grid, 0, wxEXPAND | wxALL, 12);
+  f.error = error_text(parent);
+  top->Add(f.error, 0, wxEXPAND | wxLEFT | wxRIGHT, 12);
+  return f;
+}
+
+// An OK (default) and a Cancel button with these labels, added to `top`; returns OK.
+wxButton* add_ok_cancel(wxWindow* parent, wxBoxSizer* top, const wxString& ok_label, const wxString& cancel_label) {
+  auto* buttons = new wxStdDialogButtonSizer();
+  auto* ok = new wxButton(parent, wxID_OK, ok_label);
+  ok->SetDefault();
+  buttons->AddButton(ok);
+  buttons->AddButton(new wxButton(parent, wxID_CANCEL, cancel_label));
+  buttons->Realize();
+  top->Add(buttons, 0, wxEXPAND | wxALL, 12);
+  return ok;
+}
+
 }  // namespace
 
 // ---- LoginDialog -----------------------------------------------------------------
@@ -48,25 +85,11 @@ LoginDialog::LoginDialog(wxWindow* parent, Check check, const wxString& branch)
   top->Add(title, 0, wxALL, 12);
   if (!branch.empty()) top->Add(new wxStaticText(this, wxID_ANY, wxString::Format(_("Branch %s"), branch)), 0, wxLEFT | wxRIGHT, 12);
 
-  auto* grid = new wxFlexGridSizer(2, 8, 8);
-  grid->AddGrowableCol(1);
-  name_ = new wxTextCtrl(this, wxID_ANY, wxEmptyString, wxDefaultPosition, wxSize(260, -1), wxTE_PROCESS_ENTER);
-  password_ = new wxTextCtrl(this, wxID_ANY, wxEmptyString, wxDefaultPosition, wxSize(260, -1), wxTE_PASSWORD | wxTE_PROCESS_ENTER);
-  grid->Add(new wxStaticText(this, wxID_ANY, _("Staff name")), 0, wxALIGN_CENTER_VERTICAL);
-  grid->Add(name_, 1, wxEXPAND);
-  grid->Add(new wxStaticText(this, wxID_ANY, _("Password")), 0, wxALIGN_CENTER_VERTICAL);
-  grid->Add(password_, 1, wxEXPAND);
-  top->Add(grid, 0, wxEXPAND | wxALL, 12);
-  error_ = error_text(this);
-  top->Add(error_, 0, wxEXPAND | wxLEFT | wxRIGHT, 12);
-
-  auto* buttons = new wxStdDialogButtonSizer();
-  auto* ok = new wxButton(this, wxID_OK, _("Log in"));
-  ok->SetDefault();
-  buttons->AddButton(ok);
-  buttons->AddButton(new wxButton(this, wxID_CANCEL, _("Quit")));
-  buttons->Realize();
-  top->Add(buttons, 0, wxEXPAND | wxALL, 12);
+  auto fields = add_credential_fields(this, top, _("Staff name"), 260);
+  name_ = fields.name;
+  password_ = fields.password;
+  error_ = fields.error;
+  auto* ok = add_ok_cancel(this, top, _("Log in"), _("Quit"));
   SetSizerAndFit(top);
   CentreOnScreen();
 
@@ -134,13 +157,7 @@ PinDialog::PinDialog(wxWindow* parent, const workflows::PinRules& rules, const w
   top->Add(grid, 0, wxEXPAND | wxALL, 12);
   hint_ = error_text(this);
   top->Add(hint_, 0, wxEXPAND | wxLEFT | wxRIGHT, 12);
-  auto* buttons = new wxStdDialogButtonSizer();
-  auto* ok = new wxButton(this, wxID_OK, _("Confirm"));
-  ok->SetDefault();
-  buttons->AddButton(ok);
-  buttons->AddButton(new wxButton(this, wxID_CANCEL, _("Cancel")));
-  buttons->Realize();
-  top->Add(buttons, 0, wxEXPAND | wxALL, 12);
+  auto* ok = add_ok_cancel(this, top, _("Confirm"), _("Cancel"));
   SetSizerAndFit(top);
   CentreOnParent();
 
@@ -211,24 +228,11 @@ ApprovalDialog::ApprovalDialog(wxWindow* parent, const wxString& what, const std
   what_text->SetFont(what_text->GetFont().Bold());
   what_text->Wrap(440);
   top->Add(what_text, 0, wxLEFT | wxRIGHT, 12);
-  auto* grid = new wxFlexGridSizer(2, 8, 8);
-  grid->AddGrowableCol(1);
-  name_ = new wxTextCtrl(this, wxID_ANY, wxEmptyString, wxDefaultPosition, wxSize(240, -1), wxTE_PROCESS_ENTER);
-  password_ = new wxTextCtrl(this, wxID_ANY, wxEmptyString, wxDefaultPosition, wxSize(240, -1), wxTE_PASSWORD | wxTE_PROCESS_ENTER);
-  grid->Add(new wxStaticText(this, wxID_ANY, _("Supervisor")), 0, wxALIGN_CENTER_VERTICAL);
-  grid->Add(name_, 1, wxEXPAND);
-  grid->Add(new wxStaticText(this, wxID_ANY, _("Password")), 0, wxALIGN_CENTER_VERTICAL);
-  grid->Add(password_, 1, wxEXPAND);
-  top->Add(grid, 0, wxEXPAND | wxALL, 12);
-  error_ = error_text(this);
-  top->Add(error_, 0, wxEXPAND | wxLEFT | wxRIGHT, 12);
-  auto* buttons = new wxStdDialogButtonSizer();
-  auto* ok = new wxButton(this, wxID_OK, _("Approve"));
-  ok->SetDefault();
-  buttons->AddButton(ok);
-  buttons->AddButton(new wxButton(this, wxID_CANCEL, _("Refuse")));
-  buttons->Realize();
-  top->Add(buttons, 0, wxEXPAND | wxALL, 12);
+  auto fields = add_credential_fields(this, top, _("Supervisor"), 240);
+  name_ = fields.name;
+  password_ = fields.password;
+  error_ = fields.error;
+  auto* ok = add_ok_cancel(this, top, _("Approve"), _("Refuse"));
   SetSizerAndFit(top);
   CentreOnParent();
 

@@ -221,7 +221,7 @@ PinRules Counter::require_blank_token(const std::string& serial, std::optional<d
     throw RuleRefused(codes::token_not_blank, "token-state",
                       fmt::format(fmt::runtime(tr("Token {} is not a factory-blank token (it is already personalised). Use a new blank token, or the unlock / update flow for this one.")),
                                   serial));
-  return PinRules{std::max(info.min_pin, s_.config.min_user_pin), info.max_pin};
+  return new_pin_rules(info, s_.config);
 }
 
 std::unique_ptr<TokenSession> Counter::open_token(const std::string& serial) {
@@ -239,10 +239,7 @@ Secret Counter::ask_new_pin(db::ServiceOrder& order, const Actor& teller, const 
                  {.action = "order.waiting", .details = "customer cancelled the PIN entry"});
     return Secret();
   }
-  if (pin->size() < rules.min_len || pin->size() > rules.max_len)
-    throw InputError(codes::pin_length,
-                     fmt::format(fmt::runtime(tr("The PIN must have {} to {} characters; the customer must choose another. Nothing was done on the token.")),
-                                 rules.min_len, rules.max_len));
+  check_pin_rules(rules, *pin);
   return std::move(*pin);
 }
 

@@ -72,11 +72,15 @@ std::vector<std::string> old_tokens(Services& s, const db::Organisation& org, co
   return out;
 }
 
-Secret require_pin(PinPrompt& p, const PinRules& rules, const std::string& serial) {
-  auto pin = p.current_pin(rules, serial);
+// Opens the customer's token and logs in with the PIN the customer types.
+std::unique_ptr<TokenSession> open_logged_in(Services& s, PinPrompt& p, const std::string& serial) {
+  auto token = s.tokens.open(serial);
+  TokenView info = token->info();
+  auto pin = p.current_pin({info.min_pin, info.max_pin}, serial);
   if (!pin || pin->empty())
     throw InputError(codes::bad_request, tr("The customer did not enter the token's PIN; nothing was done."));
-  return std::move(*pin);
+  token->login_user(*pin);
+  return token;
 }
 
 }  // namespace
@@ -156,9 +160,7 @@ OrderResult Flows::run(const Actor& teller, const ServiceRequest& r, bool hand_o
             throw RuleRefused(codes::not_found, "update",
                               fmt::format(fmt::runtime(tr("Token {} holds no valid certificate to update.")), rec.serial));
           require_renewal_window(s.config, s.clock.now(), current->not_after);
-          held = s.tokens.open(rec.serial);
-          TokenView info = held->info();
-          held->login_user(require_pin(c_.pin_prompt(), {info.min_pin, info.max_pin}, rec.serial));
+          held = open_logged_in(s, c_.pin_prompt(), rec.serial);
           break;
         }
         case Flow::replace: {
@@ -250,7 +252,7 @@ OrderResult Flows::run(const Actor& teller, const ServiceRequest& r, bool hand_o
           bool was_locked = info.pin_locked || (rec && rec->state == "locked");
           if (info.pin_locked && rec && rec->state == "active")
             c_.move_token(order, teller, order.token_serial, TokenState::locked, "the token reports its PIN locked");
-          PinRules rules{std::max(info.min_pin, s.config.min_user_pin), info.max_pin};
+          PinRules rules = new_pin_rules(info, s.config);
           Secret pin = c_.ask_new_pin(order, teller, rules);
           if (pin.empty()) return waiting();
           c_.set_user_pin(order, teller, *token, std::move(pin));
@@ -279,12 +281,7 @@ OrderResult Flows::run(const Actor& teller, const ServiceRequest& r, bool hand_o
                         {.action = "order.plan", .details = fmt::format("replace {}", current->serial)});
             d = OrderBook::data(order);
           }
-          if (!held) {
-            held = s.tokens.open(order.token_serial);
-            TokenView info = held->info();
-            held->login_user(require_pin(c_.pin_prompt(), {info.min_pin, info.max_pin},
-                                         order.token_serial));
-          }
+          if (!held) held = open_logged_in(s, c_.pin_prompt(), order.token_serial);
           const std::string old_key = d.value("old_key_id", "");
           if (order.step != "token.cert_stored" && order.step != "token.old_removed" &&
               order.step.rfind("cert.revoked", 0) != 0) {
@@ -463,10 +460,7 @@ OrderResult Flows::rollback(const Actor& teller, db::Id order_id) {
                      });
     }
   } else if (!key.empty() && flow == Flow::update) {
-    auto token = s.tokens.open(order.token_serial);
-    TokenView info = token->info();
-    token->login_user(require_pin(c_.pin_prompt(), {info.min_pin, info.max_pin},
-                                  order.token_serial));
+    auto token = open_logged_in(s, c_.pin_prompt(), order.token_serial);
     Bytes id = crypto::from_hex(key);
     if (has_object(token->certificates(), key)) token->remove_certificate(id);
     if (has_object(token->private_keys(), key)) token->remove_key_pair(id);

@@ -120,6 +120,9 @@ struct PinRules {
   unsigned long min_len = 4, max_len = 255;
 };
 
+// Throws InputError(pin_length) when pin is shorter or longer than the rules allow.
+void check_pin_rules(const PinRules& rules, const Secret& pin);
+
 // The customer types a PIN (new PINs twice, compared by the prompt). nullopt = cancelled.
 class PinPrompt {
  public:

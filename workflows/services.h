@@ -3,6 +3,7 @@
 // database and journal, the clock, the token and CA ports, and the counter's
 // configuration read from settings.
 
+#include <algorithm>
 #include <string>
 
 #include "common/clock.h"
@@ -22,6 +23,11 @@ struct CounterConfig {
   int utc_offset_minutes = 480;                // Asia/Shanghai
   unsigned long min_user_pin = 6;              // the hall's rule, on top of the token's own
 };
+
+// The rules for a PIN the customer chooses: the token's own, and the hall's minimum on top.
+inline PinRules new_pin_rules(const TokenView& token, const CounterConfig& config) {
+  return PinRules{std::max(token.min_pin, config.min_user_pin), token.max_pin};
+}
 
 struct Services {
   db::Database& db;

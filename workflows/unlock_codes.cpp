@@ -98,12 +98,10 @@ void UnlockCodeService::redeem(const Actor& teller, const std::string& token_ser
 
   auto token = s_.tokens.open(token_serial);
   TokenView info = token->info();
-  PinRules rules{std::max(info.min_pin, s_.config.min_user_pin), info.max_pin};
+  PinRules rules = new_pin_rules(info, s_.config);
   auto pin = pins_.new_pin(rules, token_serial);
   if (!pin || pin->empty()) throw InputError(codes::bad_request, tr("The customer did not enter a new PIN; nothing was done."));
-  if (pin->size() < rules.min_len || pin->size() > rules.max_len)
-    throw InputError(codes::pin_length, fmt::format(fmt::runtime(tr("The PIN must have {} to {} characters.")),
-                                                    rules.min_len, rules.max_len));
+  check_pin_rules(rules, *pin);
   // The code is spent before the token is touched: a failure after this needs a new code, never a second use.
   {
     db::Transaction tx(s_.db);
