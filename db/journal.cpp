@@ -135,6 +135,29 @@ class ReadScope {
   bool owns_ = false;
 };
 
+// While a verification runs, SQLite reads the file through a read-only memory
+// map instead of copying every page through its page cache (≈ 10 % of the
+// pass). The mapping is dropped again afterwards, so the window's connection
+// does not keep the journal mapped. At most kMapBytes are mapped; the rest is
+// read as usual.
+constexpr std::int64_t kMapBytes = 0x7fff0000;   // Debian's SQLITE_MAX_MMAP_SIZE
+
+void set_mmap(sqlite3* db, std::int64_t bytes) {
+  const std::string pragma = "PRAGMA mmap_size = " + std::to_string(bytes);
+  sqlite3_exec(db, pragma.c_str(), nullptr, nullptr, nullptr);   // a hint: nothing to do when refused
+}
+
+class MapScope {
+ public:
+  explicit MapScope(SQLite::Database& db) : db_(db) { set_mmap(db_.getHandle(), kMapBytes); }
+  MapScope(const MapScope&) = delete;
+  MapScope& operator=(const MapScope&) = delete;
+  ~MapScope() { set_mmap(db_.getHandle(), 0); }
+
+ private:
+  SQLite::Database& db_;
+};
+
 std::string seq_text(std::int64_t seq) { return std::to_string(seq); }
 
 // "entry 41", or "the start of the chain" for the place before entry 1.
@@ -395,9 +418,12 @@ constexpr char kRowFunction[] = "certdesk_journal_verify_row";
 constexpr char kBatchPointer[] = "certdesk.journal.verify.batch";
 constexpr char kCanonicalPrefix[] = "certdesk-journal-v1";   // + its '\0'
 
-// ?2 and ?3 bound the seqs read (both included).
-const std::string kFastSelect = std::string("SELECT ") + kRowFunction + "(?1, " + kColumns +
-                                ") FROM journal WHERE seq >= ?2 AND seq <= ?3 ORDER BY seq";
+// ?2 and ?3 bound the seqs read (both included). The row function packs every
+// row into the current batch and answers 0 only when that batch is full, so a
+// step returns a row once per batch, not once per entry (SQLite keeps going
+// inside its own loop meanwhile).
+const std::string kFastSelect = std::string("SELECT 1 FROM journal WHERE seq >= ?2 AND seq <= ?3 AND ") +
+                                kRowFunction + "(?1, " + kColumns + ") = 0 ORDER BY seq";
 constexpr std::int64_t kFirstSeq = std::numeric_limits<std::int64_t>::min();
 constexpr std::int64_t kLastSeq = std::numeric_limits<std::int64_t>::max();
 // Journals this long are read in two halves at once, over two connections.
@@ -467,43 +493,50 @@ struct Batch {
   // (text through the blob accessor, the type checked first) and encodes
   // them as Journal::canonical_bytes does, after the stored prev_hash.
   void add(sqlite3_value** v) {
+    constexpr int kCount = 17;
+    constexpr int kPrev = 15, kHash = 16;
+    constexpr bool kInt[kCount] = {true, false, false, false, false, false, true, false,
+                                   false, false, true, false, false, false, false, false, false};
     PackedRow r;
     r.seq = sqlite3_value_int64(v[0]);
     r.offset = bytes.size();
-    auto text = [&](int i, std::size_t header) {
-      if (sqlite3_value_type(v[i]) != SQLITE_TEXT) r.well_typed = false;
-      const auto* p = static_cast<const char*>(sqlite3_value_blob(v[i]));
-      const auto n = static_cast<std::size_t>(sqlite3_value_bytes(v[i]));
-      char* out = bytes.extend(header + n);
-      if (header != 0) {
-        *out++ = 's';
-        const auto len = static_cast<std::uint32_t>(n);
-        for (int shift = 24; shift >= 0; shift -= 8) *out++ = static_cast<char>((len >> shift) & 0xff);
+    const char* p[kCount];
+    std::size_t n[kCount];
+    int type[kCount];
+    std::size_t need = sizeof kCanonicalPrefix + 9;
+    for (int i = 1; i < kCount; ++i) {
+      type[i] = sqlite3_value_type(v[i]);
+      if (kInt[i]) {
+        if (type[i] != SQLITE_NULL && type[i] != SQLITE_INTEGER) r.well_typed = false;
+        need += type[i] == SQLITE_NULL ? 1 : 9;
+        continue;
       }
-      if (n != 0) std::memcpy(out, p, n);
-      return n;
-    };
-    auto opt = [&](int i) {
-      const int type = sqlite3_value_type(v[i]);
-      if (type == SQLITE_NULL) {
-        *bytes.extend(1) = 'n';
-        return;
-      }
-      if (type != SQLITE_INTEGER) r.well_typed = false;
-      char* out = bytes.extend(9);
-      write_int(out, sqlite3_value_int64(v[i]));
-    };
-    r.prev_len = text(15, 0);
-    char* out = bytes.extend(sizeof kCanonicalPrefix + 9);
+      if (type[i] != SQLITE_TEXT) r.well_typed = false;
+      p[i] = static_cast<const char*>(sqlite3_value_blob(v[i]));
+      n[i] = static_cast<std::size_t>(sqlite3_value_bytes(v[i]));
+      need += n[i] + (i == kPrev || i == kHash ? 0 : 5);
+    }
+    char* out = bytes.extend(need);
+    write_bytes(out, p[kPrev], n[kPrev]);
     write_bytes(out, kCanonicalPrefix, sizeof kCanonicalPrefix);
     write_int(out, r.seq);
-    for (int i = 1; i <= 5; ++i) text(i, 5);
-    opt(6);
-    for (int i = 7; i <= 9; ++i) text(i, 5);
-    opt(10);
-    for (int i = 11; i <= 14; ++i) text(i, 5);
-    r.message_len = bytes.size() - r.offset;
-    r.hash_len = text(16, 0);
+    for (int i = 1; i < kPrev; ++i) {
+      if (kInt[i]) {
+        if (type[i] == SQLITE_NULL)
+          *out++ = 'n';
+        else
+          write_int(out, sqlite3_value_int64(v[i]));
+        continue;
+      }
+      const auto len = static_cast<std::uint32_t>(n[i]);
+      *out++ = 's';
+      for (int shift = 24; shift >= 0; shift -= 8) *out++ = static_cast<char>((len >> shift) & 0xff);
+      write_bytes(out, p[i], n[i]);
+    }
+    r.prev_len = n[kPrev];
+    r.message_len = static_cast<std::size_t>(out - (bytes.data() + r.offset));
+    write_bytes(out, p[kHash], n[kHash]);
+    r.hash_len = n[kHash];
     rows.push_back(r);
   }
 };
@@ -517,6 +550,7 @@ void verify_row_function(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   }
   try {
     (*sink)->add(argv + 1);
+    sqlite3_result_int(ctx, (*sink)->full() ? 0 : 1);
   } catch (const std::bad_alloc&) {
     sqlite3_result_error_nomem(ctx);
   }
@@ -838,6 +872,7 @@ std::optional<SecondHalf> open_second_half(SQLite::Database& sql, const JournalH
     SecondHalf half{ConnectionPtr(raw), {}};
     if (rc != SQLITE_OK) return std::nullopt;
     sqlite3_busy_timeout(raw, 5000);
+    set_mmap(raw, kMapBytes);
     if (sqlite3_exec(raw, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) return std::nullopt;
     auto prepare = [&](const std::string& q) {
       sqlite3_stmt* st = nullptr;
@@ -936,6 +971,7 @@ std::optional<std::int64_t> fast_pass(SQLite::Database& sql, bool split, const s
 VerifyReport Journal::verify(const std::function<void(std::int64_t, std::int64_t)>& progress) const {
   return detail::guarded("verifying the journal", [&]() -> VerifyReport {
     SQLite::Database& sql = db_.sql();
+    MapScope mapped(sql);
     ReadScope snapshot(sql);
 
     std::optional<JournalHead> anchor;

@@ -419,4 +419,92 @@ BOOST_AUTO_TEST_CASE(a_replaced_last_entry_is_reported_as_changed) {
   expect_bad(verify_file(file), 6, "changed");
 }
 
+// ---- a long journal: the fast pass reads it in two halves at once, in batches --------
+
+namespace {
+
+// 60 001 entries: above the length from which verify reads two halves over two
+// connections (50 000), the halves meeting after entry 30 000; batches of 1 024.
+constexpr int kLong = 60001;
+constexpr int kMid = kLong / 2;
+
+// The long journal, built once (one transaction) and copied for each case.
+struct LongJournal {
+  TempDir dir;
+  fs::path file = dir / "certdesk.db";
+  std::vector<db::JournalEntry> entries;
+  LongJournal() {
+    auto db = db::Database::open(file, true);
+    db::Journal journal(db, "ws-01", 480);
+    db::Transaction tx(db);
+    for (int i = 1; i <= kLong; ++i) entries.push_back(journal.append(test::sample_record(i), test::sample_time(i)));
+    tx.commit();
+  }
+  // A fresh copy in `to`, with the sql run on it by the sqlite3 tool.
+  fs::path tampered(const TempDir& to, const std::string& sql) const {
+    const fs::path copy = to / "certdesk.db";
+    fs::copy_file(file, copy);
+    if (!sql.empty()) test::sqlite3_tool(copy, std::string(kDropTriggers) + " " + sql);
+    return copy;
+  }
+};
+
+const LongJournal& long_journal() {
+  static const LongJournal j;
+  return j;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_long_journal_verifies_in_two_halves) {
+  TempDir to;
+  auto r = verify_file(long_journal().tampered(to, ""));
+  BOOST_TEST(r.ok, r.message);
+  BOOST_TEST(r.checked == kLong);
+}
+
+BOOST_AUTO_TEST_CASE(a_long_journal_names_a_changed_entry_in_either_half_and_at_batch_edges) {
+  for (int k : {1, 1024, 1025, kMid, kMid + 1, kMid + 2, kMid + 1024, kLong - 1, kLong}) {
+    TempDir to;
+    auto r = verify_file(long_journal().tampered(
+        to, "UPDATE journal SET details = 'nothing happened' WHERE seq = " + std::to_string(k) + ";"));
+    expect_bad(r, k, "changed");
+    BOOST_TEST(r.checked == k);   // entries read, the bad one included
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_long_journal_names_removed_reordered_inserted_and_truncated_entries) {
+  const LongJournal& j = long_journal();
+  {
+    TempDir to;
+    expect_bad(verify_file(j.tampered(to, "DELETE FROM journal WHERE seq = " + std::to_string(kMid + 1) + ";")),
+               kMid + 1, "removed");
+  }
+  {
+    TempDir to;
+    expect_bad(verify_file(j.tampered(to, "DELETE FROM journal WHERE seq = 2000; " + sql_shift(2001, -1))), 2000,
+               "removed");
+  }
+  for (int k : {kMid - 1, kMid, kMid + 1}) {
+    TempDir to;
+    expect_bad(verify_file(j.tampered(to, sql_swap_rows(k))), k, "reordered");
+  }
+  {
+    TempDir to;
+    db::JournalEntry forged = j.entries[kMid];   // entry kMid + 1, re-chained in its own place
+    forged.record.action = "payment";
+    forged.record.amount_fen = 1;
+    forged.record.details = "refund";
+    forged.hash = db::Journal::entry_hash(forged);
+    expect_bad(verify_file(j.tampered(to, sql_shift(kMid + 1, +1) + " " + test::sql_insert_entry(forged))), kMid + 1,
+               "inserted");
+  }
+  {
+    TempDir to;
+    auto r = verify_file(j.tampered(to, "DELETE FROM journal WHERE seq > " + std::to_string(kLong - 10) + ";"));
+    expect_bad(r, kLong - 9, "truncated");
+    BOOST_TEST(r.checked == kLong - 10);
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
