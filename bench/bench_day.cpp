@@ -340,9 +340,13 @@ int main(int argc, char** argv) {
         if (batch.size() == 10000) flush();
       }
       flush();
-      auto t = Stopwatch::now();
-      db::VerifyReport r = ctx.journal().verify();
-      double verify_ms = ms_since(t);
+      db::VerifyReport r;
+      double verify_ms = 1e9;
+      for (int i = 0; i < 3; ++i) {
+        auto t = Stopwatch::now();
+        r = ctx.journal().verify();
+        verify_ms = std::min(verify_ms, ms_since(t));
+      }
       double vt = 1e9;
       for (int i = 0; i < 3; ++i) {
         auto t2 = Stopwatch::now();
@@ -352,7 +356,7 @@ int main(int argc, char** argv) {
       }
       std::printf("  %lld entries, %.1f MB hashed (prev_hash ‖ canonical bytes)\n", static_cast<long long>(entries),
                   bytes / 1e6);
-      std::printf("  Journal::verify        %8.0f ms  %7.1f MB/s  %9.0f entries/s  (%s)\n", verify_ms,
+      std::printf("  Journal::verify        %8.0f ms  %7.1f MB/s  %9.0f entries/s  (best of 3; %s)\n", verify_ms,
                   bytes / 1e3 / verify_ms, entries * 1e3 / verify_ms, r.ok ? "intact" : r.message.c_str());
       std::printf("  openssl dgst -sha256   %8.0f ms  %7.1f MB/s  (best of 3, one stream)\n", vt, bytes / 1e3 / vt);
       std::printf("  ratio verify/openssl throughput: %.2f\n", vt / verify_ms);
