@@ -160,7 +160,7 @@ std::unique_ptr<workflows::StatementSigner> workstation_signer(AppContext& ctx) 
   if (certs.empty()) throw TokenError(codes::token_error, tr("The workstation's signing token holds no certificate."));
   pki::Bytes id = crypto::from_hex(certs.front().id);
   pki::Bytes der = certs.front().der;
-  return std::make_unique<TokenSigner>("workstation", std::move(*token), std::move(id), std::move(der));
+  return std::make_unique<TokenSigner>(tr_noop("workstation"), std::move(*token), std::move(id), std::move(der));
 }
 
 std::unique_ptr<workflows::StatementSigner> signer_for(AppContext& ctx, const workflows::Actor& who,
@@ -175,7 +175,7 @@ std::unique_ptr<workflows::StatementSigner> signer_for(AppContext& ctx, const wo
   ctx.ca();   // loads the modules before the token is opened (a later load would log it out)
   pki::Token token = pki::Token::open(ctx.tokens().module(), t->token_serial);
   token.login_user(*pin);
-  return std::make_unique<TokenSigner>("supervisor", std::move(token), crypto::from_hex(t->key_id), t->cert_der);
+  return std::make_unique<TokenSigner>(tr_noop("supervisor"), std::move(token), crypto::from_hex(t->key_id), t->cert_der);
 }
 
 std::string PkiSignatureChecker::check(const workflows::Bytes& cert_der, const std::string& data,

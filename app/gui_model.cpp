@@ -14,6 +14,7 @@
 #include "app/documents.h"
 #include "db/repositories.h"
 #include "pki/softhsm.h"
+#include "workflows/day.h"
 #include "workflows/flows.h"
 #include "workflows/issuance.h"
 #include "workflows/receipts.h"
@@ -114,21 +115,21 @@ std::vector<forms::HistoryRow> GuiCounterModel::history(std::int64_t organisatio
   std::vector<forms::HistoryRow> out;
   for (const auto& o : db::Orders(ctx_.db()).of_organisation(organisation_id)) {
     workflows::Flow f = workflows::flow_from(o.flow);
-    out.push_back({"order", day_of(o.created_utc), fmt::format("#{} {}", o.id, tr(workflows::business_type_label(f))), o.state});
+    out.push_back({tr_noop_ctx("kind", "order"), day_of(o.created_utc), fmt::format("#{} {}", o.id, tr(workflows::business_type_label(f))), o.state});
   }
   for (const auto& c : db::Certificates(ctx_.db()).of_organisation(organisation_id))
-    out.push_back({"certificate", day_of(text::iso_utc(Seconds(std::chrono::seconds(c.not_before)))),
+    out.push_back({tr_noop_ctx("kind", "certificate"), day_of(text::iso_utc(Seconds(std::chrono::seconds(c.not_before)))),
                    fmt::format("{} → {}", c.serial.substr(0, 12), day_of(text::iso_utc(Seconds(std::chrono::seconds(c.not_after))))),
-                   c.status});
+                   c.status == "revoked" ? tr_noop_ctx("state", "revoked") : tr_noop_ctx("state", "valid")});
   for (const auto& t : db::Tokens(ctx_.db()).of_organisation(organisation_id))
-    out.push_back({"token", day_of(t.updated_utc), t.serial, t.state});
+    out.push_back({tr_noop_ctx("kind", "token"), day_of(t.updated_utc), t.serial, t.state});
   return out;
 }
 
 std::vector<forms::UnfinishedRow> GuiCounterModel::unfinished() {
   std::vector<forms::UnfinishedRow> out;
   for (const auto& o : db::Orders(ctx_.db()).unfinished())
-    out.push_back({o.id, o.flow, o.state, o.step, o.token_serial, o.updated_utc});
+    out.push_back({o.id, o.flow, o.state, workflows::step_label(o.step), o.token_serial, o.updated_utc});
   return out;
 }
 

@@ -141,7 +141,7 @@ class AppReviewModel final : public forms::ReviewModel {
     auto pdf = printing::archive_path(ctx_.paths().root, printing::ArchiveKind::report, day);
     printing::write_report_pdf(day_report_data(ctx_, who_, day), printing::Paper::a4, pdf);
     return fmt::format(fmt::runtime(tr("{} is closed: {} entries, fee total ¥{}, signed with the {} key ({}).")), day,
-                       rec.entry_count, printing::format_fen(rec.fee_total_fen), rec.signer_kind,
+                       rec.entry_count, printing::format_fen(rec.fee_total_fen), tr(rec.signer_kind.c_str()),
                        pki::subject_of(rec.signer_cert));
   }
 
@@ -168,7 +168,7 @@ class AppReviewModel final : public forms::ReviewModel {
     v.time = local(e.utc_time);
     v.exceptions = exception_labels(flags);
     v.staff = r.staff;
-    v.action = r.action;
+    v.action = workflows::action_label(r.action);
     v.flow = r.flow;
     v.order_id = r.order_id;
     v.organisation = r.organisation;

@@ -18,6 +18,14 @@ bool is_set(const char* v) { return v && *v && std::strcmp(v, "C") != 0 && std::
 
 const char* tr(const char* msgid) { return g_english ? msgid : dgettext("certdesk", msgid); }
 
+const char* tr_ctx(const char* context, const char* msgid) {
+  if (g_english) return msgid;
+  // gettext keeps a message with a context under "context\004msgid" (what pgettext looks up).
+  const std::string key = std::string(context) + '\004' + msgid;
+  const char* found = dgettext("certdesk", key.c_str());
+  return found == key.c_str() ? msgid : found;
+}
+
 const char* init_language(const char* localedir) {
   const char* choice = std::getenv("CERTDESK_LANG");
   if (!is_set(choice)) {

@@ -2,7 +2,7 @@
 // Translation hook for code below forms/ (which uses wx's _()). Messages are
 // written in English and looked up in the "certdesk" gettext catalog; Simplified
 // Chinese is the default language (po/zh_CN.po), English the fallback.
-// xgettext keywords: tr, tr_noop.
+// xgettext keywords: tr, tr_noop, tr_ctx:1c,2, tr_noop_ctx:1c,2.
 
 namespace certdesk {
 
@@ -12,6 +12,14 @@ const char* tr(const char* msgid);
 // Marks a literal for extraction without translating it here (it is passed to
 // tr() later, where only a variable is seen). xgettext keyword: tr_noop.
 constexpr const char* tr_noop(const char* msgid) { return msgid; }
+
+// The same for a short word whose meaning depends on where it is shown (a
+// state, a flow, a document): looked up as msgid in msgctxt context, so
+// "cancel" the flow and "Cancel" the button, or "active" the token and
+// anything else, get their own translations. The window's
+// wxGetTranslation(msgid, "", context) finds the same entries.
+const char* tr_ctx(const char* context, const char* msgid);
+constexpr const char* tr_noop_ctx(const char* /*context*/, const char* msgid) { return msgid; }
 
 // Chooses the language once at start: CERTDESK_LANG (zh_CN | en), else the
 // environment's LANGUAGE/LC_ALL/LC_MESSAGES/LANG when it asks for English,

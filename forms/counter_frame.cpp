@@ -117,7 +117,7 @@ CounterFrame::CounterFrame(CounterModel& model, Worker& worker, workflows::Actor
   bar->Append(file, _("&Counter"));
   SetMenuBar(bar);
   CreateStatusBar(2);
-  SetStatusText(wxString::Format(_("Logged in: %s (%s)"), wx(teller_.name), wxGetTranslation(wx(workflows::to_string(teller_.role)), wxString(), "role")), 0);
+  SetStatusText(wxString::Format(_("Logged in: %s (%s)"), wx(teller_.name), wxGetTranslation(wx(workflows::to_string(teller_.role)))), 0);
 
   auto* root = new wxPanel(this);
   auto* s = new wxBoxSizer(wxVERTICAL);

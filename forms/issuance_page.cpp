@@ -175,7 +175,7 @@ wxWindow* IssuancePage::build_documents_page(wxWindow* book) {
   rs->Add(reason_);
   s->Add(rs, 0, wxBOTTOM, 8);
   checklist_panel_ = new wxPanel(p);
-  s->Add(checklist_panel_, 0, wxBOTTOM, 10);
+  s->Add(checklist_panel_, 0, wxEXPAND | wxBOTTOM, 10);   // the page's width: the columns never clip
   rebuild_checklist();
   auto* bt = new wxBoxSizer(wxHORIZONTAL);
   bt->Add(new wxStaticText(p, wxID_ANY, _("Business type ticked on the application form")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 8);

@@ -58,7 +58,7 @@ struct UnfinishedRow {
   std::int64_t id = 0;
   std::string flow;
   std::string state;
-  std::string step;
+  std::string step;                  // the last step done, as the teller reads it (workflows::step_label)
   std::string token_serial;
   std::string updated_utc;
 };

@@ -1,5 +1,6 @@
 #include "forms/review_window.h"
 
+#include <wx/clntdata.h>
 #include <wx/msgdlg.h>
 #include <wx/sizer.h>
 #include <wx/textdlg.h>
@@ -18,9 +19,9 @@ wxString yuan(std::int64_t fen) { return wxString::Format("%lld.%02lld", static_
 void add_columns(wxListCtrl* l) {
   l->AppendColumn(_("Seq"), wxLIST_FORMAT_RIGHT, 70);
   l->AppendColumn(_("Time"), wxLIST_FORMAT_LEFT, 150);
-  l->AppendColumn(_("Exception"), wxLIST_FORMAT_LEFT, 90);
+  l->AppendColumn(_("Exception"), wxLIST_FORMAT_LEFT, 64);
   l->AppendColumn(_("Staff"), wxLIST_FORMAT_LEFT, 80);
-  l->AppendColumn(_("Action"), wxLIST_FORMAT_LEFT, 150);
+  l->AppendColumn(_("Action"), wxLIST_FORMAT_LEFT, 124);
   l->AppendColumn(_("Flow"), wxLIST_FORMAT_LEFT, 70);
   l->AppendColumn(_("Order"), wxLIST_FORMAT_RIGHT, 55);
   l->AppendColumn(_("Organisation"), wxLIST_FORMAT_LEFT, 150);
@@ -30,6 +31,9 @@ void add_columns(wxListCtrl* l) {
   l->AppendColumn(_("Details"), wxLIST_FORMAT_LEFT, 260);
 }
 
+// A flow's short name ("issue" → 初次办理); empty stays empty.
+wxString flow_name(const wxString& flow) { return flow.empty() ? flow : wxGetTranslation(flow, wxString(), "flow"); }
+
 wxString cell(const ReviewRowView& r, long column) {
   switch (column) {
     case col_seq: return wxString::Format("%lld", static_cast<long long>(r.seq));
@@ -37,7 +41,7 @@ wxString cell(const ReviewRowView& r, long column) {
     case col_exceptions: return wx(r.exceptions);
     case col_staff: return wx(r.staff);
     case col_action: return wx(r.action);
-    case col_flow: return wx(r.flow);
+    case col_flow: return flow_name(wx(r.flow));
     case col_order: return r.order_id ? wxString::Format("%lld", static_cast<long long>(*r.order_id)) : wxString();
     case col_org: return wx(r.organisation);
     case col_amount: return wx(r.amount);
@@ -202,8 +206,12 @@ void ReviewWindow::open_selected_day() {
   std::string day = selected_day();
   if (day.empty()) return;
   ReviewFilter f;
-  if (teller_->GetSelection() > 0) f.teller = utf8(teller_->GetStringSelection());
-  if (flow_->GetSelection() > 0) f.flow = utf8(flow_->GetStringSelection());
+  auto stored = [](wxChoice* c) {
+    auto* d = static_cast<wxStringClientData*>(c->GetClientObject(static_cast<unsigned>(c->GetSelection())));
+    return d ? utf8(d->GetData()) : std::string();
+  };
+  if (teller_->GetSelection() > 0) f.teller = stored(teller_);
+  if (flow_->GetSelection() > 0) f.flow = stored(flow_);
   f.organisation = utf8(organisation_->GetValue().Trim().Trim(false));
   f.outcome = static_cast<ReviewFilter::Outcome>(std::max(0, outcome_->GetSelection()));
   try {
@@ -220,16 +228,18 @@ void ReviewWindow::open_selected_day() {
 
 void ReviewWindow::fill_filters() {
   const ReviewSummaryView& s = model_.summary();
-  auto refill = [](wxChoice* c, const std::vector<std::string>& items, const wxString& all) {
+  // Each item keeps its stored name as client data; it shows as label(name).
+  auto refill = [](wxChoice* c, const std::vector<std::string>& items, const wxString& all,
+                   wxString (*label)(const wxString&)) {
     wxString keep = c->GetSelection() > 0 ? c->GetStringSelection() : wxString();
     c->Clear();
     c->Append(all);
-    for (const auto& i : items) c->Append(wx(i));
+    for (const auto& i : items) c->Append(label(wx(i)), new wxStringClientData(wx(i)));
     int at = keep.empty() ? 0 : c->FindString(keep);
     c->SetSelection(at == wxNOT_FOUND ? 0 : at);
   };
-  refill(teller_, s.tellers, _("everyone"));
-  refill(flow_, s.flows, _("every flow"));
+  refill(teller_, s.tellers, _("everyone"), [](const wxString& name) { return name; });
+  refill(flow_, s.flows, _("every flow"), [](const wxString& name) { return flow_name(name); });
   wxString org = organisation_->GetValue();
   organisation_->Clear();
   for (const auto& o : s.organisations) organisation_->Append(wx(o));

@@ -13,6 +13,7 @@
 #include "common/text.h"
 #include "db/repositories.h"
 #include "workflows/documents.h"
+#include "workflows/states.h"
 
 namespace certdesk::workflows {
 
@@ -63,6 +64,74 @@ const char* to_string(ExceptionKind k) {
     case ExceptionKind::unfinished: return "unfinished";
   }
   return "?";
+}
+
+namespace {
+// Every action the journal records (SPEC §5), for action_label().
+constexpr const char* kActions[] = {
+    tr_noop_ctx("action", "login"),
+    tr_noop_ctx("action", "login.refused"),
+    tr_noop_ctx("action", "logout"),
+    tr_noop_ctx("action", "data_dir.created"),
+    tr_noop_ctx("action", "staff.added"),
+    tr_noop_ctx("action", "staff.token_enrolled"),
+    tr_noop_ctx("action", "setting.changed"),
+    tr_noop_ctx("action", "workstation.key_created"),
+    tr_noop_ctx("action", "order.created"),
+    tr_noop_ctx("action", "order.refused"),
+    tr_noop_ctx("action", "order.documents_checked"),
+    tr_noop_ctx("action", "override"),
+    tr_noop_ctx("action", "approval"),
+    tr_noop_ctx("action", "approval.refused"),
+    tr_noop_ctx("action", "payment"),
+    tr_noop_ctx("action", "receipt.printed"),
+    tr_noop_ctx("action", "receipt.reprinted"),
+    tr_noop_ctx("action", "receipt.voided"),
+    tr_noop_ctx("action", "order.plan"),
+    tr_noop_ctx("action", "token.initialised"),
+    tr_noop_ctx("action", "token.personalising"),
+    tr_noop_ctx("action", "token.pin_set"),
+    tr_noop_ctx("action", "token.key_planned"),
+    tr_noop_ctx("action", "token.keygen"),
+    tr_noop_ctx("action", "cert.issued"),
+    tr_noop_ctx("action", "token.cert_stored"),
+    tr_noop_ctx("action", "token.active"),
+    tr_noop_ctx("action", "token.old_removed"),
+    tr_noop_ctx("action", "token.updated"),
+    tr_noop_ctx("action", "token.unlocked"),
+    tr_noop_ctx("action", "token.wiped"),
+    tr_noop_ctx("action", "token.new_key_removed"),
+    tr_noop_ctx("action", "token.suspended"),
+    tr_noop_ctx("action", "token.found"),
+    tr_noop_ctx("action", "token.lost"),
+    tr_noop_ctx("action", "cert.revoked"),
+    tr_noop_ctx("action", "order.cancelled_certificate"),
+    tr_noop_ctx("action", "order.handed_over"),
+    tr_noop_ctx("action", "order.completed"),
+    tr_noop_ctx("action", "order.waiting"),
+    tr_noop_ctx("action", "order.interrupted"),
+    tr_noop_ctx("action", "order.cancelled"),
+    tr_noop_ctx("action", "order.failed"),
+    tr_noop_ctx("action", "order.rolled_back"),
+    tr_noop_ctx("action", "unlock_code.issued"),
+    tr_noop_ctx("action", "unlock_code.redeemed"),
+    tr_noop_ctx("action", "unlock_code.refused"),
+    tr_noop_ctx("action", "day.closed"),
+    tr_noop_ctx("action", "correction"),
+};
+}  // namespace
+
+std::string action_label(const std::string& action) {
+  for (const char* a : kActions)
+    if (action == a) return tr_ctx("action", a);
+  return action;
+}
+
+std::string step_label(const std::string& step) {
+  using S = OrderState;
+  for (S s : {S::draft, S::documents_checked, S::paid, S::token_done, S::handed_over, S::completed, S::cancelled, S::failed})
+    if (step == to_string(s)) return tr_ctx("state", to_string(s));
+  return action_label(step);
 }
 
 unsigned exception_flags(const db::JournalEntry& e) {

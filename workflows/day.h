@@ -61,6 +61,12 @@ inline constexpr unsigned flag(ExceptionKind k) { return 1u << static_cast<unsig
 // The exception kinds one entry shows by itself (every kind but unfinished,
 // which depends on the order's later entries), as flag() bits.
 unsigned exception_flags(const db::JournalEntry& e);
+// What a journal action says, in the current language ("login.refused" →
+// 登录被拒); an action not in the list stays as it is written.
+std::string action_label(const std::string& action);
+// An order's last step done as the teller reads it: a state ("paid" → 已收费)
+// or an action's label; anything else as it is written.
+std::string step_label(const std::string& step);
 // True when the entry ends its order (completed, cancelled, failed, rolled back).
 bool ends_order(const std::string& action);
 // True when the action is a step of its order (not receipt.*, approval*, correction).

@@ -9,21 +9,21 @@
 namespace certdesk::workflows {
 
 std::vector<ChecklistItem> checklist(Flow flow, std::string_view reason) {
-  const ChecklistItem form{"application_form", "Application form, business type ticked (stamped)", true, true};
-  const ChecklistItem org{"org_code_copy", "Organisation code / business licence copy (stamped)", true, true};
-  const ChecklistItem id{"handler_id_copy", "Handler's ID card copy (stamped)", true, true};
+  const ChecklistItem form{"application_form", tr_noop_ctx("document", "Application form, business type ticked (stamped)"), true, true};
+  const ChecklistItem org{"org_code_copy", tr_noop_ctx("document", "Organisation code / business licence copy (stamped)"), true, true};
+  const ChecklistItem id{"handler_id_copy", tr_noop_ctx("document", "Handler's ID card copy (stamped)"), true, true};
   switch (flow) {
     case Flow::issue:
       return {form, org, id};
     case Flow::reissue:
       if (reason == "lost") return {form, org};
-      return {form, org, {"token", "The damaged token, if available", false, false}};
+      return {form, org, {"token", tr_noop_ctx("document", "The damaged token, if available"), false, false}};
     case Flow::unlock:
-      return {form, org, id, {"token", "The locked token", true, false}};
+      return {form, org, id, {"token", tr_noop_ctx("document", "The locked token"), true, false}};
     case Flow::update:
-      return {form, org, id, {"token", "The token to update", true, false}};
+      return {form, org, id, {"token", tr_noop_ctx("document", "The token to update"), true, false}};
     case Flow::replace:
-      return {form, org, id, {"token", "The old token, if available", false, false}};
+      return {form, org, id, {"token", tr_noop_ctx("document", "The old token, if available"), false, false}};
     case Flow::cancel:
       return {form, org, id};
   }
@@ -54,11 +54,11 @@ DocumentReview review_documents(const ServiceRequest& r, std::string_view today)
     auto it = r.documents.find(c.item);
     const DocumentTick tick = it == r.documents.end() ? DocumentTick{} : it->second;
     if (!tick.present) {
-      if (c.mandatory) add(c.item, fmt::format(fmt::runtime(tr("Missing: {}.")), tr(c.label)), true);
+      if (c.mandatory) add(c.item, fmt::format(fmt::runtime(tr("Missing: {}.")), tr_ctx("document", c.label)), true);
       continue;
     }
     if (c.needs_stamp && !tick.stamped)
-      add(c.item, fmt::format(fmt::runtime(tr("Not stamped with the company seal: {}.")), tr(c.label)), true);
+      add(c.item, fmt::format(fmt::runtime(tr("Not stamped with the company seal: {}.")), tr_ctx("document", c.label)), true);
     if (c.item == "application_form" && tick.business_type != to_string(r.flow))
       add("business_type",
           fmt::format(fmt::runtime(tr("The application form asks for '{}' but this order is '{}' ({}); the customer must tick the right business type.")),

@@ -14,7 +14,7 @@ namespace certdesk::workflows {
 
 struct ChecklistItem {
   std::string item;        // "application_form", "org_code_copy", "handler_id_copy", "token"
-  const char* label;       // msgid, e.g. "Application form (stamped)"
+  const char* label;       // msgid in context "document" (tr_ctx), e.g. "The locked token"
   bool mandatory;
   bool needs_stamp;        // copies must carry the company seal (加盖公章)
 };

@@ -19,9 +19,12 @@ struct FlowName {
   const char* label;
 };
 constexpr FlowName kFlows[] = {
-    {Flow::issue, "issue", "证书初次办理"},   {Flow::reissue, "reissue", "数字证书补办"},
-    {Flow::unlock, "unlock", "数字证书解锁"}, {Flow::update, "update", "数字证书更新"},
-    {Flow::replace, "replace", "更换介质"},   {Flow::cancel, "cancel", "证书注销"},
+    {Flow::issue, tr_noop_ctx("flow", "issue"), "证书初次办理"},
+    {Flow::reissue, tr_noop_ctx("flow", "reissue"), "数字证书补办"},
+    {Flow::unlock, tr_noop_ctx("flow", "unlock"), "数字证书解锁"},
+    {Flow::update, tr_noop_ctx("flow", "update"), "数字证书更新"},
+    {Flow::replace, tr_noop_ctx("flow", "replace"), "更换介质"},
+    {Flow::cancel, tr_noop_ctx("flow", "cancel"), "证书注销"},
 };
 
 [[noreturn]] void bad(const std::string& message) { throw InputError(codes::bad_request, message); }

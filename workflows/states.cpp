@@ -12,24 +12,24 @@ namespace certdesk::workflows {
 
 namespace {
 constexpr std::array<std::pair<OrderState, const char*>, 8> kOrderNames{{
-    {OrderState::draft, "draft"},
-    {OrderState::documents_checked, "documents_checked"},
-    {OrderState::paid, "paid"},
-    {OrderState::token_done, "token_done"},
-    {OrderState::handed_over, "handed_over"},
-    {OrderState::completed, "completed"},
-    {OrderState::cancelled, "cancelled"},
-    {OrderState::failed, "failed"},
+    {OrderState::draft, tr_noop_ctx("state", "draft")},
+    {OrderState::documents_checked, tr_noop_ctx("state", "documents_checked")},
+    {OrderState::paid, tr_noop_ctx("state", "paid")},
+    {OrderState::token_done, tr_noop_ctx("state", "token_done")},
+    {OrderState::handed_over, tr_noop_ctx("state", "handed_over")},
+    {OrderState::completed, tr_noop_ctx("state", "completed")},
+    {OrderState::cancelled, tr_noop_ctx("state", "cancelled")},
+    {OrderState::failed, tr_noop_ctx("state", "failed")},
 }};
 
 constexpr std::array<std::pair<TokenState, const char*>, 7> kTokenNames{{
-    {TokenState::blank, "blank"},
-    {TokenState::active, "active"},
-    {TokenState::locked, "locked"},
-    {TokenState::suspended, "suspended"},
-    {TokenState::lost, "lost"},
-    {TokenState::damaged, "damaged"},
-    {TokenState::retired, "retired"},
+    {TokenState::blank, tr_noop_ctx("state", "blank")},
+    {TokenState::active, tr_noop_ctx("state", "active")},
+    {TokenState::locked, tr_noop_ctx("state", "locked")},
+    {TokenState::suspended, tr_noop_ctx("state", "suspended")},
+    {TokenState::lost, tr_noop_ctx("state", "lost")},
+    {TokenState::damaged, tr_noop_ctx("state", "damaged")},
+    {TokenState::retired, tr_noop_ctx("state", "retired")},
 }};
 
 // Forward moves of an order. cancelled is reachable until the token work is

@@ -310,10 +310,10 @@ CheckResult check_organisation_number(std::string_view input) {
   CheckResult r;
   if (n == 18) {
     r = check_uscc(code);
-    r.note = "USCC";
+    r.note = tr("USCC");
   } else if (n == 9 || n == 10) {
     r = check_org_code(code);
-    r.note = "organisation code";
+    r.note = tr("organisation code");
   } else {
     r = fail(code, msg(tr("an organisation number is an 18-character USCC or a 9-character organisation code; "
                        "this has {} characters"),

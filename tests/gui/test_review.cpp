@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "app/context.h"
+#include "app/gui_model.h"
 #include "app/review_model.h"
 #include "common/error.h"
 #include "common/text.h"
@@ -39,12 +40,15 @@ void count_assert(const wxString& file, int line, const wxString&, const wxStrin
 struct WxGlobal {
   WxGlobal() {
     wxSetAssertHandler(count_assert);
+    // The window in the default language (Simplified Chinese), as the screenshots show it.
+    setenv("CERTDESK_LANG", "zh_CN", 1);
     static int argc = 1;
     static char name[] = "test_review";
     static char* argv[] = {name, nullptr};
     wxApp::SetInstance(new wxApp);
     wxEntryStart(argc, argv);
     wxTheApp->CallOnInit();
+    app::install_translations();
   }
   ~WxGlobal() { wxEntryCleanup(); }
 };
@@ -147,11 +151,11 @@ BOOST_AUTO_TEST_CASE(a_day_with_a_failure_and_a_void_lists_them_first) {
 
   BOOST_TEST(w->list()->GetItemCount() > 30);
   BOOST_TEST(w->list()->GetItemText(0, 2).utf8_string() == "失败");
-  BOOST_TEST(w->list()->GetItemText(0, 4).utf8_string() == "login.refused");
+  BOOST_TEST(w->list()->GetItemText(0, 4).utf8_string() == "登录被拒");
   BOOST_TEST(w->list()->GetItemText(1, 2).utf8_string() == "作废");
-  BOOST_TEST(w->list()->GetItemText(1, 4).utf8_string() == "receipt.voided");
+  BOOST_TEST(w->list()->GetItemText(1, 4).utf8_string() == "作废收据");
   BOOST_TEST(w->list()->GetItemText(2, 2).utf8_string() == "");   // then the ordinary entries
-  BOOST_TEST(w->summary_text()->GetLabel().utf8_string().find("Fees 50.00 yuan") != std::string::npos,
+  BOOST_TEST(w->summary_text()->GetLabel().utf8_string().find("收费 50.00 元") != std::string::npos,
              w->summary_text()->GetLabel().utf8_string());
   screenshot("review.png");
 
@@ -165,7 +169,7 @@ BOOST_AUTO_TEST_CASE(a_day_with_a_failure_and_a_void_lists_them_first) {
   // The journal verified on the worker, with the progress bar.
   w->verify_journal();
   BOOST_TEST(pump_until([&] { return !w->busy(); }));
-  BOOST_TEST(w->status()->GetLabel().utf8_string().find("intact") != std::string::npos, w->status()->GetLabel().utf8_string());
+  BOOST_TEST(w->status()->GetLabel().utf8_string().find("日志完整") != std::string::npos, w->status()->GetLabel().utf8_string());
   BOOST_TEST(w->gauge()->GetValue() == 1000);
   screenshot("review-verified.png");
 

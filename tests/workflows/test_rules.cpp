@@ -9,6 +9,8 @@
 #include "db/database.h"
 #include "db/journal.h"
 #include "db/repositories.h"
+#include "common/i18n.h"
+#include "workflows/day.h"
 #include "workflows/documents.h"
 #include "workflows/fees.h"
 #include "workflows/request.h"
@@ -422,6 +424,64 @@ BOOST_AUTO_TEST_CASE(time_text) {
   BOOST_TEST(text::iso_utc(text::business_day_start("2026-11-22", 480)) == "2026-11-21T16:00:00Z");
   BOOST_CHECK_THROW(text::parse_iso_utc("2026-02-31T00:00:00Z"), InputError);
   BOOST_CHECK_THROW(text::business_day_start("2026-13-01", 480), InputError);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---- the words the window shows, in the default language ----------------------------
+// Simplified Chinese is the default (SPEC, brief): every state, flow, document
+// and journal action the teller or supervisor sees has its translation in
+// po/zh_CN.po, looked up in its context. The suite switches to Chinese and back.
+
+namespace {
+struct Chinese {
+  Chinese() {
+    setenv("CERTDESK_LANG", "zh_CN", 1);
+    init_language();
+  }
+  ~Chinese() {
+    setenv("CERTDESK_LANG", "en", 1);
+    init_language();
+  }
+};
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(language, Chinese)
+
+BOOST_AUTO_TEST_CASE(states_flows_and_documents_have_chinese_names) {
+  BOOST_TEST(std::string(tr_ctx("state", "paid")) == "已收费");
+  BOOST_TEST(std::string(tr_ctx("state", "active")) == "正常");
+  BOOST_TEST(std::string(tr_ctx("flow", "cancel")) == "注销");   // the flow, not the button
+  for (OrderState s : {OrderState::draft, OrderState::documents_checked, OrderState::paid, OrderState::token_done,
+                       OrderState::handed_over, OrderState::completed, OrderState::cancelled, OrderState::failed})
+    BOOST_TEST(std::string(tr_ctx("state", to_string(s))) != to_string(s), to_string(s));
+  for (TokenState s : {TokenState::blank, TokenState::active, TokenState::locked, TokenState::suspended,
+                       TokenState::lost, TokenState::damaged, TokenState::retired})
+    BOOST_TEST(std::string(tr_ctx("state", to_string(s))) != to_string(s), to_string(s));
+  for (Flow f : {Flow::issue, Flow::reissue, Flow::unlock, Flow::update, Flow::replace, Flow::cancel}) {
+    BOOST_TEST(std::string(tr_ctx("flow", to_string(f))) != to_string(f), to_string(f));
+    for (const char* reason : {"lost", "damaged"})
+      for (const ChecklistItem& item : checklist(f, reason))
+        BOOST_TEST(std::string(tr_ctx("document", item.label)) != item.label, item.label);
+  }
+  for (Role r : {Role::teller, Role::supervisor, Role::admin})
+    BOOST_TEST(std::string(tr(to_string(r))) != to_string(r), to_string(r));
+}
+
+BOOST_AUTO_TEST_CASE(journal_actions_and_steps_read_in_chinese) {
+  BOOST_TEST(action_label("login.refused") == "登录被拒");
+  BOOST_TEST(action_label("receipt.voided") == "作废收据");
+  BOOST_TEST(action_label("something.new") == "something.new");   // unknown: as written
+  BOOST_TEST(step_label("paid") == "已收费");                       // a state
+  BOOST_TEST(step_label("token.keygen") == "介质内生成密钥");        // an action
+  BOOST_TEST(step_label("cert.revoked:0a1b") == "cert.revoked:0a1b");
+}
+
+BOOST_AUTO_TEST_CASE(english_is_the_fallback) {
+  setenv("CERTDESK_LANG", "en", 1);
+  init_language();
+  BOOST_TEST(std::string(tr_ctx("state", "paid")) == "paid");
+  BOOST_TEST(action_label("login.refused") == "login.refused");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
