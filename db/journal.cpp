@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <fmt/format.h>
+
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -21,6 +23,7 @@
 
 #include "common/crypto.h"
 #include "common/error.h"
+#include "common/i18n.h"
 #include "common/text.h"
 #include "db/detail.h"
 
@@ -158,18 +161,22 @@ class MapScope {
   SQLite::Database& db_;
 };
 
-std::string seq_text(std::int64_t seq) { return std::to_string(seq); }
+// A verification message, already translated (the supervisor reads it), with its values.
+template <class... A>
+std::string say(const char* translated, const A&... a) {
+  return fmt::format(fmt::runtime(translated), a...);
+}
 
 // "entry 41", or "the start of the chain" for the place before entry 1.
-std::string entry_at(std::int64_t seq) { return seq <= 0 ? "the start of the chain" : "entry " + seq_text(seq); }
+std::string entry_at(std::int64_t seq) { return seq <= 0 ? tr("the start of the chain") : say(tr("entry {}"), seq); }
 
 VerifyReport bad(VerifyReport r, std::int64_t seq, std::string problem, std::string message) {
   r.ok = false;
   r.first_bad_seq = seq;
   const bool missing = problem == "truncated";
   r.problem = std::move(problem);
-  r.message = std::move(message) + "; entries from " + seq_text(seq) + " on " +
-              (missing ? "are missing" : "cannot be trusted");
+  r.message = std::move(message) + (missing ? say(tr("; entries from {} on are missing"), seq)
+                                            : say(tr("; entries from {} on cannot be trusted"), seq));
   return r;
 }
 
@@ -320,15 +327,16 @@ std::optional<VerifyReport> careful_walk(SQLite::Statement& rows, WalkState& st,
     ++report.checked;
 
     if (c.seq > expected) {
-      std::string which = c.seq == expected + 1 ? "entry " + seq_text(expected) + " was removed"
-                                                : "entries " + seq_text(expected) + " to " + seq_text(c.seq - 1) +
-                                                      " were removed";
       return bad(report, expected, "removed",
-                 which + " (the journal jumps from " + entry_at(expected - 1) + " to entry " + seq_text(c.seq) + ")");
+                 c.seq == expected + 1
+                     ? say(tr("entry {} was removed (the journal jumps from {} to entry {})"), expected,
+                           entry_at(expected - 1), c.seq)
+                     : say(tr("entries {} to {} were removed (the journal jumps from {} to entry {})"), expected,
+                           c.seq - 1, entry_at(expected - 1), c.seq));
     }
     if (c.seq < expected)
       return bad(report, c.seq, "inserted",
-                 "entry " + seq_text(c.seq) + " was inserted (the journal starts at entry 1)");
+                 say(tr("entry {} was inserted (the journal starts at entry 1)"), c.seq));
 
     const bool self_ok = cur->well_typed && hash_at(c, c.seq, c.prev_hash) == c.hash;
     const bool link_ok = c.prev_hash == last_hash;
@@ -339,19 +347,19 @@ std::optional<VerifyReport> careful_walk(SQLite::Statement& rows, WalkState& st,
         if (hash_at(c, c.seq + 1, c.prev_hash) == c.hash && n->prev_hash == last_hash &&
             hash_at(*n, c.seq, n->prev_hash) == n->hash)
           return bad(report, c.seq, "reordered",
-                     "entries " + seq_text(c.seq) + " and " + seq_text(n->seq) +
-                         " were swapped (each matches its own hash but not its place in the chain)");
+                     say(tr("entries {} and {} were swapped (each matches its own hash but not its place in the chain)"),
+                         c.seq, n->seq));
         // Contents swapped, seqs and hashes kept.
         if (hash_at(*n, c.seq, c.prev_hash) == c.hash && hash_at(c, n->seq, n->prev_hash) == n->hash)
           return bad(report, c.seq, "reordered",
-                     "entries " + seq_text(c.seq) + " and " + seq_text(n->seq) +
-                         " were swapped (their contents fit the chain only in each other's place)");
+                     say(tr("entries {} and {} were swapped (their contents fit the chain only in each other's place)"),
+                         c.seq, n->seq));
         // A forged entry with a wrong hash, the next one renumbered: the next
         // fits straight after the last good entry.
         if (n->prev_hash == last_hash && hash_at(*n, c.seq, n->prev_hash) == n->hash)
           return bad(report, c.seq, "inserted",
-                     "entry " + seq_text(c.seq) + " was inserted (the entry after it links straight to " +
-                         entry_at(c.seq - 1) + " and was renumbered)");
+                     say(tr("entry {} was inserted (the entry after it links straight to {} and was renumbered)"), c.seq,
+                         entry_at(c.seq - 1)));
       }
       // A forged entry with a valid hash was accepted before this one: this
       // entry links to an earlier good entry and matches its hash one place up.
@@ -359,12 +367,12 @@ std::optional<VerifyReport> careful_walk(SQLite::Statement& rows, WalkState& st,
         for (auto it = accepted.rbegin() + 1; it != accepted.rend(); ++it) {
           if (it->second == c.prev_hash && hash_at(c, it->first + 1, c.prev_hash) == c.hash) {
             const std::int64_t first = it->first + 1;
-            std::string which = first == c.seq - 1 ? "entry " + seq_text(first) + " was inserted"
-                                                   : "entries " + seq_text(first) + " to " + seq_text(c.seq - 1) +
-                                                         " were inserted";
             return bad(report, first, "inserted",
-                       which + " (entry " + seq_text(c.seq) + " was entry " + seq_text(first) +
-                           " and still links to " + entry_at(it->first) + ")");
+                       first == c.seq - 1
+                           ? say(tr("entry {} was inserted (entry {} was entry {} and still links to {})"), first, c.seq,
+                                 first, entry_at(it->first))
+                           : say(tr("entries {} to {} were inserted (entry {} was entry {} and still links to {})"), first,
+                                 c.seq - 1, c.seq, first, entry_at(it->first)));
           }
         }
       }
@@ -373,13 +381,14 @@ std::optional<VerifyReport> careful_walk(SQLite::Statement& rows, WalkState& st,
         for (std::int64_t d = 1; d <= static_cast<std::int64_t>(kLookBack); ++d) {
           if (hash_at(c, c.seq + d, c.prev_hash) == c.hash)
             return bad(report, c.seq, "removed",
-                       (d == 1 ? "entry " + seq_text(c.seq) + " was removed"
-                               : "entries " + seq_text(c.seq) + " to " + seq_text(c.seq + d - 1) + " were removed") +
-                           " and the entries after it renumbered (entry " + seq_text(c.seq) + " was entry " +
-                           seq_text(c.seq + d) + ")");
+                       d == 1 ? say(tr("entry {} was removed and the entries after it renumbered (entry {} was entry {})"),
+                                    c.seq, c.seq, c.seq + d)
+                              : say(tr("entries {} to {} were removed and the entries after it renumbered (entry {} was "
+                                    "entry {})"),
+                                    c.seq, c.seq + d - 1, c.seq, c.seq + d));
         }
       }
-      return bad(report, c.seq, "changed", "entry " + seq_text(c.seq) + " was changed (it no longer matches its hash)");
+      return bad(report, c.seq, "changed", say(tr("entry {} was changed (it no longer matches its hash)"), c.seq));
     }
 
     if (!link_ok) {
@@ -387,15 +396,14 @@ std::optional<VerifyReport> careful_walk(SQLite::Statement& rows, WalkState& st,
         if (it->second == c.prev_hash && it != accepted.rbegin()) {
           const std::int64_t first = it->first + 1;
           return bad(report, first, "inserted",
-                     "entry " + seq_text(first) + " was inserted (entry " + seq_text(c.seq) + " links past it to " +
-                         entry_at(it->first) + ")");
+                     say(tr("entry {} was inserted (entry {} links past it to {})"), first, c.seq, entry_at(it->first)));
         }
       }
       if (c.seq > 1)
         return bad(report, c.seq - 1, "changed",
-                   "entry " + seq_text(c.seq - 1) + " was changed and its hash recomputed (entry " + seq_text(c.seq) +
-                       " no longer links to it)");
-      return bad(report, c.seq, "changed", "entry " + seq_text(c.seq) + " was changed (it does not start the chain)");
+                   say(tr("entry {} was changed and its hash recomputed (entry {} no longer links to it)"), c.seq - 1,
+                       c.seq));
+      return bad(report, c.seq, "changed", say(tr("entry {} was changed (it does not start the chain)"), c.seq));
     }
 
     accepted.emplace_back(c.seq, c.hash);
@@ -996,24 +1004,23 @@ VerifyReport Journal::verify(const std::function<void(std::int64_t, std::int64_t
     if (!anchor) {
       report.ok = false;
       report.problem = "changed";
-      report.message =
+      report.message = tr(
           "the journal's anchor (its count and head hash, kept apart from the entries) is missing; the journal "
-          "cannot be trusted";
+          "cannot be trusted");
       return report;
     }
     if (anchor->count > last_seq)
       return bad(report, last_seq + 1, "truncated",
-                 "the journal was cut off after entry " + seq_text(last_seq) + " (its anchor counts " +
-                     seq_text(anchor->count) + " entries)");
+                 say(tr("the journal was cut off after entry {} (its anchor counts {} entries)"), last_seq, anchor->count));
     if (anchor->count < last_seq)
       return bad(report, anchor->count + 1, "inserted",
-                 "entry " + seq_text(anchor->count + 1) + " was inserted after the head (the anchor counts " +
-                     seq_text(anchor->count) + " entries, the journal holds " + seq_text(last_seq) + ")");
+                 say(tr("entry {} was inserted after the head (the anchor counts {} entries, the journal holds {})"),
+                     anchor->count + 1, anchor->count, last_seq));
     if (anchor->hash != last_hash) {
       if (last_seq == 0)
-        return bad(report, 1, "truncated", "the journal is empty but its anchor holds a hash");
+        return bad(report, 1, "truncated", tr("the journal is empty but its anchor holds a hash"));
       return bad(report, last_seq, "changed",
-                 "entry " + seq_text(last_seq) + " was changed or replaced (it does not match the anchor's head hash)");
+                 say(tr("entry {} was changed or replaced (it does not match the anchor's head hash)"), last_seq));
     }
     return report;
   });

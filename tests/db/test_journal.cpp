@@ -9,6 +9,7 @@
 #include <set>
 
 #include "common/error.h"
+#include "common/i18n.h"
 #include "db/journal.h"
 #include "tests/db/db_fixture.h"
 
@@ -310,6 +311,21 @@ BOOST_AUTO_TEST_CASE(a_changed_entry_with_recomputed_hash_is_reported_as_changed
   test::sqlite3_tool(file, std::string(kDropTriggers) + " UPDATE journal SET amount_fen = 1, hash = '" + e.hash +
                                "' WHERE seq = 5;");
   expect_bad(verify_file(file), 5, "changed");
+}
+
+BOOST_AUTO_TEST_CASE(the_verdict_reads_in_the_default_language) {
+  TempDir dir;
+  const fs::path file = dir / "certdesk.db";
+  make_journal(file, 8);
+  test::sqlite3_tool(file, std::string(kDropTriggers) + " UPDATE journal SET details = 'x' WHERE seq = 5; "
+                                                        "DELETE FROM journal WHERE seq = 7;");
+  setenv("CERTDESK_LANG", "zh_CN", 1);
+  init_language();
+  auto r = verify_file(file);
+  setenv("CERTDESK_LANG", "en", 1);
+  init_language();
+  BOOST_TEST(r.problem == "changed");   // the problem stays a code
+  BOOST_TEST(r.message == "第 5 条被修改（与其哈希不再相符）；第 5 条起的记录均不可信");
 }
 
 BOOST_AUTO_TEST_CASE(a_deleted_entry_is_reported_as_removed) {
