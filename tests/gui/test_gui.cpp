@@ -575,6 +575,106 @@ BOOST_AUTO_TEST_CASE(override_needs_another_persons_approval_and_a_cancelled_pin
   BOOST_CHECK_EQUAL(g_asserts.load(), 0);
 }
 
+BOOST_AUTO_TEST_CASE(an_unfinished_order_rolled_back_from_the_window_wipes_the_token_and_voids_the_receipt) {
+  Desk desk;
+  auto teller = desk.ctx->staff().login("teller1", Secret("teller-password-1"));
+  // A first issuance paid for, whose customer walked away from the PIN entry.
+  struct WalkAway final : workflows::PinPrompt {
+    std::optional<Secret> new_pin(const workflows::PinRules&, std::string_view) override { return std::nullopt; }
+    std::optional<Secret> current_pin(const workflows::PinRules&, std::string_view) override { return std::nullopt; }
+  } walk_away;
+  struct NoApprover final : workflows::ApprovalPrompt {
+    std::optional<workflows::ApprovalCredentials> approve(std::string_view) override { return std::nullopt; }
+  } no_approver;
+  workflows::NoProgress quiet;
+  const workflows::ServiceRequest request = workflows::parse_request(R"({
+    "flow": "issue",
+    "organisation": {"name": "北京示例科技有限公司", "uscc": "91110108MA01C8D24U"},
+    "handler": {"name": "张三", "id_number": "11010519491231002X"},
+    "documents": {
+      "application_form": {"present": true, "stamped": true, "business_type": "issue"},
+      "org_code_copy":    {"present": true, "stamped": true},
+      "handler_id_copy":  {"present": true, "stamped": true}
+    },
+    "token_serial": "2100012345",
+    "payment": {"method": "cash", "amount_fen": 5000}
+  })");
+  const workflows::OrderResult waiting =
+      desk.model->run_flow(teller, request, workflows::Prompts{walk_away, no_approver, quiet}, false);
+  BOOST_REQUIRE(waiting.waiting);
+  BOOST_REQUIRE(!waiting.receipt_no.empty());
+
+  auto worker = std::make_unique<forms::Worker>();
+  forms::CounterFrame* frame = nullptr;
+  auto failures = run_script([&](Driver& d) {
+    d.ui([&] {
+      frame = new forms::CounterFrame(*desk.model, *worker, teller);
+      frame->SetPosition(wxPoint(0, 0));
+      frame->SetSize(wxSize(1280, 780));
+      frame->Show();
+    });
+    d.ui([&] { frame->check_unfinished(false); });
+    forms::UnfinishedDialog* unfinished = nullptr;
+    d.require(d.wait_for([&] { return (unfinished = find_top<forms::UnfinishedDialog>()) != nullptr; }),
+              "the unfinished orders are listed");
+    d.check(d.ui([&] { return unfinished->list()->GetItemCount() == 1; }), "one unfinished order");
+    wxWindow* rollback_button = d.ui([&]() -> wxWindow* {
+      int seen = 0;
+      for (auto* c : unfinished->GetChildren())
+        if (auto* b = dynamic_cast<wxButton*>(c); b && b->GetId() != wxID_CANCEL && ++seen == 2) return b;   // Roll back
+      return nullptr;
+    });
+    d.require(rollback_button != nullptr, "the roll-back button");
+    d.click_async(rollback_button);
+    // The refund voids the receipt: a supervisor approves it at the teller's desk.
+    forms::ApprovalDialog* approval = nullptr;
+    d.require(d.wait_for([&] { return (approval = find_top<forms::ApprovalDialog>()) != nullptr && approval->IsModal(); },
+                         60s),
+              "the refund asks for a supervisor's approval");
+    d.click(d.ui([&] { return approval->name_field(); }));
+    d.type("super1");
+    d.key(WXK_RETURN);
+    d.type("super-password-1");
+    d.key(WXK_RETURN);
+    d.check(d.wait_for([&] { return unfinished->list()->GetItemCount() == 0; }, 60s), "the rolled-back order leaves the list");
+    d.screenshot("unfinished-rolled-back.png");
+    d.ui([&] { unfinished->EndModal(wxID_CANCEL); });
+    d.check(d.wait_for([&] { return find_top<forms::UnfinishedDialog>() == nullptr; }), "the list closes");
+    d.ui([&] { frame->Close(true); });
+  });
+  worker.reset();
+  report(failures);
+
+  auto order = db::Orders(desk.ctx->db()).by_id(waiting.order_id);
+  BOOST_REQUIRE(order);
+  BOOST_CHECK_EQUAL(order->state, "cancelled");
+  auto payment = db::Payments(desk.ctx->db()).by_receipt_no(waiting.receipt_no);
+  BOOST_REQUIRE(payment);
+  BOOST_CHECK_EQUAL(payment->status, "voided");   // the receipt keeps its number
+  if (auto token = db::Tokens(desk.ctx->db()).by_serial("2100012345")) BOOST_CHECK_EQUAL(token->state, "blank");
+  bool rolled_back = false, voided_by_super = false, wiped = false;
+  for (const auto& e : desk.ctx->journal().entries_of_order(waiting.order_id)) {
+    BOOST_TEST_MESSAGE(e.seq << " " << e.record.action << " " << e.record.details);
+    if (e.record.action == "token.wiped") wiped = true;
+    if (e.record.action == "order.rolled_back") rolled_back = true;
+    if (e.record.action == "receipt.voided" && e.record.details.find("approved by super1") != std::string::npos)
+      voided_by_super = true;
+  }
+  BOOST_CHECK(wiped);
+  BOOST_CHECK(rolled_back);
+  BOOST_CHECK(voided_by_super);
+  int seen = 0;
+  for (const auto& row : desk.model->tokens())   // factory-blank on the token itself
+    if (row.token.serial == "2100012345") {
+      ++seen;
+      BOOST_CHECK_EQUAL(row.token.label, "BLANK");
+      BOOST_CHECK(!row.token.user_pin_initialized);
+    }
+  BOOST_CHECK_EQUAL(seen, 1);
+  BOOST_CHECK(desk.ctx->journal().verify().ok);
+  BOOST_CHECK_EQUAL(g_asserts.load(), 0);
+}
+
 BOOST_AUTO_TEST_CASE(a_token_inserted_from_another_terminal_shows_within_seconds) {
   Desk desk;
   auto teller = desk.ctx->staff().login("teller1", Secret("teller-password-1"));
