@@ -30,6 +30,7 @@
 #include "db/repositories.h"
 #include "forms/counter_frame.h"
 #include "forms/dialogs.h"
+#include "tests/gui/wx_session.h"
 #include "tests/support/support.h"
 #include "common/text.h"
 #include <set>
@@ -40,30 +41,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::atomic<int> g_asserts{0};
+using test::wx_asserts;
 
-// A failed wxASSERT must not open a dialog that hangs the run (PLATFORM-NOTES).
-void count_assert(const wxString& file, int line, const wxString& func, const wxString& cond, const wxString& msg) {
-  ++g_asserts;
-  std::fprintf(stderr, "wx assert %s:%d %s: %s %s\n", static_cast<const char*>(file.utf8_str()), line,
-               static_cast<const char*>(func.utf8_str()), static_cast<const char*>(cond.utf8_str()),
-               static_cast<const char*>(msg.utf8_str()));
-}
-
-struct WxGlobal {
-  WxGlobal() {
-    wxSetAssertHandler(count_assert);
-    // Screenshots show the default language (Simplified Chinese).
-    setenv("CERTDESK_LANG", "zh_CN", 1);
-    static int argc = 1;
-    static char name[] = "test_gui";
-    static char* argv[] = {name, nullptr};
-    wxApp::SetInstance(new wxApp);
-    wxEntryStart(argc, argv);
-    wxTheApp->CallOnInit();
-    app::install_translations();
-  }
-  ~WxGlobal() { wxEntryCleanup(); }
+struct WxGlobal : test::WxSession {
+  WxGlobal() : WxSession("test_gui") {}
 };
 BOOST_TEST_GLOBAL_FIXTURE(WxGlobal);
 
@@ -314,7 +295,7 @@ BOOST_AUTO_TEST_CASE(login_refuses_a_wrong_password_then_accepts_the_right_one) 
   }
   BOOST_CHECK_EQUAL(refused, 1);
   BOOST_CHECK_EQUAL(logins, 1);
-  BOOST_CHECK_EQUAL(g_asserts.load(), 0);
+  BOOST_CHECK_EQUAL(wx_asserts.load(), 0);
 }
 
 BOOST_AUTO_TEST_CASE(first_issuance_end_to_end_by_keyboard_and_mouse) {
@@ -448,7 +429,7 @@ BOOST_AUTO_TEST_CASE(first_issuance_end_to_end_by_keyboard_and_mouse) {
   for (const char* a : {"order.created", "payment", "token.pin_set", "token.keygen", "cert.issued", "order.completed"})
     BOOST_CHECK_MESSAGE(actions.count(a), "journal has " << a);
   BOOST_CHECK(desk.ctx->journal().verify().ok);
-  BOOST_CHECK_EQUAL(g_asserts.load(), 0);
+  BOOST_CHECK_EQUAL(wx_asserts.load(), 0);
 }
 
 BOOST_AUTO_TEST_CASE(override_needs_another_persons_approval_and_a_cancelled_pin_leaves_an_unfinished_order) {
@@ -572,7 +553,7 @@ BOOST_AUTO_TEST_CASE(override_needs_another_persons_approval_and_a_cancelled_pin
   }
   BOOST_CHECK_EQUAL(approvals, 1);
   BOOST_CHECK_EQUAL(refused, 0);   // the dialog refused the teller's own name before StaffService saw it
-  BOOST_CHECK_EQUAL(g_asserts.load(), 0);
+  BOOST_CHECK_EQUAL(wx_asserts.load(), 0);
 }
 
 BOOST_AUTO_TEST_CASE(an_unfinished_order_rolled_back_from_the_window_wipes_the_token_and_voids_the_receipt) {
@@ -672,7 +653,7 @@ BOOST_AUTO_TEST_CASE(an_unfinished_order_rolled_back_from_the_window_wipes_the_t
     }
   BOOST_CHECK_EQUAL(seen, 1);
   BOOST_CHECK(desk.ctx->journal().verify().ok);
-  BOOST_CHECK_EQUAL(g_asserts.load(), 0);
+  BOOST_CHECK_EQUAL(wx_asserts.load(), 0);
 }
 
 BOOST_AUTO_TEST_CASE(a_token_inserted_from_another_terminal_shows_within_seconds) {
@@ -847,5 +828,5 @@ BOOST_AUTO_TEST_CASE(flow_picker_runs_an_unlock_on_the_customers_token) {
   for (const char* a : {"order.created", "token.unlocked", "order.completed"})
     BOOST_CHECK_MESSAGE(actions.count(a), "journal has " << a);
   BOOST_CHECK(desk.ctx->journal().verify().ok);
-  BOOST_CHECK_EQUAL(g_asserts.load(), 0);
+  BOOST_CHECK_EQUAL(wx_asserts.load(), 0);
 }

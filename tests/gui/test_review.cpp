@@ -14,13 +14,13 @@
 #include <thread>
 
 #include "app/context.h"
-#include "app/gui_model.h"
 #include "app/review_model.h"
 #include "common/error.h"
 #include "common/text.h"
 #include "db/repositories.h"
 #include "forms/review_window.h"
 #include "forms/worker.h"
+#include "tests/gui/wx_session.h"
 #include "tests/support/support.h"
 #include "workflows/receipts.h"
 
@@ -30,27 +30,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-int g_asserts = 0;
-void count_assert(const wxString& file, int line, const wxString&, const wxString& cond, const wxString& msg) {
-  ++g_asserts;
-  std::fprintf(stderr, "wx assert %s:%d %s %s\n", static_cast<const char*>(file.utf8_str()), line,
-               static_cast<const char*>(cond.utf8_str()), static_cast<const char*>(msg.utf8_str()));
-}
+using test::wx_asserts;
 
-struct WxGlobal {
-  WxGlobal() {
-    wxSetAssertHandler(count_assert);
-    // The window in the default language (Simplified Chinese), as the screenshots show it.
-    setenv("CERTDESK_LANG", "zh_CN", 1);
-    static int argc = 1;
-    static char name[] = "test_review";
-    static char* argv[] = {name, nullptr};
-    wxApp::SetInstance(new wxApp);
-    wxEntryStart(argc, argv);
-    wxTheApp->CallOnInit();
-    app::install_translations();
-  }
-  ~WxGlobal() { wxEntryCleanup(); }
+struct WxGlobal : test::WxSession {
+  WxGlobal() : WxSession("test_review") {}
 };
 BOOST_TEST_GLOBAL_FIXTURE(WxGlobal);
 
@@ -175,5 +158,5 @@ BOOST_AUTO_TEST_CASE(a_day_with_a_failure_and_a_void_lists_them_first) {
 
   w->Destroy();
   pump_until([] { return false; }, 300ms);
-  BOOST_TEST(g_asserts == 0);
+  BOOST_TEST(wx_asserts == 0);
 }

@@ -1,0 +1,51 @@
+#pragma once
+// Shared by the window suites (test_gui, test_review): wxWidgets started once
+// per suite as a real wxApp under Xvfb, in the default language (Simplified
+// Chinese, as the screenshots show it), with every failed wxASSERT counted and
+// printed instead of opening a dialog that would hang the run (PLATFORM-NOTES).
+// A suite declares
+//   struct WxGlobal : test::WxSession { WxGlobal() : WxSession("test_x") {} };
+//   BOOST_TEST_GLOBAL_FIXTURE(WxGlobal);
+// and checks test::wx_asserts == 0 at the end of each case.
+
+#include <wx/app.h>
+#include <wx/init.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+
+#include "app/gui_model.h"
+
+namespace certdesk::test {
+
+inline std::atomic<int> wx_asserts{0};
+
+inline void count_wx_assert(const wxString& file, int line, const wxString& func, const wxString& cond,
+                            const wxString& msg) {
+  ++wx_asserts;
+  std::fprintf(stderr, "wx assert %s:%d %s: %s %s\n", static_cast<const char*>(file.utf8_str()), line,
+               static_cast<const char*>(func.utf8_str()), static_cast<const char*>(cond.utf8_str()),
+               static_cast<const char*>(msg.utf8_str()));
+}
+
+class WxSession {
+ public:
+  explicit WxSession(const char* suite) {
+    wxSetAssertHandler(count_wx_assert);
+    setenv("CERTDESK_LANG", "zh_CN", 1);
+    static int argc = 1;
+    static char name[64];
+    std::snprintf(name, sizeof name, "%s", suite);
+    static char* argv[] = {name, nullptr};
+    wxApp::SetInstance(new wxApp);
+    wxEntryStart(argc, argv);
+    wxTheApp->CallOnInit();
+    app::install_translations();
+  }
+  WxSession(const WxSession&) = delete;
+  WxSession& operator=(const WxSession&) = delete;
+  ~WxSession() { wxEntryCleanup(); }
+};
+
+}  // namespace certdesk::test
