@@ -4,6 +4,11 @@
 // Chinese is the default language (po/zh_CN.po), English the fallback.
 // xgettext keywords: tr, tr_noop, tr_ctx:1c,2, tr_noop_ctx:1c,2.
 
+#include <fmt/format.h>
+
+#include <string>
+#include <utility>
+
 namespace certdesk {
 
 // The translation of msgid in the current language, or msgid itself.
@@ -20,6 +25,14 @@ constexpr const char* tr_noop(const char* msgid) { return msgid; }
 // wxGetTranslation(msgid, "", context) finds the same entries.
 const char* tr_ctx(const char* context, const char* msgid);
 constexpr const char* tr_noop_ctx(const char* /*context*/, const char* msgid) { return msgid; }
+
+// A translated message with its values filled in: translated is the tr() of a
+// msgid with fmt {} placeholders (tr at the call keeps it visible to xgettext),
+// e.g. msg(tr("entry {} was changed"), seq).
+template <typename... Args>
+std::string msg(const char* translated, Args&&... args) {
+  return fmt::format(fmt::runtime(translated), std::forward<Args>(args)...);
+}
 
 // Chooses the language once at start: CERTDESK_LANG (zh_CN | en), else the
 // environment's LANGUAGE/LC_ALL/LC_MESSAGES/LANG when it asks for English,

@@ -2,8 +2,6 @@
 
 #include <sqlite3.h>
 
-#include <fmt/format.h>
-
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -161,22 +159,16 @@ class MapScope {
   SQLite::Database& db_;
 };
 
-// A verification message, already translated (the supervisor reads it), with its values.
-template <class... A>
-std::string say(const char* translated, const A&... a) {
-  return fmt::format(fmt::runtime(translated), a...);
-}
-
 // "entry 41", or "the start of the chain" for the place before entry 1.
-std::string entry_at(std::int64_t seq) { return seq <= 0 ? tr("the start of the chain") : say(tr("entry {}"), seq); }
+std::string entry_at(std::int64_t seq) { return seq <= 0 ? tr("the start of the chain") : msg(tr("entry {}"), seq); }
 
 VerifyReport bad(VerifyReport r, std::int64_t seq, std::string problem, std::string message) {
   r.ok = false;
   r.first_bad_seq = seq;
   const bool missing = problem == "truncated";
   r.problem = std::move(problem);
-  r.message = std::move(message) + (missing ? say(tr("; entries from {} on are missing"), seq)
-                                            : say(tr("; entries from {} on cannot be trusted"), seq));
+  r.message = std::move(message) + (missing ? msg(tr("; entries from {} on are missing"), seq)
+                                            : msg(tr("; entries from {} on cannot be trusted"), seq));
   return r;
 }
 
@@ -329,14 +321,14 @@ std::optional<VerifyReport> careful_walk(SQLite::Statement& rows, WalkState& st,
     if (c.seq > expected) {
       return bad(report, expected, "removed",
                  c.seq == expected + 1
-                     ? say(tr("entry {} was removed (the journal jumps from {} to entry {})"), expected,
+                     ? msg(tr("entry {} was removed (the journal jumps from {} to entry {})"), expected,
                            entry_at(expected - 1), c.seq)
-                     : say(tr("entries {} to {} were removed (the journal jumps from {} to entry {})"), expected,
+                     : msg(tr("entries {} to {} were removed (the journal jumps from {} to entry {})"), expected,
                            c.seq - 1, entry_at(expected - 1), c.seq));
     }
     if (c.seq < expected)
       return bad(report, c.seq, "inserted",
-                 say(tr("entry {} was inserted (the journal starts at entry 1)"), c.seq));
+                 msg(tr("entry {} was inserted (the journal starts at entry 1)"), c.seq));
 
     const bool self_ok = cur->well_typed && hash_at(c, c.seq, c.prev_hash) == c.hash;
     const bool link_ok = c.prev_hash == last_hash;
@@ -347,18 +339,18 @@ std::optional<VerifyReport> careful_walk(SQLite::Statement& rows, WalkState& st,
         if (hash_at(c, c.seq + 1, c.prev_hash) == c.hash && n->prev_hash == last_hash &&
             hash_at(*n, c.seq, n->prev_hash) == n->hash)
           return bad(report, c.seq, "reordered",
-                     say(tr("entries {} and {} were swapped (each matches its own hash but not its place in the chain)"),
+                     msg(tr("entries {} and {} were swapped (each matches its own hash but not its place in the chain)"),
                          c.seq, n->seq));
         // Contents swapped, seqs and hashes kept.
         if (hash_at(*n, c.seq, c.prev_hash) == c.hash && hash_at(c, n->seq, n->prev_hash) == n->hash)
           return bad(report, c.seq, "reordered",
-                     say(tr("entries {} and {} were swapped (their contents fit the chain only in each other's place)"),
+                     msg(tr("entries {} and {} were swapped (their contents fit the chain only in each other's place)"),
                          c.seq, n->seq));
         // A forged entry with a wrong hash, the next one renumbered: the next
         // fits straight after the last good entry.
         if (n->prev_hash == last_hash && hash_at(*n, c.seq, n->prev_hash) == n->hash)
           return bad(report, c.seq, "inserted",
-                     say(tr("entry {} was inserted (the entry after it links straight to {} and was renumbered)"), c.seq,
+                     msg(tr("entry {} was inserted (the entry after it links straight to {} and was renumbered)"), c.seq,
                          entry_at(c.seq - 1)));
       }
       // A forged entry with a valid hash was accepted before this one: this
@@ -369,9 +361,9 @@ std::optional<VerifyReport> careful_walk(SQLite::Statement& rows, WalkState& st,
             const std::int64_t first = it->first + 1;
             return bad(report, first, "inserted",
                        first == c.seq - 1
-                           ? say(tr("entry {} was inserted (entry {} was entry {} and still links to {})"), first, c.seq,
+                           ? msg(tr("entry {} was inserted (entry {} was entry {} and still links to {})"), first, c.seq,
                                  first, entry_at(it->first))
-                           : say(tr("entries {} to {} were inserted (entry {} was entry {} and still links to {})"), first,
+                           : msg(tr("entries {} to {} were inserted (entry {} was entry {} and still links to {})"), first,
                                  c.seq - 1, c.seq, first, entry_at(it->first)));
           }
         }
@@ -381,14 +373,14 @@ std::optional<VerifyReport> careful_walk(SQLite::Statement& rows, WalkState& st,
         for (std::int64_t d = 1; d <= static_cast<std::int64_t>(kLookBack); ++d) {
           if (hash_at(c, c.seq + d, c.prev_hash) == c.hash)
             return bad(report, c.seq, "removed",
-                       d == 1 ? say(tr("entry {} was removed and the entries after it renumbered (entry {} was entry {})"),
+                       d == 1 ? msg(tr("entry {} was removed and the entries after it renumbered (entry {} was entry {})"),
                                     c.seq, c.seq, c.seq + d)
-                              : say(tr("entries {} to {} were removed and the entries after it renumbered (entry {} was "
+                              : msg(tr("entries {} to {} were removed and the entries after it renumbered (entry {} was "
                                     "entry {})"),
                                     c.seq, c.seq + d - 1, c.seq, c.seq + d));
         }
       }
-      return bad(report, c.seq, "changed", say(tr("entry {} was changed (it no longer matches its hash)"), c.seq));
+      return bad(report, c.seq, "changed", msg(tr("entry {} was changed (it no longer matches its hash)"), c.seq));
     }
 
     if (!link_ok) {
@@ -396,14 +388,14 @@ std::optional<VerifyReport> careful_walk(SQLite::Statement& rows, WalkState& st,
         if (it->second == c.prev_hash && it != accepted.rbegin()) {
           const std::int64_t first = it->first + 1;
           return bad(report, first, "inserted",
-                     say(tr("entry {} was inserted (entry {} links past it to {})"), first, c.seq, entry_at(it->first)));
+                     msg(tr("entry {} was inserted (entry {} links past it to {})"), first, c.seq, entry_at(it->first)));
         }
       }
       if (c.seq > 1)
         return bad(report, c.seq - 1, "changed",
-                   say(tr("entry {} was changed and its hash recomputed (entry {} no longer links to it)"), c.seq - 1,
+                   msg(tr("entry {} was changed and its hash recomputed (entry {} no longer links to it)"), c.seq - 1,
                        c.seq));
-      return bad(report, c.seq, "changed", say(tr("entry {} was changed (it does not start the chain)"), c.seq));
+      return bad(report, c.seq, "changed", msg(tr("entry {} was changed (it does not start the chain)"), c.seq));
     }
 
     accepted.emplace_back(c.seq, c.hash);
@@ -1011,16 +1003,16 @@ VerifyReport Journal::verify(const std::function<void(std::int64_t, std::int64_t
     }
     if (anchor->count > last_seq)
       return bad(report, last_seq + 1, "truncated",
-                 say(tr("the journal was cut off after entry {} (its anchor counts {} entries)"), last_seq, anchor->count));
+                 msg(tr("the journal was cut off after entry {} (its anchor counts {} entries)"), last_seq, anchor->count));
     if (anchor->count < last_seq)
       return bad(report, anchor->count + 1, "inserted",
-                 say(tr("entry {} was inserted after the head (the anchor counts {} entries, the journal holds {})"),
+                 msg(tr("entry {} was inserted after the head (the anchor counts {} entries, the journal holds {})"),
                      anchor->count + 1, anchor->count, last_seq));
     if (anchor->hash != last_hash) {
       if (last_seq == 0)
         return bad(report, 1, "truncated", tr("the journal is empty but its anchor holds a hash"));
       return bad(report, last_seq, "changed",
-                 say(tr("entry {} was changed or replaced (it does not match the anchor's head hash)"), last_seq));
+                 msg(tr("entry {} was changed or replaced (it does not match the anchor's head hash)"), last_seq));
     }
     return report;
   });

@@ -128,9 +128,7 @@ std::string action_label(const std::string& action) {
 }
 
 std::string step_label(const std::string& step) {
-  using S = OrderState;
-  for (S s : {S::draft, S::documents_checked, S::paid, S::token_done, S::handed_over, S::completed, S::cancelled, S::failed})
-    if (step == to_string(s)) return tr_ctx("state", to_string(s));
+  if (std::optional<OrderState> s = find_order_state(step)) return tr_ctx("state", to_string(*s));
   return action_label(step);
 }
 

@@ -54,9 +54,14 @@ const char* to_string(OrderState s) {
   return "?";
 }
 
-OrderState order_state_from(std::string_view name) {
+std::optional<OrderState> find_order_state(std::string_view name) {
   for (const auto& [v, n] : kOrderNames)
     if (name == n) return v;
+  return std::nullopt;
+}
+
+OrderState order_state_from(std::string_view name) {
+  if (std::optional<OrderState> s = find_order_state(name)) return *s;
   throw InputError(codes::bad_request, fmt::format(fmt::runtime(tr("'{}' is not an order state.")), name));
 }
 

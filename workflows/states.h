@@ -17,6 +17,8 @@ enum class OrderState { draft, documents_checked, paid, token_done, handed_over,
 const char* to_string(OrderState s);
 // Throws InputError for an unknown name (a damaged row).
 OrderState order_state_from(std::string_view name);
+// The same without throwing: nothing for a name that is not an order state.
+std::optional<OrderState> find_order_state(std::string_view name);
 bool is_final(OrderState s);
 bool order_move_allowed(OrderState from, OrderState to);
 // Throws RuleRefused(illegal_transition) naming both states when the move is not allowed.

@@ -70,14 +70,7 @@ std::vector<std::string> characters(std::string_view s) {
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 
-// ---------------------------------------------------------------- message helpers
-
-// translated: the tr() of a msgid with {} placeholders (tr at the call keeps it
-// visible to xgettext).
-template <typename... Args>
-std::string msg(const char* translated, Args&&... args) {
-  return fmt::format(fmt::runtime(translated), std::forward<Args>(args)...);
-}
+// ---------------------------------------------------------------- message helpers (msg: common/i18n.h)
 
 CheckResult fail(std::string normalised, std::string problem) {
   CheckResult r;
