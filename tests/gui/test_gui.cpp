@@ -248,6 +248,34 @@ class SlowKeygenModel final : public forms::CounterModel {
   forms::CounterModel& inner_;
 };
 
+// Prompts for flows run straight on the model, without the window: the
+// customer's PIN (nullptr: the customer walks away from the PIN entry), no
+// supervisor at hand, no progress shown.
+struct ScriptedPin final : workflows::PinPrompt {
+  const char* pin;
+  explicit ScriptedPin(const char* p) : pin(p) {}
+  std::optional<Secret> new_pin(const workflows::PinRules&, std::string_view) override { return answer(); }
+  std::optional<Secret> current_pin(const workflows::PinRules&, std::string_view) override { return answer(); }
+  std::optional<Secret> answer() const { return pin ? std::optional<Secret>(Secret(pin)) : std::nullopt; }
+};
+struct NoApprover final : workflows::ApprovalPrompt {
+  std::optional<workflows::ApprovalCredentials> approve(std::string_view) override { return std::nullopt; }
+};
+
+// A first issuance for 北京示例科技有限公司 on `serial`: every paper present and stamped, 50.00 yuan.
+workflows::ServiceRequest first_issuance(const std::string& serial) {
+  workflows::ServiceRequest r;
+  r.organisation_name = "北京示例科技有限公司";
+  r.uscc = "91110108MA01C8D24U";
+  r.handler_name = "张三";
+  r.handler_id_number = "11010519491231002X";
+  for (const char* item : {"application_form", "org_code_copy", "handler_id_copy"})
+    r.documents[item] = {true, true, std::string(item) == "application_form" ? "issue" : ""};
+  r.token_serial = serial;
+  r.amount_fen = 5000;
+  return r;
+}
+
 void report(const std::vector<std::string>& failures) {
   for (const auto& f : failures) BOOST_ERROR(f);
 }
@@ -560,28 +588,11 @@ BOOST_AUTO_TEST_CASE(an_unfinished_order_rolled_back_from_the_window_wipes_the_t
   Desk desk;
   auto teller = desk.ctx->staff().login("teller1", Secret("teller-password-1"));
   // A first issuance paid for, whose customer walked away from the PIN entry.
-  struct WalkAway final : workflows::PinPrompt {
-    std::optional<Secret> new_pin(const workflows::PinRules&, std::string_view) override { return std::nullopt; }
-    std::optional<Secret> current_pin(const workflows::PinRules&, std::string_view) override { return std::nullopt; }
-  } walk_away;
-  struct NoApprover final : workflows::ApprovalPrompt {
-    std::optional<workflows::ApprovalCredentials> approve(std::string_view) override { return std::nullopt; }
-  } no_approver;
+  ScriptedPin walk_away(nullptr);
+  NoApprover no_approver;
   workflows::NoProgress quiet;
-  const workflows::ServiceRequest request = workflows::parse_request(R"({
-    "flow": "issue",
-    "organisation": {"name": "北京示例科技有限公司", "uscc": "91110108MA01C8D24U"},
-    "handler": {"name": "张三", "id_number": "11010519491231002X"},
-    "documents": {
-      "application_form": {"present": true, "stamped": true, "business_type": "issue"},
-      "org_code_copy":    {"present": true, "stamped": true},
-      "handler_id_copy":  {"present": true, "stamped": true}
-    },
-    "token_serial": "2100012345",
-    "payment": {"method": "cash", "amount_fen": 5000}
-  })");
-  const workflows::OrderResult waiting =
-      desk.model->run_flow(teller, request, workflows::Prompts{walk_away, no_approver, quiet}, false);
+  const workflows::OrderResult waiting = desk.model->run_flow(
+      teller, first_issuance("2100012345"), workflows::Prompts{walk_away, no_approver, quiet}, false);
   BOOST_REQUIRE(waiting.waiting);
   BOOST_REQUIRE(!waiting.receipt_no.empty());
 
@@ -689,24 +700,10 @@ BOOST_AUTO_TEST_CASE(a_token_inserted_from_another_terminal_shows_within_seconds
 
   // The poll reloaded the module to see the new token; the CA on the same module
   // must still sign: a first issuance on the new token, with scripted prompts.
-  struct Pin final : workflows::PinPrompt {
-    std::optional<Secret> new_pin(const workflows::PinRules&, std::string_view) override { return Secret("975310"); }
-    std::optional<Secret> current_pin(const workflows::PinRules&, std::string_view) override { return Secret("975310"); }
-  } pin;
-  struct NoApproval final : workflows::ApprovalPrompt {
-    std::optional<workflows::ApprovalCredentials> approve(std::string_view) override { return std::nullopt; }
-  } approval;
+  ScriptedPin pin("975310");
+  NoApprover approval;
   workflows::NoProgress progress;
-  workflows::ServiceRequest r;
-  r.organisation_name = "北京示例科技有限公司";
-  r.uscc = "91110108MA01C8D24U";
-  r.handler_name = "张三";
-  r.handler_id_number = "11010519491231002X";
-  for (const char* item : {"application_form", "org_code_copy", "handler_id_copy"})
-    r.documents[item] = {true, true, std::string(item) == "application_form" ? "issue" : ""};
-  r.token_serial = "3100054321";
-  r.amount_fen = 5000;
-  auto res = desk.model->run_flow(teller, r, {pin, approval, progress}, true);
+  auto res = desk.model->run_flow(teller, first_issuance("3100054321"), {pin, approval, progress}, true);
   BOOST_CHECK(res.state == workflows::OrderState::completed);
   BOOST_CHECK(!res.cert_serial.empty());
 }
@@ -715,24 +712,11 @@ BOOST_AUTO_TEST_CASE(flow_picker_runs_an_unlock_on_the_customers_token) {
   Desk desk;
   auto teller = desk.ctx->staff().login("teller1", Secret("teller-password-1"));
   // Earlier today: a first issuance on the blank token (scripted prompts).
-  struct Pin final : workflows::PinPrompt {
-    std::optional<Secret> new_pin(const workflows::PinRules&, std::string_view) override { return Secret("975310"); }
-    std::optional<Secret> current_pin(const workflows::PinRules&, std::string_view) override { return Secret("975310"); }
-  } scripted_pin;
-  struct NoApproval final : workflows::ApprovalPrompt {
-    std::optional<workflows::ApprovalCredentials> approve(std::string_view) override { return std::nullopt; }
-  } no_approval;
+  ScriptedPin scripted_pin("975310");
+  NoApprover no_approval;
   workflows::NoProgress no_progress;
-  workflows::ServiceRequest issue;
-  issue.organisation_name = "北京示例科技有限公司";
-  issue.uscc = "91110108MA01C8D24U";
-  issue.handler_name = "张三";
-  issue.handler_id_number = "11010519491231002X";
-  for (const char* item : {"application_form", "org_code_copy", "handler_id_copy"})
-    issue.documents[item] = {true, true, std::string(item) == "application_form" ? "issue" : ""};
-  issue.token_serial = "2100012345";
-  issue.amount_fen = 5000;
-  auto issued = desk.model->run_flow(teller, issue, {scripted_pin, no_approval, no_progress}, true);
+  auto issued =
+      desk.model->run_flow(teller, first_issuance("2100012345"), {scripted_pin, no_approval, no_progress}, true);
   BOOST_REQUIRE(issued.state == workflows::OrderState::completed);
 
   auto worker = std::make_unique<forms::Worker>();
