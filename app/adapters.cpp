@@ -30,8 +30,7 @@ class PkiSession final : public workflows::TokenSession {
   void logout() override { t_.logout(); }
   void init_user_pin(const Secret& p) override { t_.init_user_pin(p); }
   void generate_key(workflows::KeyAlgorithm alg, const workflows::Bytes& id, const std::string& label) override {
-    t_.generate_key(alg == workflows::KeyAlgorithm::ec_p256 ? pki::KeyAlgorithm::ec_p256 : pki::KeyAlgorithm::rsa_2048, id,
-                    label);
+    t_.generate_key(alg, id, label);
   }
   workflows::Bytes make_csr(const workflows::Bytes& id, const std::string& organisation, const std::string& uscc) override {
     return t_.make_csr(id, pki::Subject{organisation, uscc, organisation});
@@ -79,7 +78,7 @@ workflows::IssuedCert PkiCaPort::issue(const workflows::Bytes& csr_der, const st
 }
 
 void PkiCaPort::revoke(const std::string& serial, workflows::RevocationReason reason, Seconds at) {
-  ca_.revoke(serial, static_cast<pki::RevocationReason>(static_cast<int>(reason)), at);
+  ca_.revoke(serial, reason, at);
 }
 
 bool PkiCaPort::knows(const std::string& serial, bool* revoked) {
@@ -92,7 +91,7 @@ std::vector<workflows::CaRecord> PkiCaPort::records() {
   std::vector<workflows::CaRecord> out;
   for (const auto& e : ca_.index())
     out.push_back({e.serial, e.subject, e.not_before, e.not_after, e.revoked, e.revoked_at,
-                   static_cast<workflows::RevocationReason>(static_cast<int>(e.reason))});
+                   e.reason});
   return out;
 }
 

@@ -31,53 +31,45 @@ constexpr std::int64_t day = 86400;
                   "): check the CA folder's disk space and permissions");
 }
 
-void write_all(int fd, const std::string& data, const fs::path& p) {
+void write_all(const UniqueFd& fd, const std::string& data, const fs::path& p) {
   size_t done = 0;
   while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    ssize_t n = ::write(fd.get(), data.data() + done, data.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      int saved = errno;
-      ::close(fd);
-      errno = saved;
       io_error("write", p);
     }
     done += static_cast<size_t>(n);
   }
 }
 
+// fsync, then close — close(2) may be the first to report a failed write.
+void sync_and_close(UniqueFd& fd, const fs::path& p) {
+  if (::fsync(fd.get()) != 0) io_error("sync", p);
+  if (fd.close() != 0) io_error("close", p);
+}
+
 void fsync_dir(const fs::path& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
+  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd) ::fsync(fd.get());
 }
 
 // Appends a line and fsyncs before returning (the index must be durable before issue() returns).
 void append_durable(const fs::path& p, const std::string& line) {
-  int fd = ::open(p.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) io_error("open", p);
+  UniqueFd fd(::open(p.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644));
+  if (!fd) io_error("open", p);
   write_all(fd, line, p);
-  if (::fsync(fd) != 0) {
-    ::close(fd);
-    io_error("sync", p);
-  }
-  ::close(fd);
+  sync_and_close(fd, p);
 }
 
 // Write to a temporary file, fsync, rename over the target, fsync the folder.
 void write_atomic(const fs::path& p, const std::string& data) {
   fs::path tmp = p;
   tmp += ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) io_error("create", tmp);
+  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!fd) io_error("create", tmp);
   write_all(fd, data, tmp);
-  if (::fsync(fd) != 0) {
-    ::close(fd);
-    io_error("sync", tmp);
-  }
-  ::close(fd);
+  sync_and_close(fd, tmp);
   if (::rename(tmp.c_str(), p.c_str()) != 0) io_error("replace", p);
   fsync_dir(p.parent_path().empty() ? fs::path(".") : p.parent_path());
 }
@@ -150,11 +142,9 @@ std::string file_uri(const fs::path& p) {
 }
 
 void add_ext(X509* cert, X509V3_CTX* ctx, int nid, const std::string& value) {
-  X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, ctx, nid, value.c_str());
+  X509ExtensionPtr ext(X509V3_EXT_conf_nid(nullptr, ctx, nid, value.c_str()));
   if (!ext) throw CryptoError(std::string("cannot build the ") + OBJ_nid2sn(nid) + " extension", codes::ca_error);
-  int ok = X509_add_ext(cert, ext, -1);
-  X509_EXTENSION_free(ext);
-  if (ok != 1) throw CryptoError(std::string("cannot add the ") + OBJ_nid2sn(nid) + " extension", codes::ca_error);
+  if (X509_add_ext(cert, ext.get(), -1) != 1) throw CryptoError(std::string("cannot add the ") + OBJ_nid2sn(nid) + " extension", codes::ca_error);
 }
 
 EvpPkeyPtr pubkey_from_der(const Bytes& der) {
@@ -174,16 +164,6 @@ Asn1IntegerPtr serial_from_hex(const std::string& hex) {
 }
 
 }  // namespace
-
-std::string reason_name(RevocationReason r) {
-  switch (r) {
-    case RevocationReason::unspecified: return "unspecified";
-    case RevocationReason::key_compromise: return "keyCompromise";
-    case RevocationReason::superseded: return "superseded";
-    case RevocationReason::cessation_of_operation: return "cessationOfOperation";
-  }
-  return "unspecified";
-}
 
 struct CertificateAuthority::Impl {
   std::shared_ptr<Module> module;
@@ -244,29 +224,26 @@ struct CertificateAuthority::Impl {
       throw CryptoError("cannot set the CRL's update times", codes::ca_error);
     for (const auto& e : read_index()) {
       if (!e.revoked) continue;
-      X509_REVOKED* rev = X509_REVOKED_new();
+      X509RevokedPtr rev(X509_REVOKED_new());
       if (!rev) throw CryptoError("out of memory building the CRL", codes::ca_error);
-      std::unique_ptr<X509_REVOKED, Deleter<X509_REVOKED_free>> guard(rev);
       Asn1IntegerPtr serial = serial_from_hex(e.serial);
       Asn1TimePtr at = asn1_time(e.revoked_at);
-      std::unique_ptr<ASN1_ENUMERATED, Deleter<ASN1_ENUMERATED_free>> code(ASN1_ENUMERATED_new());
-      if (!code || X509_REVOKED_set_serialNumber(rev, serial.get()) != 1 ||
-          X509_REVOKED_set_revocationDate(rev, at.get()) != 1 ||
+      Asn1EnumeratedPtr code(ASN1_ENUMERATED_new());
+      if (!code || X509_REVOKED_set_serialNumber(rev.get(), serial.get()) != 1 ||
+          X509_REVOKED_set_revocationDate(rev.get(), at.get()) != 1 ||
           ASN1_ENUMERATED_set(code.get(), static_cast<long>(e.reason)) != 1 ||
-          X509_REVOKED_add1_ext_i2d(rev, NID_crl_reason, code.get(), 0, 0) != 1)
+          X509_REVOKED_add1_ext_i2d(rev.get(), NID_crl_reason, code.get(), 0, 0) != 1)
         throw CryptoError("cannot add serial " + e.serial + " to the CRL", codes::ca_error);
-      if (X509_CRL_add0_revoked(crl.get(), rev) != 1) throw CryptoError("cannot add to the CRL", codes::ca_error);
-      guard.release();
+      if (X509_CRL_add0_revoked(crl.get(), rev.get()) != 1) throw CryptoError("cannot add to the CRL", codes::ca_error);
+      static_cast<void>(rev.release());   // the CRL owns it now
     }
     X509_CRL_sort(crl.get());
 
     X509V3_CTX ctx;
     X509V3_set_ctx(&ctx, cert.get(), nullptr, nullptr, crl.get(), 0);
-    X509_EXTENSION* aki = X509V3_EXT_conf_nid(nullptr, &ctx, NID_authority_key_identifier, "keyid:always");
+    X509ExtensionPtr aki(X509V3_EXT_conf_nid(nullptr, &ctx, NID_authority_key_identifier, "keyid:always"));
     if (!aki) throw CryptoError("cannot build the CRL's authorityKeyIdentifier", codes::ca_error);
-    int ok = X509_CRL_add_ext(crl.get(), aki, -1);
-    X509_EXTENSION_free(aki);
-    if (ok != 1) throw CryptoError("cannot add the CRL's authorityKeyIdentifier", codes::ca_error);
+    if (X509_CRL_add_ext(crl.get(), aki.get(), -1) != 1) throw CryptoError("cannot add the CRL's authorityKeyIdentifier", codes::ca_error);
 
     long number = 1;
     if (std::string text = read_text(number_path()); !text.empty()) {
@@ -369,6 +346,7 @@ CertificateAuthority CertificateAuthority::open(std::shared_ptr<Module> module, 
 
 IssuedCertificate CertificateAuthority::issue(const Bytes& csr_der, const Subject& subject, Seconds not_before_time,
                                               int days) {
+  std::lock_guard store(impl_->module->mutex());   // the index, the CRL and its number: one process at a time
   std::lock_guard lock(impl_->mutex);
   X509ReqPtr req = req_from_der(csr_der);
   EVP_PKEY* req_key = X509_REQ_get0_pubkey(req.get());
@@ -428,6 +406,7 @@ IssuedCertificate CertificateAuthority::issue(const Bytes& csr_der, const Subjec
 }
 
 void CertificateAuthority::revoke(const std::string& serial_in, RevocationReason reason, Seconds at) {
+  std::lock_guard store(impl_->module->mutex());   // the index, the CRL and its number: one process at a time
   std::lock_guard lock(impl_->mutex);
   std::string serial;
   for (char c : serial_in) serial += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -445,6 +424,7 @@ void CertificateAuthority::revoke(const std::string& serial_in, RevocationReason
 }
 
 void CertificateAuthority::write_crl(const fs::path& path, Seconds now, int next_update_days) const {
+  std::lock_guard store(impl_->module->mutex());   // the index, the CRL and its number: one process at a time
   std::lock_guard lock(impl_->mutex);
   impl_->write_crl(path, to_unix(now), next_update_days);
 }

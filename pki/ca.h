@@ -17,11 +17,10 @@
 #include "common/secret.h"
 #include "pki/module.h"
 #include "pki/ossl.h"
+#include "pki/types.h"   // RevocationReason, reason_name
 
 namespace certdesk::pki {
 
-enum class RevocationReason { unspecified = 0, key_compromise = 1, superseded = 4, cessation_of_operation = 5 };
-std::string reason_name(RevocationReason r);   // "keyCompromise", "superseded", …
 
 struct IssuedCertificate {
   std::string serial;        // lower-case hex of a random 128-bit serial

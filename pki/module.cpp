@@ -4,13 +4,19 @@
 #include <libp11.h>
 #include <openssl/err.h>
 
+#include <array>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <utility>
+
+#include "common/handle.h"
 
 #include "common/error.h"
 #include "pki/p11_detail.h"
+#include "pki/token_lock.h"
 
 namespace certdesk::pki {
 
@@ -61,13 +67,16 @@ std::string ckr_name(unsigned long rv) {
 }
 
 unsigned long take_libp11_error(std::string* detail) {
-  unsigned long rv = 0;
+  // A guarded C_OpenSession that failed is the cause; what libp11 did with
+  // the invalid handle afterwards is noise.
+  unsigned long rv = take_open_failure();
+  const bool from_open = rv != 0;
   unsigned long e;
   char buf[256];
   const int ckr_lib = ERR_get_CKR_code();
   // libp11 records the module's CK_RV as its own library code; the useful one is the last.
   while ((e = ERR_get_error()) != 0) {
-    if (ERR_GET_LIB(e) == ckr_lib) rv = ERR_GET_REASON(e);
+    if (ERR_GET_LIB(e) == ckr_lib && !from_open) rv = ERR_GET_REASON(e);
     if (detail) {
       ERR_error_string_n(e, buf, sizeof buf);
       if (!detail->empty()) *detail += "; ";
@@ -152,48 +161,190 @@ std::shared_ptr<Module> Module::loaded(const std::string& path) {
   return it == registry().end() ? nullptr : it->second.lock();
 }
 
+namespace {
+std::filesystem::path& current_store_lock() {
+  static std::filesystem::path p;
+  return p;
+}
+}  // namespace
+
+std::filesystem::path Module::store_lock_file() {
+  std::lock_guard lock(registry_mutex);
+  return current_store_lock();
+}
+
+void Module::set_store_lock_file(const std::filesystem::path& file) {
+  std::lock_guard lock(registry_mutex);
+  current_store_lock() = file.empty() ? file : std::filesystem::absolute(file).lexically_normal();
+}
+
 std::shared_ptr<Module> Module::load(const std::string& path) {
   std::lock_guard lock(registry_mutex);
   if (auto it = registry().find(path); it != registry().end())
     if (auto alive = it->second.lock()) return alive;
   std::shared_ptr<Module> m(new Module);
   m->path_ = path;
-  m->open();
+  if (!current_store_lock().empty()) m->mutex_.store_ = TokenLock::open(current_store_lock());
+  {
+    std::lock_guard inside(m->mutex_);   // C_Initialize reads the store
+    m->open();
+  }
   registry()[path] = m;
   return m;
+}
+
+// ---- the C_OpenSession guard ---------------------------------------------------
+// One trampoline per guarded module (a C function pointer carries no context),
+// so a process can guard a few modules at once (the embedded store and a reader).
+namespace {
+
+constexpr std::size_t kGuardSlots = 8;
+
+struct GuardSlot {
+  std::atomic<CK_FUNCTION_LIST_PTR> real{nullptr};
+  std::atomic<std::uint64_t> failures{0};
+};
+GuardSlot guard_slots[kGuardSlots];
+std::mutex guard_mutex;   // allocating and freeing slots
+thread_local CK_RV pending_open_failure = CKR_OK;
+
+template <std::size_t N>
+CK_RV guarded_open_session(CK_SLOT_ID slot, CK_FLAGS flags, void* app, CK_NOTIFY notify, CK_SESSION_HANDLE_PTR out) {
+  CK_FUNCTION_LIST_PTR real = guard_slots[N].real.load();
+  CK_RV rv = real ? real->C_OpenSession(slot, flags, app, notify, out) : CKR_CRYPTOKI_NOT_INITIALIZED;
+  if (rv == CKR_OK) return rv;
+  pending_open_failure = rv;
+  guard_slots[N].failures.fetch_add(1);
+  if (out) *out = CK_INVALID_HANDLE;
+  return CKR_OK;
+}
+
+template <std::size_t... I>
+constexpr std::array<CK_C_OpenSession, sizeof...(I)> make_trampolines(std::index_sequence<I...>) {
+  return {&guarded_open_session<I>...};
+}
+constexpr auto trampolines = make_trampolines(std::make_index_sequence<kGuardSlots>{});
+
+}  // namespace
+
+namespace detail {
+unsigned long take_open_failure() { return std::exchange(pending_open_failure, CKR_OK); }
+}  // namespace detail
+
+// Everything C the module owns. Members are destroyed bottom-up, which is the
+// teardown order libp11 needs (examples/auth.c): slots → CTX_unload → CTX_free
+// → dlclose, and the guard slot after the last call into the module.
+namespace {
+struct ReleaseSlots {   // the slot array is released with its context and its count
+  PKCS11_CTX* ctx = nullptr;
+  unsigned count = 0;
+  void operator()(PKCS11_SLOT* slots) const noexcept { PKCS11_release_all_slots(ctx, slots, count); }
+};
+struct FreeGuardSlot {
+  void operator()(GuardSlot* g) const noexcept {
+    std::lock_guard lock(guard_mutex);
+    g->real.store(nullptr);
+  }
+};
+}  // namespace
+
+struct Module::Handles {
+
+  std::unique_ptr<void, CFree<dlclose>> dl;
+  CK_FUNCTION_LIST_PTR functions = nullptr;   // the module's own list, inside dl
+  std::unique_ptr<GuardSlot, FreeGuardSlot> guard;
+  CK_FUNCTION_LIST guarded{};                 // functions with C_OpenSession through the guard
+  std::uint64_t failures_seen = 0;
+  std::unique_ptr<PKCS11_CTX, CFree<PKCS11_CTX_free>> ctx;
+  std::unique_ptr<PKCS11_CTX, CFree<PKCS11_CTX_unload>> loaded;   // the same context, once PKCS11_CTX_load succeeded
+  std::unique_ptr<PKCS11_SLOT, ReleaseSlots> slots;
+
+  unsigned slot_count() const { return slots.get_deleter().count; }
+  void release_slots() noexcept { slots.reset(); }
+
+  // libp11 keeps the module's function list as a pointer in its private
+  // context; point it at the guarded copy. Found by value: the private
+  // layout is libp11's, so only a word that equals the list's address is
+  // replaced, and nothing when none does.
+  void install_guard() {
+    std::lock_guard lock(guard_mutex);
+    std::size_t i = 0;
+    while (i < kGuardSlots && guard_slots[i].real.load()) ++i;
+    if (i == kGuardSlots || !ctx || !ctx->_private) return;
+    auto** words = static_cast<CK_FUNCTION_LIST_PTR*>(ctx->_private);
+    for (std::size_t w = 0; w < 8; ++w) {
+      if (words[w] != functions) continue;
+      guarded = *functions;
+      guarded.C_OpenSession = trampolines[i];
+      guard_slots[i].real.store(functions);
+      failures_seen = guard_slots[i].failures.load();
+      guard.reset(&guard_slots[i]);
+      words[w] = &guarded;
+      return;
+    }
+  }
+};
+
+void ModuleMutex::lock() {
+  threads_.lock();
+  if (!store_) return;
+  try {
+    store_->lock();
+  } catch (...) {
+    threads_.unlock();
+    throw;
+  }
+}
+
+void ModuleMutex::unlock() noexcept {
+  if (store_) store_->unlock();
+  threads_.unlock();
+}
+
+Module::Module() = default;
+
+Module::~Module() {
+  // C_Finalize under the store's lock when it can be had; a destructor does not wait forever or throw.
+  bool inside = false;
+  try {
+    mutex_.lock();
+    inside = true;
+  } catch (...) {
+  }
+  close();
+  if (inside) mutex_.unlock();
+}
+
+PKCS11_ctx_st* Module::ctx() const { return handles_ ? handles_->ctx.get() : nullptr; }
+void* Module::functions() const { return handles_ ? handles_->functions : nullptr; }
+bool Module::open_session_guarded() const { return handles_ && handles_->guard; }
+bool Module::session_pool_poisoned() const {
+  return handles_ && handles_->guard && handles_->guard->failures.load() != handles_->failures_seen;
 }
 
 void Module::open() {
   std::error_code ec;
   if (!std::filesystem::exists(path_, ec)) unavailable(path_, "the file does not exist");
   if (!std::filesystem::is_regular_file(path_, ec)) unavailable(path_, "it is not a file");
+  auto h = std::make_unique<Handles>();
   dlerror();
-  dl_ = dlopen(path_.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!dl_) {
+  h->dl.reset(dlopen(path_.c_str(), RTLD_NOW | RTLD_LOCAL));
+  if (!h->dl) {
     const char* why = dlerror();
     unavailable(path_, std::string("it is not a loadable library (") + (why ? why : "dlopen failed") + ")");
   }
-  auto get_list = reinterpret_cast<CK_C_GetFunctionList>(dlsym(dl_, "C_GetFunctionList"));
-  if (!get_list) {
-    close();
-    unavailable(path_, "it is not a PKCS#11 library (no C_GetFunctionList)");
-  }
+  auto get_list = reinterpret_cast<CK_C_GetFunctionList>(dlsym(h->dl.get(), "C_GetFunctionList"));
+  if (!get_list) unavailable(path_, "it is not a PKCS#11 library (no C_GetFunctionList)");
   CK_FUNCTION_LIST_PTR list = nullptr;
-  if (CK_RV rv = get_list(&list); rv != CKR_OK || !list) {
-    close();
+  if (CK_RV rv = get_list(&list); rv != CKR_OK || !list)
     unavailable(path_, "C_GetFunctionList failed with " + detail::ckr_name(rv), rv);
-  }
-  functions_ = list;
-  ctx_ = PKCS11_CTX_new();
-  if (!ctx_) {
-    close();
-    unavailable(path_, "out of memory");
-  }
+  h->functions = list;
+  h->ctx.reset(PKCS11_CTX_new());
+  if (!h->ctx) unavailable(path_, "out of memory");
   ERR_clear_error();
-  if (PKCS11_CTX_load(ctx_, path_.c_str()) != 0) {
+  if (PKCS11_CTX_load(h->ctx.get(), path_.c_str()) != 0) {
     std::string queue;
     unsigned long rv = detail::take_libp11_error(&queue);
-    close();
     std::string reason = rv ? "C_Initialize failed with " + detail::ckr_name(rv)
                             : "it does not initialise (" + (queue.empty() ? std::string("no detail") : queue) + ")";
     if (path_.find("softhsm") != std::string::npos) {
@@ -203,24 +354,16 @@ void Module::open() {
     }
     unavailable(path_, reason, rv);
   }
-  ctx_loaded_ = true;
+  h->loaded.reset(h->ctx.get());
+  h->slots = std::unique_ptr<PKCS11_SLOT, ReleaseSlots>(nullptr, ReleaseSlots{h->ctx.get(), 0});
+  h->install_guard();
+  handles_ = std::move(h);
 }
 
 void Module::close() noexcept {
-  if (ctx_ && slots_) PKCS11_release_all_slots(ctx_, slots_, nslots_);
-  slots_ = nullptr;
-  nslots_ = 0;
-  if (ctx_ && ctx_loaded_) PKCS11_CTX_unload(ctx_);
-  ctx_loaded_ = false;
-  if (ctx_) PKCS11_CTX_free(ctx_);
-  ctx_ = nullptr;
-  functions_ = nullptr;
-  if (dl_) dlclose(dl_);
-  dl_ = nullptr;
+  handles_.reset();
   ++generation_;
 }
-
-Module::~Module() { close(); }
 
 void Module::reload() {
   std::lock_guard lock(mutex_);
@@ -230,16 +373,20 @@ void Module::reload() {
 
 void Module::enumerate() {
   std::lock_guard lock(mutex_);
-  if (!ctx_) unavailable(path_, "it was unloaded");
-  if (slots_) PKCS11_release_all_slots(ctx_, slots_, nslots_);
-  slots_ = nullptr;
-  nslots_ = 0;
+  if (!handles_) unavailable(path_, "it was unloaded");
+  Handles& h = *handles_;
+  h.release_slots();
   ++generation_;
+  if (h.guard) h.failures_seen = h.guard->failures.load();
+  static_cast<void>(detail::take_open_failure());
+  PKCS11_SLOT* slots = nullptr;
+  unsigned count = 0;
   ERR_clear_error();
-  if (PKCS11_enumerate_slots(ctx_, &slots_, &nslots_) != 0) {
+  int r = PKCS11_enumerate_slots(h.ctx.get(), &slots, &count);
+  h.slots = std::unique_ptr<PKCS11_SLOT, ReleaseSlots>(slots, ReleaseSlots{h.ctx.get(), count});
+  if (r != 0) {
     unsigned long rv = detail::take_libp11_error();
-    slots_ = nullptr;
-    nslots_ = 0;
+    h.release_slots();
     throw TokenError(codes::module_unavailable,
                      "the PKCS#11 module " + path_ + " cannot list its slots (" + detail::ckr_name(rv) +
                          "): check the token module setting and the reader",
@@ -247,24 +394,34 @@ void Module::enumerate() {
   }
 }
 
-PKCS11_slot_st* Module::slot_by_serial(const std::string& serial) const {
-  for (unsigned i = 0; i < nslots_; ++i)
-    if (slots_[i].token && slots_[i].token->initialized && trimmed(slots_[i].token->serialnr) == serial)
-      return &slots_[i];
+namespace {
+// The slots of the current enumeration for which keep(slot) holds; the first, or null.
+template <class Keep>
+PKCS11_SLOT* first_slot(PKCS11_SLOT* slots, unsigned count, Keep keep) {
+  for (unsigned i = 0; i < count; ++i)
+    if (slots[i].token && keep(slots[i])) return &slots[i];
   return nullptr;
+}
+}  // namespace
+
+PKCS11_slot_st* Module::slot_by_serial(const std::string& serial) const {
+  if (!handles_) return nullptr;
+  return first_slot(handles_->slots.get(), handles_->slot_count(), [&](const PKCS11_SLOT& s) {
+    return s.token->initialized && trimmed(s.token->serialnr) == serial;
+  });
 }
 
 PKCS11_slot_st* Module::slot_by_label(const std::string& label) const {
-  for (unsigned i = 0; i < nslots_; ++i)
-    if (slots_[i].token && slots_[i].token->initialized && trimmed(slots_[i].token->label) == label)
-      return &slots_[i];
-  return nullptr;
+  if (!handles_) return nullptr;
+  return first_slot(handles_->slots.get(), handles_->slot_count(), [&](const PKCS11_SLOT& s) {
+    return s.token->initialized && trimmed(s.token->label) == label;
+  });
 }
 
 PKCS11_slot_st* Module::free_slot() const {
-  for (unsigned i = 0; i < nslots_; ++i)
-    if (slots_[i].token && !slots_[i].token->initialized) return &slots_[i];
-  return nullptr;
+  if (!handles_) return nullptr;
+  return first_slot(handles_->slots.get(), handles_->slot_count(),
+                    [](const PKCS11_SLOT& s) { return !s.token->initialized; });
 }
 
 TokenInfo Module::info_for(unsigned long slot_id) const {
@@ -292,9 +449,10 @@ std::vector<TokenInfo> Module::tokens() {
   std::lock_guard lock(mutex_);
   enumerate();
   std::vector<TokenInfo> out;
-  for (unsigned i = 0; i < nslots_; ++i) {
-    if (!slots_[i].token) continue;
-    out.push_back(info_for(PKCS11_get_slotid_from_slot(&slots_[i])));
+  PKCS11_SLOT* slots = handles_->slots.get();
+  for (unsigned i = 0; i < handles_->slot_count(); ++i) {
+    if (!slots[i].token) continue;
+    out.push_back(info_for(PKCS11_get_slotid_from_slot(&slots[i])));
   }
   return out;
 }

@@ -5,6 +5,7 @@
 // and the CA, because C_Initialize/C_Finalize are process-wide.
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -14,6 +15,23 @@ struct PKCS11_ctx_st;
 struct PKCS11_slot_st;
 
 namespace certdesk::pki {
+
+class TokenLock;
+
+// A Module's lock: one thread of this process at a time (recursive), and,
+// once softhsm::use_store named the store, one process at a time too (the
+// store's TokenLock, token_lock.h). lock() may wait for another process and
+// throws TokenError when it waited too long. BasicLockable: std::lock_guard.
+class ModuleMutex {
+ public:
+  void lock();
+  void unlock() noexcept;
+
+ private:
+  friend class Module;
+  std::recursive_mutex threads_;
+  std::shared_ptr<TokenLock> store_;   // null: no store named
+};
 
 // A token as the slot list shows it (live flags read with C_GetTokenInfo).
 struct TokenInfo {
@@ -37,7 +55,9 @@ std::string vendor_for_serial(const std::string& serial, const std::string& manu
 
 class Module {
  public:
-  // Loads the module (dlopen + C_Initialize through libp11). Throws TokenError
+  // Loads the module (dlopen + C_Initialize through libp11) while holding the
+  // TokenLock of the store softhsm::use_store named, which its mutex() takes
+  // from then on (waits while another process is inside the store). Throws TokenError
   // (module_unavailable) naming the path and what to do when it is missing,
   // not a PKCS#11 library, or fails to initialise (e.g. SoftHSM2's token
   // directory missing).
@@ -53,6 +73,11 @@ class Module {
   // The Module this process already loaded for path, or null (no load).
   static std::shared_ptr<Module> loaded(const std::string& path);
 
+  // The lock file of the store named by softhsm::use_store ("" before any):
+  // the one every Module loaded afterwards takes with its mutex (token_lock.h).
+  static std::filesystem::path store_lock_file();
+  static void set_store_lock_file(const std::filesystem::path& file);
+
   // Finalises and initialises the module again (C_Finalize + C_Initialize).
   // SoftHSM2 reads its token directory only in C_Initialize, so a token made
   // by another process (softhsm::insert_blank) shows up only after this.
@@ -63,9 +88,9 @@ class Module {
   // For pki internals. Hold mutex() while using ctx()/slots; every call that
   // re-enumerates bumps generation(), which invalidates PKCS11_SLOT pointers,
   // sessions, logins and key handles taken before.
-  PKCS11_ctx_st* ctx() const { return ctx_; }
-  void* functions() const { return functions_; }   // CK_FUNCTION_LIST_PTR
-  std::recursive_mutex& mutex() const { return mutex_; }
+  PKCS11_ctx_st* ctx() const;        // null after a failed reload
+  void* functions() const;           // CK_FUNCTION_LIST_PTR of the module itself (never the guarded copy)
+  ModuleMutex& mutex() const { return mutex_; }
   std::uint64_t generation() const { return generation_; }
   // release_all_slots + enumerate_slots (never PKCS11_update_slots: it crashes with >1 slot).
   void enumerate();
@@ -75,20 +100,30 @@ class Module {
   PKCS11_slot_st* free_slot() const;   // token present, not initialised
   TokenInfo info_for(unsigned long slot_id) const;   // C_GetTokenInfo now
 
+  // libp11 0.4.12 waits forever when C_OpenSession fails (pkcs11_get_session,
+  // OpenSC/libp11 #525, fixed only in 0.4.14). load() therefore points
+  // libp11's context at a copy of the module's function list whose
+  // C_OpenSession, on failure, records the CK_RV for this thread and hands
+  // libp11 CK_INVALID_HANDLE: libp11's next call on it fails instead of
+  // waiting, and take_libp11_error() reports the recorded CK_RV. True when
+  // that guard is in place (it is found by the function list's address in
+  // libp11's private context; a libp11 whose layout differs runs unguarded).
+  bool open_session_guarded() const;
+  // True when a guarded C_OpenSession failed since the last enumerate(): the
+  // session pool libp11 keeps per slot then holds an invalid handle, so the
+  // next use must re-enumerate (Token does).
+  bool session_pool_poisoned() const;
+
  private:
-  Module() = default;
-  void open();    // dlopen, C_GetFunctionList, PKCS11_CTX_new/load
-  void close() noexcept;   // slots → CTX_unload → CTX_free → dlclose
+  Module();
+  void open();    // dlopen, C_GetFunctionList, PKCS11_CTX_new/load, the C_OpenSession guard
+  void close() noexcept;   // handles_.reset(): slots → CTX_unload → CTX_free → dlclose
+  struct Handles;          // module.cpp: the dl handle, the context, its slots, declared in teardown order
+  // Declared first: outlives the handles, whose teardown (C_Finalize) runs under it.
+  mutable ModuleMutex mutex_;
   std::string path_;
-  PKCS11_ctx_st* ctx_ = nullptr;
-  void* dl_ = nullptr;
-  void* functions_ = nullptr;
-  // Declared after the context: released first (STYLE habit 6).
-  PKCS11_slot_st* slots_ = nullptr;
-  unsigned int nslots_ = 0;
+  std::unique_ptr<Handles> handles_;
   std::uint64_t generation_ = 0;
-  bool ctx_loaded_ = false;
-  mutable std::recursive_mutex mutex_;
 };
 
 }  // namespace certdesk::pki

@@ -50,23 +50,10 @@ std::string name_oneline(const X509_NAME* name) {
   return std::string(data, static_cast<size_t>(n));
 }
 
-Bytes to_der(X509* cert) {
-  unsigned char* out = nullptr;
-  int n = i2d_X509(cert, &out);
-  if (n <= 0) throw CryptoError("cannot encode the certificate");
-  Bytes der(out, out + n);
-  OPENSSL_free(out);
-  return der;
-}
+void throw_encode_failed(const char* what) { throw CryptoError(std::string("cannot encode ") + what); }
 
-Bytes to_der(X509_REQ* req) {
-  unsigned char* out = nullptr;
-  int n = i2d_X509_REQ(req, &out);
-  if (n <= 0) throw CryptoError("cannot encode the certificate request");
-  Bytes der(out, out + n);
-  OPENSSL_free(out);
-  return der;
-}
+Bytes to_der(X509* cert) { return der_of<i2d_X509>(cert, "the certificate"); }
+Bytes to_der(X509_REQ* req) { return der_of<i2d_X509_REQ>(req, "the certificate request"); }
 
 X509Ptr x509_from_der(const Bytes& der) {
   const unsigned char* p = der.data();

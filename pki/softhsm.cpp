@@ -16,7 +16,9 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/handle.h"
 #include "pki/p11_detail.h"
+#include "pki/token_lock.h"
 
 namespace fs = std::filesystem;
 
@@ -157,15 +159,11 @@ void patch_serial(const fs::path& tokendir, const std::string& old16, const std:
     std::vector<size_t> hits;
     for (size_t pos = data.find(old16); pos != std::string::npos; pos = data.find(old16, pos + 1)) hits.push_back(pos);
     if (hits.empty()) continue;
-    int fd = ::open(e.path().c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd < 0) store_error("open", e.path());
+    UniqueFd fd(::open(e.path().c_str(), O_WRONLY | O_CLOEXEC));
+    if (!fd) store_error("open", e.path());
     for (size_t pos : hits)
-      if (::pwrite(fd, new16.data(), 16, static_cast<off_t>(pos)) != 16) {
-        ::close(fd);
-        store_error("write", e.path());
-      }
-    ::fsync(fd);
-    ::close(fd);
+      if (::pwrite(fd.get(), new16.data(), 16, static_cast<off_t>(pos)) != 16) store_error("write", e.path());
+    if (::fsync(fd.get()) != 0 || fd.close() != 0) store_error("write", e.path());
     return;
   }
   throw Error(ErrorKind::other, codes::token_error,
@@ -199,7 +197,10 @@ fs::path prepare_store(const fs::path& dir_in) {
 void use_store(const fs::path& dir) {
   const fs::path conf = fs::absolute(dir).lexically_normal() / "softhsm2.conf";
   ::setenv("SOFTHSM2_CONF", conf.c_str(), 1);
+  Module::set_store_lock_file(lock_file(dir));
 }
+
+fs::path lock_file(const fs::path& dir) { return fs::absolute(dir).lexically_normal() / "token.lock"; }
 
 std::string insert_blank(const fs::path& dir, const std::string& serial_in, const Secret& transport_so_pin) {
   if (serial_in.empty()) {
@@ -225,35 +226,35 @@ std::string insert_blank(const fs::path& dir, const std::string& serial_in, cons
   if (transport_so_pin.size() < 4 || transport_so_pin.size() > 255)
     throw TokenError(codes::pin_length, "the transport SO PIN must have 4 to 255 characters");
   const fs::path conf = prepare_store(dir);
+  // The new token appears in the store's folder: no other process may be reading it (token_lock.h).
+  const auto store = TokenLock::open(lock_file(dir));
+  std::lock_guard inside(*store);
   const fs::path tokendir = fs::absolute(dir).lexically_normal() / "tokens";
 
   int fds[2];
-  if (::pipe(fds) != 0) store_error("create a pipe for", dir);
+  if (::pipe2(fds, O_CLOEXEC) != 0) store_error("create a pipe for", dir);
+  UniqueFd from_child(fds[0]), to_parent(fds[1]);
   pid_t pid = ::fork();
-  if (pid < 0) {
-    ::close(fds[0]);
-    ::close(fds[1]);
-    store_error("start a process for", dir);
-  }
+  if (pid < 0) store_error("start a process for", dir);
   if (pid == 0) {
-    ::close(fds[0]);
+    from_child.reset();
     try {
-      child_init(fds[1], conf, serial, transport_so_pin);
+      child_init(to_parent.get(), conf, serial, transport_so_pin);
     } catch (...) {
     }
     _exit(7);
   }
-  ::close(fds[1]);
+  to_parent.reset();
   std::string reply;
   char buf[256];
-  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) != 0;) {
+  for (ssize_t n; (n = ::read(from_child.get(), buf, sizeof buf)) != 0;) {
     if (n < 0) {
       if (errno == EINTR) continue;
       break;
     }
     reply.append(buf, static_cast<size_t>(n));
   }
-  ::close(fds[0]);
+  from_child.reset();
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }

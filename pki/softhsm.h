@@ -22,8 +22,12 @@ inline constexpr const char* default_module = "/usr/lib/softhsm/libsofthsm2.so";
 // token directory, and returns the conf path. Idempotent.
 std::filesystem::path prepare_store(const std::filesystem::path& dir);
 
-// Points SOFTHSM2_CONF at the store's conf. Call before Module::load of SoftHSM2.
+// Points SOFTHSM2_CONF at the store's conf and makes the store's lock file
+// (lock_file(dir)) the one every later Module::load takes: one process at a
+// time works on a store (token_lock.h). Call before Module::load.
 void use_store(const std::filesystem::path& dir);
+// dir/token.lock.
+std::filesystem::path lock_file(const std::filesystem::path& dir);
 
 // Initialises the free slot as a factory-blank token with serial `serial`
 // (digits, 4–16 characters; random "21" + 8 digits when empty) and the given

@@ -76,6 +76,9 @@ struct Token::Impl {
   // Binds to the current enumeration: finds the slot again by serial when the
   // module re-enumerated (which logged us out), and logs in again as user.
   PKCS11_SLOT* current() {
+    // A guarded C_OpenSession failed: libp11's session pool holds an invalid
+    // handle until the slots are enumerated afresh (which logs out; see below).
+    if (module->session_pool_poisoned()) module->enumerate();
     if (slot && generation == module->generation()) {
       require_present();
       return slot;
@@ -97,11 +100,10 @@ struct Token::Impl {
     return slot;
   }
 
-  // libp11 0.4.12 waits forever when C_OpenSession fails (pkcs11_get_session),
-  // so a key pulled from its reader must be noticed before libp11 is asked:
-  // one C_GetSlotInfo before every operation. (A pull at the very instant of a
-  // C_OpenSession inside libp11 still hangs that call; the order stays at its
-  // last durable step and is resumed after a restart.)
+  // A key pulled from its reader is noticed before libp11 is asked: one
+  // C_GetSlotInfo before every operation. A C_OpenSession that fails inside
+  // libp11 anyway (a pull at that very instant) is caught by the module's
+  // guard (Module::open_session_guarded) instead of hanging in libp11 0.4.12.
   void require_present() {
     auto* f = static_cast<CK_FUNCTION_LIST_PTR>(module->functions());
     CK_SLOT_INFO info{};
@@ -196,6 +198,7 @@ struct Token::Impl {
     ERR_clear_error();
     int r = is_private ? PKCS11_enumerate_keys(token(), &k, &n) : PKCS11_enumerate_public_keys(token(), &k, &n);
     if (r != 0) detail::throw_ckr(detail::take_libp11_error(), "list the keys", serial);
+    if (unsigned long rv = detail::take_open_failure()) detail::throw_ckr(rv, "list the keys", serial);
     return {k, n};
   }
 
@@ -478,12 +481,7 @@ Bytes Token::public_key(const Bytes& id) {
   std::lock_guard lock(impl_->module->mutex());
   impl_->current();
   EvpPkeyPtr pub = impl_->public_pkey(id);
-  unsigned char* out = nullptr;
-  int n = i2d_PUBKEY(pub.get(), &out);
-  if (n <= 0) throw CryptoError("cannot encode the public key");
-  Bytes der(out, out + n);
-  OPENSSL_free(out);
-  return der;
+  return der_of<i2d_PUBKEY>(pub.get(), "the public key");
 }
 
 void Token::store_certificate(const Bytes& der, const Bytes& id, const std::string& label) {
@@ -506,6 +504,7 @@ std::vector<TokenObject> Token::certificates() {
   ERR_clear_error();
   if (PKCS11_enumerate_certs(impl_->token(), &certs, &n) != 0)
     detail::throw_ckr(detail::take_libp11_error(), "list the certificates", impl_->serial);
+  if (unsigned long rv = detail::take_open_failure()) detail::throw_ckr(rv, "list the certificates", impl_->serial);
   std::vector<TokenObject> out;
   for (unsigned i = 0; i < n; ++i) {
     TokenObject o;
@@ -552,6 +551,7 @@ void Token::remove_certificate(const Bytes& id) {
   ERR_clear_error();
   if (PKCS11_enumerate_certs(impl_->token(), &certs, &n) != 0)
     detail::throw_ckr(detail::take_libp11_error(), "list the certificates", impl_->serial);
+  if (unsigned long rv = detail::take_open_failure()) detail::throw_ckr(rv, "list the certificates", impl_->serial);
   for (unsigned i = 0; i < n; ++i) {
     if (!same_id(certs[i], id)) continue;
     ERR_clear_error();

@@ -15,10 +15,10 @@
 #include "common/secret.h"
 #include "pki/module.h"
 #include "pki/ossl.h"
+#include "pki/types.h"   // KeyAlgorithm
 
 namespace certdesk::pki {
 
-enum class KeyAlgorithm { ec_p256, rsa_2048 };
 
 struct TokenObject {
   std::string id;          // CKA_ID, hex

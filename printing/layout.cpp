@@ -22,13 +22,8 @@ using detail::TextStyle;
 
 namespace {
 
-struct GObjectUnref {
-  void operator()(gpointer p) const {
-    if (p) g_object_unref(p);
-  }
-};
 template <typename T>
-using GPtr = std::unique_ptr<T, GObjectUnref>;
+using GPtr = std::unique_ptr<T, CFree<g_object_unref>>;
 
 void set_source(cairo_t* cr, const Rgb& c, double alpha = 1.0) { cairo_set_source_rgba(cr, c.r, c.g, c.b, alpha); }
 

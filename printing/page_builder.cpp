@@ -14,28 +14,21 @@ namespace {
 
 constexpr double kMm = 72.0 / 25.4;
 
-struct QrFree {
-  void operator()(QRcode* q) const { QRcode_free(q); }
-};
-struct FontDescriptionFree {
-  void operator()(PangoFontDescription* d) const { pango_font_description_free(d); }
-};
 
 }  // namespace
 
 void set_context_options(PangoContext* context) {
   // Unhinted metrics: glyph advances scale linearly, so a line broken while
   // measuring breaks at the same place on a PDF page, a preview or a printer.
-  cairo_font_options_t* options = cairo_font_options_create();
-  cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF);
-  cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE);
-  pango_cairo_context_set_font_options(context, options);
-  cairo_font_options_destroy(options);
+  std::unique_ptr<cairo_font_options_t, CFree<cairo_font_options_destroy>> options(cairo_font_options_create());
+  cairo_font_options_set_hint_metrics(options.get(), CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style(options.get(), CAIRO_HINT_STYLE_NONE);
+  pango_cairo_context_set_font_options(context, options.get());   // copies them
   pango_cairo_context_set_resolution(context, 72.0);
 }
 
 void set_layout_text(PangoLayout* layout, const std::string& text, const TextStyle& style, double width) {
-  std::unique_ptr<PangoFontDescription, FontDescriptionFree> font(pango_font_description_new());
+  std::unique_ptr<PangoFontDescription, CFree<pango_font_description_free>> font(pango_font_description_new());
   pango_font_description_set_family(font.get(), kFontFamily);
   pango_font_description_set_weight(font.get(), style.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
   pango_font_description_set_absolute_size(font.get(), style.size * PANGO_SCALE);
@@ -51,7 +44,7 @@ void set_layout_text(PangoLayout* layout, const std::string& text, const TextSty
 
 QrItem make_qr(const std::string& text, double x, double y, double module, int quiet) {
   errno = 0;
-  std::unique_ptr<QRcode, QrFree> code(QRcode_encodeString(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1));
+  std::unique_ptr<QRcode, CFree<QRcode_free>> code(QRcode_encodeString(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1));
   if (!code)
     throw Error(ErrorKind::other, codes::bad_request,
                 std::string("cannot make the receipt's QR code: ") + std::strerror(errno));
@@ -90,21 +83,18 @@ PageBuilder::PageBuilder(Paper paper, std::string title) : paper_(paper), title_
       margin_bottom_ = 8 * kMm;
       break;
   }
-  context_ = pango_font_map_create_context(pango_cairo_font_map_get_default());
-  set_context_options(context_);
-  layout_ = pango_layout_new(context_);
+  context_.reset(pango_font_map_create_context(pango_cairo_font_map_get_default()));
+  set_context_options(context_.get());
+  layout_.reset(pango_layout_new(context_.get()));
   pages_.emplace_back();
   y_ = margin_top_;
 }
 
-PageBuilder::~PageBuilder() {
-  if (layout_) g_object_unref(layout_);
-  if (context_) g_object_unref(context_);
-}
+PageBuilder::~PageBuilder() = default;
 
 PangoLayout* PageBuilder::measure(const std::string& text, const TextStyle& style, double width) {
-  set_layout_text(layout_, text, style, width);
-  return layout_;
+  set_layout_text(layout_.get(), text, style, width);
+  return layout_.get();
 }
 
 double PageBuilder::text_height(const std::string& text, const TextStyle& style, double width) {

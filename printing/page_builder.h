@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "common/handle.h"
 #include "printing/layout.h"
 
 namespace certdesk::printing::detail {
@@ -143,8 +144,9 @@ class PageBuilder {
   double margin_x_ = 0, margin_top_ = 0, margin_bottom_ = 0;
   double y_ = 0;
   std::vector<Page> pages_;
-  PangoContext* context_ = nullptr;
-  PangoLayout* layout_ = nullptr;
+  // The layout holds a reference to the context: declared after it, released first.
+  std::unique_ptr<PangoContext, CFree<g_object_unref>> context_;
+  std::unique_ptr<PangoLayout, CFree<g_object_unref>> layout_;
 };
 
 // Applies the text settings measurement and drawing share: the font, absolute size,

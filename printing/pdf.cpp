@@ -6,20 +6,15 @@
 #include <system_error>
 
 #include "common/error.h"
+#include "common/handle.h"
 
 namespace certdesk::printing {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct SurfaceDestroy {
-  void operator()(cairo_surface_t* s) const { cairo_surface_destroy(s); }
-};
-struct ContextDestroy {
-  void operator()(cairo_t* cr) const { cairo_destroy(cr); }
-};
-using SurfacePtr = std::unique_ptr<cairo_surface_t, SurfaceDestroy>;
-using ContextPtr = std::unique_ptr<cairo_t, ContextDestroy>;
+using SurfacePtr = std::unique_ptr<cairo_surface_t, CFree<cairo_surface_destroy>>;
+using ContextPtr = std::unique_ptr<cairo_t, CFree<cairo_destroy>>;
 
 [[noreturn]] void cannot_write(const fs::path& path, const std::string& why) {
   throw Error(ErrorKind::other, codes::data_dir_unusable, "cannot write the PDF " + path.string() + ": " + why);

@@ -7,16 +7,6 @@
 
 namespace certdesk::workflows {
 
-const char* reason_name(RevocationReason r) {
-  switch (r) {
-    case RevocationReason::unspecified: return "unspecified";
-    case RevocationReason::key_compromise: return "keyCompromise";
-    case RevocationReason::superseded: return "superseded";
-    case RevocationReason::cessation_of_operation: return "cessationOfOperation";
-  }
-  return "unspecified";
-}
-
 void check_pin_rules(const PinRules& rules, const Secret& pin) {
   if (pin.size() < rules.min_len || pin.size() > rules.max_len)
     throw InputError(codes::pin_length,

@@ -13,6 +13,7 @@
 
 #include "common/clock.h"
 #include "common/secret.h"
+#include "pki/types.h"   // header only: the enums pki and the domain share
 
 namespace certdesk::workflows {
 
@@ -38,7 +39,7 @@ struct TokenObjectView {
   Bytes der;                      // certificates only
 };
 
-enum class KeyAlgorithm { ec_p256, rsa_2048 };
+using pki::KeyAlgorithm;
 
 // A session on one token. Every call may throw TokenError (codes in common/error.h).
 class TokenSession {
@@ -88,8 +89,8 @@ struct IssuedCert {
   std::int64_t not_after = 0;
 };
 
-enum class RevocationReason { unspecified = 0, key_compromise = 1, superseded = 4, cessation_of_operation = 5 };
-const char* reason_name(RevocationReason r);
+using pki::RevocationReason;
+using pki::reason_name;
 
 // One line of the CA's own index of everything it issued.
 struct CaRecord {

@@ -10,12 +10,15 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "common/error.h"
 #include "pki/module.h"
+#include "pki/token.h"
 #include "tests/support/support.h"
 
 namespace fs = std::filesystem;
@@ -510,6 +513,81 @@ BOOST_AUTO_TEST_CASE(libp11_sees_the_lockout_flags) {
     }
     BOOST_TEST(seen_locked);
     BOOST_TEST(seen_low);
+  }
+  BOOST_REQUIRE_EQUAL(fx->initialize(), CKR_OK);
+}
+
+// libp11 0.4.12 waits forever on a condition variable when its own C_OpenSession
+// fails (pkcs11_get_session; fixed in 0.4.14). pki::Module guards that call: the
+// failure comes back as the TokenError it is, at once, and the module recovers.
+BOOST_AUTO_TEST_CASE(a_failing_c_open_session_inside_libp11_is_a_token_error_not_a_hang) {
+  using certdesk::Secret;
+  using certdesk::TokenError;
+  using certdesk::pki::Module;
+  using certdesk::pki::Token;
+  std::string serial = fx->new_token("p11-open");
+  fx->p11->C_Finalize(nullptr);   // libp11 initialises the module itself
+
+  // A clean run: which counted call, after the load, is libp11's C_OpenSession for the login?
+  unsigned long start = fx->counted_so_far(), open_at = 0;
+  {
+    auto module = Module::load(P11WRAP_PATH);
+    BOOST_REQUIRE(module->open_session_guarded());
+    Token token = Token::open(module, serial);
+    unsigned long before_login = fx->counted_so_far();
+    token.login_user(Secret(user_pin));
+    auto lines = fx->trace_lines(fx->trace);
+    for (size_t i = before_login; i < lines.size() && !open_at; ++i)
+      if (lines[i].ends_with(" C_OpenSession")) open_at = i + 1;
+    token.logout();
+  }
+  BOOST_REQUIRE_MESSAGE(open_at > 0, "libp11 opened no session of its own for the login");
+
+  // The same run with that very call failing (and the token staying pulled).
+  unsigned long start2 = fx->counted_so_far();
+  setenv("P11WRAP_FAIL_AT", std::to_string(start2 + (open_at - start)).c_str(), 1);
+  setenv("P11WRAP_FAIL_PERSIST", "1", 1);
+  std::string code, what;
+  unsigned long rv = 0;
+  {
+    auto module = Module::load(P11WRAP_PATH);
+    Token token = Token::open(module, serial);
+    auto done = std::make_shared<std::promise<void>>();
+    std::future<void> finished = done->get_future();
+    std::thread worker([&, done] {
+      try {
+        token.login_user(Secret(user_pin));
+      } catch (const TokenError& e) {
+        code = e.code();
+        what = e.what();
+        rv = e.ck_rv();
+      } catch (...) {
+      }
+      done->set_value();
+    });
+    if (finished.wait_for(std::chrono::seconds(30)) != std::future_status::ready) {
+      BOOST_ERROR("login_user hung inside libp11 after a failed C_OpenSession");
+      std::fflush(nullptr);
+      std::_Exit(201);   // the worker is stuck in libp11 for good
+    }
+    worker.join();
+    auto lines = fx->trace_lines(fx->trace);
+    BOOST_TEST(lines.at(start2 + (open_at - start) - 1).ends_with(" C_OpenSession"));
+    BOOST_TEST(rv == CKR_DEVICE_REMOVED, what);
+    BOOST_TEST((code == certdesk::codes::token_removed), code << " " << what);
+    // The next step re-enumerates instead of using the invalid session libp11 pooled: still an error, no hang.
+    BOOST_CHECK_THROW(token.login_user(Secret(user_pin)), TokenError);
+  }
+  unsetenv("P11WRAP_FAIL_AT");
+  unsetenv("P11WRAP_FAIL_PERSIST");
+  BOOST_REQUIRE_EQUAL(fx->initialize(), CKR_OK);
+  // And with the fault gone, the same login works.
+  fx->p11->C_Finalize(nullptr);
+  {
+    auto module = Module::load(P11WRAP_PATH);
+    Token token = Token::open(module, serial);
+    BOOST_CHECK_NO_THROW(token.login_user(Secret(user_pin)));
+    token.logout();
   }
   BOOST_REQUIRE_EQUAL(fx->initialize(), CKR_OK);
 }

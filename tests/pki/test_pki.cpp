@@ -12,12 +12,14 @@
 #include <filesystem>
 #include <regex>
 #include <set>
+#include <thread>
 
 #include "common/error.h"
 #include "pki/ca.h"
 #include "pki/module.h"
 #include "pki/softhsm.h"
 #include "pki/token.h"
+#include "pki/token_lock.h"
 #include "tests/support/support.h"
 
 namespace fs = std::filesystem;
@@ -458,7 +460,7 @@ BOOST_AUTO_TEST_CASE(revoke_publishes_crl_that_openssl_honours) {
   auto entry = ca.find(issued.serial);
   BOOST_REQUIRE(entry.has_value());
   BOOST_TEST(entry->revoked);
-  BOOST_TEST(reason_name(entry->reason) == "keyCompromise");
+  BOOST_TEST(std::string(reason_name(entry->reason)) == "keyCompromise");
   BOOST_TEST(entry->revoked_at == when.time_since_epoch().count());
   BOOST_TEST(!ca.find(other.serial)->revoked);
 
@@ -495,6 +497,98 @@ BOOST_AUTO_TEST_CASE(index_lists_issued_and_crl_number_increments) {
     CertificateAuthority::open(store().module, ca.cert_path().parent_path(), "certdesk-ca", Secret("nope-nope"));
   });
   BOOST_TEST(wrong.code() == codes::wrong_pin);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---- the token store's lock (issue 13.8) ------------------------------------
+BOOST_AUTO_TEST_SUITE(token_lock)
+
+// Another process holds the store: this one says once that it waits, gives up
+// after the limit naming the holder, and gets the lock once the holder lets go.
+BOOST_AUTO_TEST_CASE(a_second_process_waits_says_so_and_gives_up_naming_the_holder) {
+  using namespace std::chrono_literals;
+  TempDir tmp("certdesk-lock");
+  const fs::path file = tmp / "token.lock";
+  int go[2], done[2];
+  BOOST_REQUIRE(pipe(go) == 0);
+  BOOST_REQUIRE(pipe(done) == 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(go[0]);
+    close(done[1]);
+    auto held = TokenLock::open(file);
+    held->lock();
+    ssize_t w = write(go[1], "x", 1);
+    (void)w;
+    char c;
+    ssize_t r = read(done[0], &c, 1);   // returns when the parent closes its end
+    (void)r;
+    held->unlock();
+    _exit(0);
+  }
+  close(go[1]);
+  close(done[0]);
+  char c = 0;
+  BOOST_REQUIRE(read(go[0], &c, 1) == 1);
+  close(go[0]);
+
+  std::vector<std::string> notices;
+  TokenLock::set_notice([&](const std::string& line) { notices.push_back(line); });
+  TokenLock::set_wait_limit(300ms);
+  auto mine = TokenLock::open(file);
+  BOOST_TEST(TokenLock::holder(file).find("pid " + std::to_string(pid)) == 0u, TokenLock::holder(file));
+  auto e = expect_throw<TokenError>([&] { mine->lock(); });
+  BOOST_TEST(e.code() == codes::token_error);
+  BOOST_TEST(std::string(e.what()).find("pid " + std::to_string(pid)) != std::string::npos, e.what());
+  BOOST_TEST(!mine->held());
+  BOOST_REQUIRE(notices.size() == 1u);
+  BOOST_TEST(notices[0].find("busy, waiting for the token store") != std::string::npos, notices[0]);
+  BOOST_TEST(notices[0].find("pid " + std::to_string(pid)) != std::string::npos, notices[0]);
+
+  TokenLock::set_wait_limit(20s);
+  std::thread release([&] {
+    std::this_thread::sleep_for(200ms);
+    close(done[1]);
+  });
+  const auto t0 = std::chrono::steady_clock::now();
+  mine->lock();
+  BOOST_TEST(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count() >= 150);
+  BOOST_TEST(mine->held());
+  BOOST_TEST(TokenLock::holder(file).find("pid " + std::to_string(getpid())) == 0u, TokenLock::holder(file));
+  // Recursive within the process: the file stays locked until the outermost unlock.
+  BOOST_TEST(TokenLock::open(file) == mine);
+  mine->lock();
+  mine->unlock();
+  BOOST_TEST(mine->held());
+  mine->unlock();
+  BOOST_TEST(!mine->held());
+  BOOST_TEST(TokenLock::holder(file).empty());
+  release.join();
+  int status = 0;
+  waitpid(pid, &status, 0);
+  BOOST_TEST(WIFEXITED(status));
+  TokenLock::set_notice([](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); });
+  TokenLock::set_wait_limit(300s);
+}
+
+BOOST_AUTO_TEST_CASE(a_lock_file_that_cannot_be_made_is_data_dir_unusable) {
+  auto e = expect_throw<Error>([] { TokenLock::open("/nonexistent-certdesk-folder/token.lock"); });
+  BOOST_TEST(e.code() == codes::data_dir_unusable);
+  BOOST_TEST(std::string(e.what()).find("/nonexistent-certdesk-folder/token.lock") != std::string::npos);
+}
+
+// The Module of a store takes the store's lock while it works, and only then.
+BOOST_AUTO_TEST_CASE(the_module_holds_the_store_lock_only_while_inside) {
+  auto lock = TokenLock::open(Module::store_lock_file());
+  BOOST_TEST(!lock->held());
+  {
+    std::lock_guard inside(store().module->mutex());
+    BOOST_TEST(lock->held());
+  }
+  BOOST_TEST(!lock->held());
+  BOOST_CHECK_NO_THROW(store().module->tokens());
+  BOOST_TEST(!lock->held());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
