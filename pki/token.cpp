@@ -323,7 +323,8 @@ void Token::reinitialise(const Secret& so_pin, const std::string& label) {
   impl_->user_pin.wipe();
   // C_InitToken refuses while sessions are open (CKR_SESSION_EXISTS).
   CK_SLOT_ID id = impl_->slot_id();
-  raw(*impl_->module)->C_CloseAllSessions(id);
+  if (CK_RV rv = raw(*impl_->module)->C_CloseAllSessions(id); rv != CKR_OK)
+    detail::throw_ckr(rv, "close the sessions before initialising the token", impl_->serial);
   ERR_clear_error();
   if (PKCS11_init_token(impl_->slot->token, so_pin.c_str(), label32.c_str()) != 0)
     impl_->pin_error(detail::take_libp11_error(), true, "initialise the token");

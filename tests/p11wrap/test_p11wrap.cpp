@@ -591,3 +591,82 @@ BOOST_AUTO_TEST_CASE(a_failing_c_open_session_inside_libp11_is_a_token_error_not
   }
   BOOST_REQUIRE_EQUAL(fx->initialize(), CKR_OK);
 }
+
+// STYLE habit 7 for pki::Token: each wrapper whose module call fails throws
+// TokenError with that CK_RV. For every operation, a clean run on a fresh
+// token finds the first counted PKCS#11 call the operation itself makes; a
+// second run on another fresh token fails exactly that call (CKR_DEVICE_ERROR).
+BOOST_AUTO_TEST_CASE(every_token_operation_whose_module_call_fails_throws_token_error) {
+  using certdesk::Secret;
+  using certdesk::TokenError;
+  using certdesk::pki::KeyAlgorithm;
+  using certdesk::pki::Module;
+  using certdesk::pki::Token;
+  using Step = std::function<void(Token&)>;
+  const certdesk::pki::Bytes id{0x42};
+  const Step none = [](Token&) {};
+  const Step user = [&](Token& t) { t.login_user(Secret(user_pin)); };
+  const Step so = [&](Token& t) { t.login_so(Secret(so_pin)); };
+  const Step with_key = [&](Token& t) {
+    t.login_user(Secret(user_pin));
+    t.generate_key(KeyAlgorithm::ec_p256, id, "k");
+  };
+  struct Op {
+    const char* name;
+    Step setup, op;
+  };
+  const std::vector<Op> ops{
+      {"login_user", none, user},
+      {"login_so", none, so},
+      {"init_user_pin", so, [&](Token& t) { t.init_user_pin(Secret(new_pin)); }},
+      {"change_so_pin", none, [&](Token& t) { t.change_so_pin(Secret(so_pin), Secret("87654321")); }},
+      {"reinitialise", none, [&](Token& t) { t.reinitialise(Secret(so_pin), "again"); }},
+      {"generate_key", user, [&](Token& t) { t.generate_key(KeyAlgorithm::ec_p256, id, "k"); }},
+      {"make_csr", with_key, [&](Token& t) { t.make_csr(id, {"示例", "91110108MA01C8D24U", ""}); }},
+      {"sign", with_key, [&](Token& t) { t.sign(id, {1, 2, 3}); }},
+      {"public_key", with_key, [&](Token& t) { t.public_key(id); }},
+      {"certificates", none, [&](Token& t) { t.certificates(); }},
+      {"private_keys", with_key, [&](Token& t) { t.private_keys(); }},
+      {"remove_key_pair", with_key, [&](Token& t) { t.remove_key_pair(id); }},
+      {"logout", user, [&](Token& t) { t.logout(); }},
+  };
+  fx->p11->C_Finalize(nullptr);   // libp11 initialises the module itself
+  int n = 0;
+  for (const auto& op : ops) {
+    BOOST_TEST_CONTEXT(op.name) {
+      ++n;
+      BOOST_REQUIRE_EQUAL(fx->initialize(), CKR_OK);
+      std::string clean = fx->new_token("w" + std::to_string(n) + "a");
+      std::string faulted = fx->new_token("w" + std::to_string(n) + "b");
+      fx->p11->C_Finalize(nullptr);
+      // Clean: the offset (from the load) of the operation's first counted call.
+      unsigned long start = fx->counted_so_far(), first = 0;
+      {
+        auto module = Module::load(P11WRAP_PATH);
+        Token token = Token::open(module, clean);
+        op.setup(token);
+        unsigned long before = fx->counted_so_far();
+        op.op(token);
+        if (fx->counted_so_far() > before) first = before + 1 - start;
+      }
+      BOOST_REQUIRE_MESSAGE(first > 0, "the operation made no counted PKCS#11 call");
+      // Faulted: the same sequence on the other token, that call failing.
+      setenv("P11WRAP_FAIL_AT", std::to_string(fx->counted_so_far() + first).c_str(), 1);
+      setenv("P11WRAP_FAIL_RV", "0x30", 1);   // CKR_DEVICE_ERROR
+      {
+        auto module = Module::load(P11WRAP_PATH);
+        Token token = Token::open(module, faulted);
+        op.setup(token);
+        try {
+          op.op(token);
+          BOOST_ERROR("no exception when the module failed the call");
+        } catch (const TokenError& e) {
+          BOOST_TEST(e.ck_rv() == CKR_DEVICE_ERROR, e.what());
+        }
+      }
+      unsetenv("P11WRAP_FAIL_AT");
+      unsetenv("P11WRAP_FAIL_RV");
+    }
+  }
+  BOOST_REQUIRE_EQUAL(fx->initialize(), CKR_OK);
+}
