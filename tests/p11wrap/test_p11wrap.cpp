@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <future>
 #include <sstream>
 #include <string>
@@ -592,10 +593,28 @@ BOOST_AUTO_TEST_CASE(a_failing_c_open_session_inside_libp11_is_a_token_error_not
   BOOST_REQUIRE_EQUAL(fx->initialize(), CKR_OK);
 }
 
+namespace {
+// A throwaway self-signed P-256 certificate (software key), DER.
+certdesk::pki::Bytes self_signed_der() {
+  using namespace certdesk::pki;
+  EvpPkeyPtr key(EVP_EC_gen("P-256"));
+  X509Ptr cert(X509_new());
+  BOOST_REQUIRE(key && cert);
+  X509NamePtr name = make_name({"示例", "91110108MA01C8D24U", ""});
+  BOOST_REQUIRE(X509_set_version(cert.get(), 2) == 1);
+  BOOST_REQUIRE(ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 7) == 1);
+  BOOST_REQUIRE(X509_set_subject_name(cert.get(), name.get()) == 1 && X509_set_issuer_name(cert.get(), name.get()) == 1);
+  BOOST_REQUIRE(X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0) && X509_gmtime_adj(X509_getm_notAfter(cert.get()), 86400));
+  BOOST_REQUIRE(X509_set_pubkey(cert.get(), key.get()) == 1 && X509_sign(cert.get(), key.get(), EVP_sha256()) > 0);
+  return to_der(cert.get());
+}
+}  // namespace
+
 // STYLE habit 7 for pki::Token: each wrapper whose module call fails throws
 // TokenError with that CK_RV. For every operation, a clean run on a fresh
 // token finds the first counted PKCS#11 call the operation itself makes; a
 // second run on another fresh token fails exactly that call (CKR_DEVICE_ERROR).
+// (info() and the slot list use uncounted calls the wrapper never fails.)
 BOOST_AUTO_TEST_CASE(every_token_operation_whose_module_call_fails_throws_token_error) {
   using certdesk::Secret;
   using certdesk::TokenError;
@@ -628,6 +647,12 @@ BOOST_AUTO_TEST_CASE(every_token_operation_whose_module_call_fails_throws_token_
       {"certificates", none, [&](Token& t) { t.certificates(); }},
       {"private_keys", with_key, [&](Token& t) { t.private_keys(); }},
       {"remove_key_pair", with_key, [&](Token& t) { t.remove_key_pair(id); }},
+      {"store_certificate", with_key, [&](Token& t) { t.store_certificate(self_signed_der(), id, "c"); }},
+      {"remove_certificate", [&](Token& t) {
+         with_key(t);
+         t.store_certificate(self_signed_der(), id, "c");
+       },
+       [&](Token& t) { t.remove_certificate(id); }},
       {"logout", user, [&](Token& t) { t.logout(); }},
   };
   fx->p11->C_Finalize(nullptr);   // libp11 initialises the module itself
