@@ -266,13 +266,17 @@ struct Module::Handles {
   // context; point it at the guarded copy. Found by value: the private
   // layout is libp11's, so only a word that equals the list's address is
   // replaced, and nothing when none does.
+  // libp11 0.4.12 keeps `method` first in PKCS11_CTX_private; older layouts
+  // had it third. Never read further than that into a struct we do not own.
+  static constexpr std::size_t kScannedWords = 3;
+
   void install_guard() {
     std::lock_guard lock(guard_mutex);
     std::size_t i = 0;
     while (i < kGuardSlots && guard_slots[i].real.load()) ++i;
     if (i == kGuardSlots || !ctx || !ctx->_private) return;
     auto** words = static_cast<CK_FUNCTION_LIST_PTR*>(ctx->_private);
-    for (std::size_t w = 0; w < 8; ++w) {
+    for (std::size_t w = 0; w < kScannedWords; ++w) {
       if (words[w] != functions) continue;
       guarded = *functions;
       guarded.C_OpenSession = trampolines[i];
