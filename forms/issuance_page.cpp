@@ -762,7 +762,7 @@ void IssuancePage::start_flow() {
           handover_text_->SetLabel(wxString::Format(
               _("Order %lld: token %s personalised.\nReceipt: %s\nCertificate serial: %s\nValid until: %s"),
               static_cast<long long>(res.order_id), wx(res.token_serial), wx(res.receipt_no.empty() ? "-" : res.receipt_no),
-              wx(res.cert_serial), wx(text::local_time(Seconds(std::chrono::seconds(res.not_after)), 480))));
+              wx(res.cert_serial), wx(model_.local_time(res.not_after))));
         else
           handover_text_->SetLabel(wxString::Format(_("Order %lld (%s): token %s done.\nReceipt: %s\nCertificate serial: %s"),
                                                     static_cast<long long>(res.order_id),

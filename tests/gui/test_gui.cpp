@@ -9,6 +9,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <fmt/format.h>
 #include <wx/app.h>
 #include <wx/evtloop.h>
 #include <wx/init.h>
@@ -23,13 +24,14 @@
 #include <string>
 #include <thread>
 
-#include "app/context.h"
+#include "desk/context.h"
 #include "app/gui_model.h"
 #include "common/error.h"
 #include "db/journal.h"
 #include "db/repositories.h"
 #include "forms/counter_frame.h"
 #include "forms/dialogs.h"
+#include "printing/pdf.h"
 #include "tests/gui/wx_session.h"
 #include "tests/support/support.h"
 #include "common/text.h"
@@ -49,8 +51,10 @@ struct WxGlobal : test::WxSession {
 BOOST_TEST_GLOBAL_FIXTURE(WxGlobal);
 
 fs::path shots_dir() {
-  const char* src = std::getenv("CERTDESK_SOURCE_DIR");
-  fs::path d = fs::path(src ? src : ".") / "docs" / "screenshots";
+  // Never into the source tree: $CERTDESK_SCREENSHOT_DIR (e.g. docs/screenshots,
+  // to refresh the documentation's pictures on purpose), else the build's folder.
+  const char* dir = std::getenv("CERTDESK_SCREENSHOT_DIR");
+  fs::path d = dir ? fs::path(dir) : fs::current_path() / "screenshots";
   fs::create_directories(d);
   return d;
 }
@@ -179,18 +183,18 @@ T* find_top(std::function<bool(T*)> pred = {}) {
 struct Desk {
   test::TempDir dir{"certdesk-gui"};
   SystemClock clock;
-  std::unique_ptr<app::AppContext> ctx;
+  std::unique_ptr<desk::AppContext> ctx;
   std::unique_ptr<app::GuiCounterModel> model;
 
   Desk() {
-    app::InitOptions o;
+    desk::InitOptions o;
     o.branch = "BJ01";
     o.branch_name = "北京示例服务大厅";
     o.admin = "admin";
     o.admin_password = Secret("admin-password-1");
     o.scrypt_log2_n = 10;
-    app::init_data_dir(dir.path() / "data", o, clock);
-    ctx = std::make_unique<app::AppContext>(dir.path() / "data", clock, 10);
+    desk::init_data_dir(dir.path() / "data", o, clock);
+    ctx = std::make_unique<desk::AppContext>(dir.path() / "data", clock, 10);
     auto admin = ctx->staff().login("admin", Secret("admin-password-1"));
     ctx->staff().add(admin, "teller1", workflows::Role::teller, Secret("teller-password-1"));
     ctx->staff().add(admin, "super1", workflows::Role::supervisor, Secret("super-password-1"));
@@ -243,6 +247,7 @@ class SlowKeygenModel final : public forms::CounterModel {
   std::string insert_blank_token() override { return inner_.insert_blank_token(); }
   std::string today() const override { return inner_.today(); }
   std::string branch() const override { return inner_.branch(); }
+  std::string local_time(std::int64_t t) const override { return inner_.local_time(t); }
 
  private:
   forms::CounterModel& inner_;
@@ -456,6 +461,21 @@ BOOST_AUTO_TEST_CASE(first_issuance_end_to_end_by_keyboard_and_mouse) {
   for (const auto& e : desk.ctx->journal().entries_of_order(result.order_id)) actions.insert(e.record.action);
   for (const char* a : {"order.created", "payment", "token.pin_set", "token.keygen", "cert.issued", "order.completed"})
     BOOST_CHECK_MESSAGE(actions.count(a), "journal has " << a);
+  // Finished in the window, the order's papers are archived like the CLI's:
+  // the receipt's first printing (print_count 1) and the handover slip, as PDF.
+  const auto root = desk.ctx->paths().root;
+  const auto receipt_pdf = printing::archive_path(root, printing::ArchiveKind::receipt, result.receipt_no);
+  const auto slip_pdf = printing::archive_path(root, printing::ArchiveKind::slip, fmt::format("{:06}", result.order_id));
+  BOOST_REQUIRE_MESSAGE(std::filesystem::is_regular_file(receipt_pdf), "archived receipt " << receipt_pdf);
+  BOOST_REQUIRE_MESSAGE(std::filesystem::is_regular_file(slip_pdf), "archived slip " << slip_pdf);
+  test::RunResult receipt_text = test::run({"pdftotext", receipt_pdf.string(), "-"});
+  BOOST_CHECK_MESSAGE(receipt_text.out.find(result.receipt_no) != std::string::npos, receipt_text.out);
+  test::RunResult slip_text = test::run({"pdftotext", slip_pdf.string(), "-"});
+  BOOST_CHECK_MESSAGE(slip_text.out.find("2100012345") != std::string::npos, slip_text.out);
+  std::int64_t print_count = -1;
+  for (const auto& p : db::Payments(desk.ctx->db()).of_order(result.order_id))
+    if (p.receipt_no == result.receipt_no) print_count = p.print_count;
+  BOOST_CHECK_EQUAL(print_count, 1);
   BOOST_CHECK(desk.ctx->journal().verify().ok);
   BOOST_CHECK_EQUAL(wx_asserts.load(), 0);
 }
