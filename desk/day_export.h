@@ -8,7 +8,7 @@
 #include <string>
 
 #include "desk/context.h"
-#include "printing/documents.h"
+#include "printing/document_data.h"
 #include "workflows/day.h"
 
 namespace certdesk::desk {

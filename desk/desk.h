@@ -26,7 +26,7 @@
 #include "db/repositories.h"
 #include "desk/context.h"
 #include "desk/papers.h"
-#include "printing/documents.h"
+#include "printing/document_data.h"
 #include "printing/layout.h"
 #include "workflows/counter.h"
 #include "workflows/day.h"

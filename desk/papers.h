@@ -9,7 +9,7 @@
 #include <string>
 
 #include "desk/context.h"
-#include "printing/documents.h"
+#include "printing/document_data.h"
 #include "printing/layout.h"
 #include "workflows/staff.h"
 

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "common/secret.h"
-#include "printing/documents.h"
+#include "printing/document_data.h"
 #include "printing/layout.h"
 #include "workflows/counter.h"
 #include "workflows/fees.h"
@@ -100,7 +100,7 @@ class CounterModel {
   // revoked, token wiped, receipt voided with a supervisor's approval, order cancelled.
   virtual workflows::OrderResult roll_back(const workflows::Actor& teller, std::int64_t order_id, workflows::Prompts prompts) = 0;
 
-  // The printed documents of an order, filled from the records (app/documents.h).
+  // The printed documents of an order, filled from the records (desk/papers.h).
   // receipt() marks a reprint (重印) when the receipt was printed before. Throw
   // RuleRefused(not_found).
   virtual printing::ReceiptData receipt(const std::string& receipt_no) = 0;

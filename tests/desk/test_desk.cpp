@@ -120,23 +120,4 @@ BOOST_AUTO_TEST_CASE(settings_are_checked_and_journaled) {
   BOOST_TEST((desk.paper() == printing::Paper::a4));
 }
 
-BOOST_AUTO_TEST_CASE(rules_kept_in_one_place) {
-  workflows::CounterConfig c;   // 30 days before, 90 after
-  const std::int64_t end = 1'800'000'000;
-  BOOST_TEST(!desk::in_renewal_window(c, end - 31 * 86400, end));
-  BOOST_TEST(desk::in_renewal_window(c, end - 30 * 86400, end));
-  BOOST_TEST(desk::in_renewal_window(c, end + 90 * 86400, end));
-  BOOST_TEST(!desk::in_renewal_window(c, end + 90 * 86400 + 1, end));
-  std::vector<db::CertificateRecord> certs(3);
-  certs[0].serial = "a", certs[0].not_after = 10;
-  certs[1].serial = "b", certs[1].not_after = 30, certs[1].status = "revoked";
-  certs[2].serial = "c", certs[2].not_after = 20;
-  BOOST_REQUIRE(desk::newest_valid_certificate(certs));
-  BOOST_TEST(desk::newest_valid_certificate(certs)->serial == "c");
-  c.utc_offset_minutes = 0;
-  BOOST_TEST(desk::local_time(0, c) == "1970-01-01 00:00");
-  c.utc_offset_minutes = 480;
-  BOOST_TEST(desk::local_time(0, c) == "1970-01-01 08:00");
-}
-
 BOOST_AUTO_TEST_SUITE_END()

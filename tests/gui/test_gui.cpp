@@ -347,7 +347,7 @@ BOOST_AUTO_TEST_CASE(first_issuance_end_to_end_by_keyboard_and_mouse) {
       frame->Show();
       frame->Raise();
     });
-    auto* page = d.ui([&] { return frame->issuance(); });
+    auto* page = d.ui([&] { return frame->order_page(); });
     // The token panel finds the blank token.
     d.require(d.wait_for([&] {
       for (const auto& r : frame->tokens()->rows())
@@ -372,11 +372,11 @@ BOOST_AUTO_TEST_CASE(first_issuance_end_to_end_by_keyboard_and_mouse) {
     d.type("11010519491231002x");   // a lower-case x is accepted
     d.screenshot("counter.png");
     d.key(WXK_RETURN);
-    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::documents; }), "Enter goes to the documents");
+    d.require(d.wait_for([&] { return page->step() == forms::OrderPage::documents; }), "Enter goes to the documents");
 
     // A missing document blocks the flow.
     d.key(WXK_RETURN);
-    d.check(d.ui([&] { return page->step() == forms::IssuancePage::documents; }), "missing documents block Enter");
+    d.check(d.ui([&] { return page->step() == forms::OrderPage::documents; }), "missing documents block Enter");
     d.check(d.ui([&] { return !page->next_button()->IsEnabled(); }), "Next is disabled while documents are missing");
     for (std::size_t i = 0; i < 3; ++i) {
       d.click(d.ui([&] { return page->present_box(i); }), true);
@@ -385,17 +385,17 @@ BOOST_AUTO_TEST_CASE(first_issuance_end_to_end_by_keyboard_and_mouse) {
     d.check(d.ui([&] { return !page->next_button()->IsEnabled(); }), "an unstamped ID copy still blocks");
     d.screenshot("documents-missing.png");
     d.key(WXK_ESCAPE);
-    d.check(d.ui([&] { return page->step() == forms::IssuancePage::customer; }), "Esc goes back");
+    d.check(d.ui([&] { return page->step() == forms::OrderPage::customer; }), "Esc goes back");
     d.key(WXK_RETURN);
-    d.check(d.ui([&] { return page->step() == forms::IssuancePage::documents; }), "and Enter forward again");
+    d.check(d.ui([&] { return page->step() == forms::OrderPage::documents; }), "and Enter forward again");
     d.click(d.ui([&] { return page->stamped_box(2); }), true);
     d.check(d.wait_for([&] { return page->next_button()->IsEnabled(); }), "all documents in order");
     d.key(WXK_RETURN);
-    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::payment; }), "Enter goes to the payment");
+    d.require(d.wait_for([&] { return page->step() == forms::OrderPage::payment; }), "Enter goes to the payment");
     d.check(d.wait_for([&] { return page->amount_field()->GetValue() == "50.00"; }), "the fee 50.00 is filled in");
     d.screenshot("payment.png");
     d.key(WXK_RETURN);
-    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::token; }), "Enter goes to the token step");
+    d.require(d.wait_for([&] { return page->step() == forms::OrderPage::token; }), "Enter goes to the token step");
     d.check(d.wait_for([&] { return page->token_choice()->GetValue() == "2100012345"; }), "the blank token is offered");
     d.key(WXK_RETURN);
 
@@ -430,10 +430,10 @@ BOOST_AUTO_TEST_CASE(first_issuance_end_to_end_by_keyboard_and_mouse) {
     d.check(d.ui([&] { return page->note_field()->GetValue() == "abc"; }), "typing is handled during key generation");
     d.check(model.in_keygen.load(), "the key generation was still running while typing was handled");
 
-    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::handover; }, 60s), "the token is personalised");
+    d.require(d.wait_for([&] { return page->step() == forms::OrderPage::handover; }, 60s), "the token is personalised");
     d.screenshot("handover.png");
     d.key(WXK_RETURN);
-    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::done; }), "handed over");
+    d.require(d.wait_for([&] { return page->step() == forms::OrderPage::done; }), "handed over");
     result = d.ui([&] { return page->result(); });
     d.check(d.ui([&] { return page->print_slip_button()->IsEnabled() && page->preview_slip_button()->IsEnabled(); }),
             "the done page offers the handover slip for printing");
@@ -494,7 +494,7 @@ BOOST_AUTO_TEST_CASE(override_needs_another_persons_approval_and_a_cancelled_pin
       frame->SetSize(wxSize(1280, 780));
       frame->Show();
     });
-    auto* page = d.ui([&] { return frame->issuance(); });
+    auto* page = d.ui([&] { return frame->order_page(); });
     d.require(d.wait_for([&] { return frame->polls() > 0; }), "the first token poll");
     d.ui([&] {
       page->org_name_field()->SetValue(wxString::FromUTF8("上海示例贸易有限公司"));
@@ -505,7 +505,7 @@ BOOST_AUTO_TEST_CASE(override_needs_another_persons_approval_and_a_cancelled_pin
     d.click(page->handler_id_field());
     d.type("11010519491231002X");
     d.key(WXK_RETURN);
-    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::documents; }), "documents page");
+    d.require(d.wait_for([&] { return page->step() == forms::OrderPage::documents; }), "documents page");
     // The handler's ID copy is missing: only a supervisor's override lets the order go on.
     for (std::size_t i = 0; i < 2; ++i) {
       d.click(d.ui([&] { return page->present_box(i); }), true);
@@ -526,10 +526,10 @@ BOOST_AUTO_TEST_CASE(override_needs_another_persons_approval_and_a_cancelled_pin
     d.key(WXK_RETURN);
     d.require(d.wait_for([&] { return page->next_button()->IsEnabled(); }), "the override request unblocks the page");
     d.key(WXK_RETURN);
-    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::payment; }), "payment page");
+    d.require(d.wait_for([&] { return page->step() == forms::OrderPage::payment; }), "payment page");
     d.check(d.wait_for([&] { return page->amount_field()->GetValue() == "50.00"; }), "fee filled in");
     d.key(WXK_RETURN);
-    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::token; }), "token page");
+    d.require(d.wait_for([&] { return page->step() == forms::OrderPage::token; }), "token page");
     d.check(d.wait_for([&] { return page->token_choice()->GetValue() == "2100012345"; }), "token offered");
     d.key(WXK_RETURN);
 
@@ -750,7 +750,7 @@ BOOST_AUTO_TEST_CASE(flow_picker_runs_an_unlock_on_the_customers_token) {
       frame->Show();
       frame->Raise();
     });
-    auto* page = d.ui([&] { return frame->issuance(); });
+    auto* page = d.ui([&] { return frame->order_page(); });
     d.require(d.wait_for([&] {
       for (const auto& r : frame->tokens()->rows())
         if (r.token.serial == "2100012345" && r.record_state == "active") return true;
@@ -777,7 +777,7 @@ BOOST_AUTO_TEST_CASE(flow_picker_runs_an_unlock_on_the_customers_token) {
             "F3 picks the reissue");
     // F4 picks the unlock and restarts at the customer page.
     press(WXK_F4);
-    d.require(d.ui([&] { return page->flow() == workflows::Flow::unlock && page->step() == forms::IssuancePage::customer; }),
+    d.require(d.ui([&] { return page->flow() == workflows::Flow::unlock && page->step() == forms::OrderPage::customer; }),
               "F4 picks the unlock, at the customer page");
     d.check(d.ui([&] { return wxWindow::FindFocus() == page->search_field(); }), "focus in the search field");
 
@@ -786,7 +786,7 @@ BOOST_AUTO_TEST_CASE(flow_picker_runs_an_unlock_on_the_customers_token) {
     d.require(d.wait_for([&] { return page->handler_id_field()->GetValue() == "11010519491231002X"; }),
               "the customer on record is picked");
     d.key(WXK_RETURN);
-    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::documents; }), "documents page");
+    d.require(d.wait_for([&] { return page->step() == forms::OrderPage::documents; }), "documents page");
     d.check(d.ui([&] { return page->present_box(3) != nullptr && page->present_box(4) == nullptr; }),
             "the unlock checklist has four items (the locked token among them)");
     d.check(d.ui([&] { return !page->reason_choice()->IsShown(); }), "no reissue reason for an unlock");
@@ -796,10 +796,10 @@ BOOST_AUTO_TEST_CASE(flow_picker_runs_an_unlock_on_the_customers_token) {
     }
     d.check(d.wait_for([&] { return page->next_button()->IsEnabled(); }), "all unlock documents in order");
     d.key(WXK_RETURN);
-    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::payment; }), "payment page");
+    d.require(d.wait_for([&] { return page->step() == forms::OrderPage::payment; }), "payment page");
     d.require(d.wait_for([&] { return !page->amount_field()->GetValue().empty(); }), "the unlock fee is filled in");
     d.key(WXK_RETURN);
-    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::token; }), "token page");
+    d.require(d.wait_for([&] { return page->step() == forms::OrderPage::token; }), "token page");
     d.check(d.wait_for([&] { return page->token_choice()->GetValue() == "2100012345"; }), "the customer's token is offered");
     d.screenshot("flow-picker.png");
     d.key(WXK_RETURN);
@@ -812,9 +812,9 @@ BOOST_AUTO_TEST_CASE(flow_picker_runs_an_unlock_on_the_customers_token) {
     d.key(WXK_RETURN);
     d.type("864200");
     d.key(WXK_RETURN);
-    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::handover; }, 60s), "the token is unlocked");
+    d.require(d.wait_for([&] { return page->step() == forms::OrderPage::handover; }, 60s), "the token is unlocked");
     d.key(WXK_RETURN);
-    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::done; }), "handed over");
+    d.require(d.wait_for([&] { return page->step() == forms::OrderPage::done; }), "handed over");
     result = d.ui([&] { return page->result(); });
     d.check(d.ui([&] { return page->done_label()->GetLabel().Contains(wxString::Format("%lld", static_cast<long long>(result.order_id))); }),
             "the done page names the order");
