@@ -11,7 +11,6 @@
 #include "common/error.h"
 #include "common/i18n.h"
 #include "common/text.h"
-#include "db/repositories.h"
 #include "pki/softhsm.h"
 #include "workflows/day.h"
 #include "workflows/states.h"
@@ -72,14 +71,12 @@ std::vector<forms::TokenRow> GuiCounterModel::tokens() {
 }
 
 std::vector<forms::CustomerRow> GuiCounterModel::find_customers(const std::string& text) {
-  db::Organisations orgs(ctx_.db());
   std::vector<forms::CustomerRow> out;
-  for (const auto& o : orgs.search(text, 20)) {
-    forms::CustomerRow r{o.id, o.name, o.uscc};
-    auto handlers = orgs.handlers_of(o.id);
-    if (!handlers.empty()) {
-      r.handler_name = handlers.back().name;
-      r.handler_id_number = handlers.back().id_number;
+  for (const auto& c : desk_.find_customers(text)) {
+    forms::CustomerRow r{c.organisation.id, c.organisation.name, c.organisation.uscc};
+    if (c.last_handler) {
+      r.handler_name = c.last_handler->name;
+      r.handler_id_number = c.last_handler->id_number;
     }
     out.push_back(std::move(r));
   }
@@ -88,16 +85,16 @@ std::vector<forms::CustomerRow> GuiCounterModel::find_customers(const std::strin
 
 std::vector<forms::HistoryRow> GuiCounterModel::history(std::int64_t organisation_id) {
   std::vector<forms::HistoryRow> out;
-  for (const auto& o : db::Orders(ctx_.db()).of_organisation(organisation_id)) {
+  desk::CustomerRecords records = desk_.customer_records(organisation_id);
+  for (const auto& o : records.orders) {
     workflows::Flow f = workflows::flow_from(o.flow);
     out.push_back({tr_noop_ctx("kind", "order"), day_of(o.created_utc), fmt::format("#{} {}", o.id, tr(workflows::business_type_label(f))), o.state});
   }
-  for (const auto& c : db::Certificates(ctx_.db()).of_organisation(organisation_id))
+  for (const auto& c : records.certificates)
     out.push_back({tr_noop_ctx("kind", "certificate"), day_of(text::iso_utc(Seconds(std::chrono::seconds(c.not_before)))),
                    fmt::format("{} → {}", c.serial.substr(0, 12), day_of(text::iso_utc(Seconds(std::chrono::seconds(c.not_after))))),
                    c.status == "revoked" ? tr_noop_ctx("state", "revoked") : tr_noop_ctx("state", "valid")});
-  for (const auto& t : db::Tokens(ctx_.db()).of_organisation(organisation_id))
-    out.push_back({tr_noop_ctx("kind", "token"), day_of(t.updated_utc), t.serial, t.state});
+  for (const auto& t : records.tokens) out.push_back({tr_noop_ctx("kind", "token"), day_of(t.updated_utc), t.serial, t.state});
   return out;
 }
 
@@ -108,10 +105,7 @@ std::vector<forms::UnfinishedRow> GuiCounterModel::unfinished() {
   return out;
 }
 
-workflows::FeeQuote GuiCounterModel::quote(workflows::Flow flow, const std::string& reason) {
-  db::FeeSchedule schedule(ctx_.db());
-  return workflows::quote(schedule, flow, reason);
-}
+workflows::FeeQuote GuiCounterModel::quote(workflows::Flow flow, const std::string& reason) { return desk_.quote(flow, reason); }
 
 workflows::OrderResult GuiCounterModel::run_flow(const workflows::Actor& teller, const workflows::ServiceRequest& request,
                                                  workflows::Prompts prompts, bool hand_over) {

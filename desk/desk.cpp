@@ -129,6 +129,30 @@ void Desk::set_setting(const workflows::Actor& by, const std::string& key, const
   tx.commit();
 }
 
+// ---- customers -------------------------------------------------------------------------
+
+std::vector<CustomerFound> Desk::find_customers(const std::string& text) {
+  db::Organisations orgs(ctx_.db());
+  std::vector<CustomerFound> out;
+  for (auto& o : orgs.search(text, 20)) {
+    auto handlers = orgs.handlers_of(o.id);
+    std::optional<db::Handler> last;
+    if (!handlers.empty()) last = handlers.back();
+    out.push_back({std::move(o), std::move(last)});
+  }
+  return out;
+}
+
+CustomerRecords Desk::customer_records(db::Id organisation_id) {
+  return {db::Orders(ctx_.db()).of_organisation(organisation_id), db::Certificates(ctx_.db()).of_organisation(organisation_id),
+          db::Tokens(ctx_.db()).of_organisation(organisation_id)};
+}
+
+workflows::FeeQuote Desk::quote(workflows::Flow flow, const std::string& reason) {
+  db::FeeSchedule schedule(ctx_.db());
+  return workflows::quote(schedule, flow, reason);
+}
+
 // ---- orders ----------------------------------------------------------------------------
 
 OrderOutcome Desk::finished(const workflows::Actor& teller, workflows::OrderResult r) {

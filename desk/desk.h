@@ -30,6 +30,7 @@
 #include "printing/layout.h"
 #include "workflows/counter.h"
 #include "workflows/day.h"
+#include "workflows/fees.h"
 #include "workflows/order_book.h"
 #include "workflows/ports.h"
 #include "workflows/request.h"
@@ -81,6 +82,19 @@ struct OrderOutcome {
 
 enum class TokenReport { suspend, found, lost };
 
+// An organisation found at the counter, with the handler who came last.
+struct CustomerFound {
+  db::Organisation organisation;
+  std::optional<db::Handler> last_handler;
+};
+
+// What the records hold about one organisation.
+struct CustomerRecords {
+  std::vector<db::ServiceOrder> orders;
+  std::vector<db::CertificateRecord> certificates;   // newest first
+  std::vector<db::TokenRecord> tokens;
+};
+
 struct DayClosed {
   db::DayCloseRecord record;
   std::filesystem::path report_pdf;
@@ -124,6 +138,13 @@ class Desk {
   // Throws AuthError, InputError(bad_request) naming what is wrong (nothing changes).
   // RULE-MOVE: workflows::SettingsService::set (permission, validation, journal).
   void set_setting(const workflows::Actor& by, const std::string& key, const std::string& value);
+
+  // ---- customers -------------------------------------------------------------------
+  // Organisations whose name contains text or whose USCC starts with it (20 at most).
+  std::vector<CustomerFound> find_customers(const std::string& text);
+  CustomerRecords customer_records(db::Id organisation_id);
+  // The fee of a flow from the schedule. Throws RuleRefused when an item is missing.
+  workflows::FeeQuote quote(workflows::Flow flow, const std::string& reason);
 
   // ---- orders ----------------------------------------------------------------------
   // Runs the request's flow (any of the six). With hand_over it goes on to
