@@ -1,7 +1,9 @@
-// certdesk-cli: the counter without a window (SPEC §9). Same workflows as the
-// GUI; scripts, tests and benchmarks use it. PINs and passwords only from files
-// or the terminal. Exit: 0 done, 2 usage, 3 journal integrity, 4 refused by a
-// rule or bad input, 5 token/module, 6 authentication/permission, 1 other.
+// certdesk-cli: the counter without a window (SPEC §9), a thin adapter over the
+// desk (desk/desk.h): each subcommand parses its options (CLI11), calls one desk
+// function and prints the result. Scripts, tests and benchmarks use it. PINs
+// and passwords only from files or the terminal. Exit: 0 done, 2 usage, 3
+// journal integrity, 4 refused by a rule or bad input, 5 token/module, 6
+// authentication/permission, 1 other.
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -11,24 +13,18 @@
 #include <functional>
 #include <iostream>
 #include <iterator>
-#include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <string>
 #include <vector>
 
-#include "app/cli_day.h"
-#include "app/context.h"
-#include "app/documents.h"
-#include "printing/amount_words.h"
-#include "workflows/receipts.h"
-#include "workflows/unlock_codes.h"
+#include "app/cli_options.h"
 #include "app/prompts.h"
 #include "common/error.h"
 #include "common/i18n.h"
 #include "common/text.h"
-#include "db/repositories.h"
-#include "workflows/flows.h"
+#include "desk/desk.h"
+#include "printing/amount_words.h"
 #include "workflows/request.h"
 #include "workflows/states.h"
 #include "workflows/validators.h"
@@ -36,6 +32,11 @@
 namespace fs = std::filesystem;
 using nlohmann::json;
 using namespace certdesk;
+using certdesk::app::CliOptions;
+using certdesk::app::add_command;
+using certdesk::app::add_flag;
+using certdesk::app::add_value;
+using certdesk::app::add_login;
 
 namespace {
 
@@ -43,80 +44,6 @@ class UsageError : public Error {
  public:
   explicit UsageError(const std::string& m) : Error(ErrorKind::usage, codes::bad_request, m) {}
 };
-
-const char* kUsage = R"(usage: certdesk-cli [--data-dir DIR] [--json] COMMAND ...
-  init --branch CODE --admin NAME --password-file F [--branch-name TEXT] [--module PATH]
-  staff add NAME --role teller|supervisor|admin --password-file F --as NAME --as-password-file F
-  token insert-blank [--serial DIGITS]
-  token list
-  order run FLOW --request FILE.json --as NAME --as-password-file F [--new-pin-file F] [--pin-file F]
-                 [--approver NAME --approver-password-file F] [--no-handover]
-  order list [--unfinished] | order resume ID | order rollback ID   (same login/PIN/approver options as order run)
-  token suspend|found|lost SERIAL [--reason TEXT] --as NAME --as-password-file F
-  journal verify
-  check id|uscc|org-code VALUE
-  crl --out FILE
-  settings show | settings set KEY VALUE --as NAME --as-password-file F
-  receipt show NO | receipt print NO [--pdf OUT] [--paper a5|a4|roll80] --as NAME --as-password-file F
-  receipt void NO --reason TEXT --as SUPERVISOR --as-password-file F
-  unlock-code issue SERIAL [--hours N] --as SUPERVISOR --as-password-file F
-  unlock-code redeem SERIAL --code-file F --new-pin-file F --as NAME --as-password-file F
-  money words AMOUNT                                   e.g. 1005.00 → 人民币壹仟零伍元整
-DIR defaults to $CERTDESK_DATA_DIR, else ~/.local/share/certdesk. See docs/cli.md.
-)";
-
-// Options with a value, and flags. Anything else starting with -- is a usage error.
-const std::set<std::string> kValued{"--data-dir", "--branch", "--branch-name", "--admin", "--password-file", "--module",
-                                    "--role", "--as", "--as-password-file", "--serial", "--request", "--new-pin-file",
-                                    "--pin-file", "--approver", "--approver-password-file", "--out", "--reason", "--pdf", "--paper", "--csv", "--token", "--hours", "--code-file"};
-const std::set<std::string> kFlags{"--json", "--unfinished", "--no-handover", "--help"};
-
-struct Args {
-  std::vector<std::string> words;
-  std::map<std::string, std::string> opts;
-  std::set<std::string> flags;
-
-  bool has(const std::string& o) const { return opts.count(o) || flags.count(o); }
-  std::string need(const std::string& o) const {
-    auto it = opts.find(o);
-    if (it == opts.end()) throw UsageError(fmt::format(fmt::runtime(tr("{} is required here.")), o));
-    return it->second;
-  }
-  std::optional<fs::path> path(const std::string& o) const {
-    auto it = opts.find(o);
-    return it == opts.end() ? std::nullopt : std::optional<fs::path>(it->second);
-  }
-  std::optional<std::string> get(const std::string& o) const {
-    auto it = opts.find(o);
-    return it == opts.end() ? std::nullopt : std::optional<std::string>(it->second);
-  }
-  std::string word(std::size_t i, const char* what) const {
-    if (i >= words.size()) throw UsageError(fmt::format(fmt::runtime(tr("Missing {}.")), what));
-    return words[i];
-  }
-};
-
-Args parse(int argc, char** argv) {
-  Args a;
-  for (int i = 1; i < argc; ++i) {
-    std::string s = argv[i];
-    if (s.rfind("--", 0) == 0) {
-      if (kFlags.count(s)) {
-        a.flags.insert(s);
-      } else if (kValued.count(s)) {
-        if (i + 1 >= argc) throw UsageError(fmt::format(fmt::runtime(tr("{} needs a value.")), s));
-        a.opts[s] = argv[++i];
-      } else if (s == "--pin" || s == "--password" || s == "--so-pin") {
-        throw UsageError(tr("PINs and passwords are never given on the command line; use a file option or the prompt."));
-      } else {
-        throw UsageError(fmt::format(fmt::runtime(tr("Unknown option {}.")), s));
-      }
-    } else {
-      a.words.push_back(s);
-    }
-  }
-  return a;
-}
 
 int exit_code(ErrorKind k) {
   switch (k) {
@@ -139,71 +66,64 @@ void log_line(const fs::path& data_dir, const std::string& command, const std::s
 }
 
 struct Cli {
-  Args args;
-  fs::path data_dir;
-  bool as_json = false;
-  SystemClock clock;
+  CliOptions& o;
 
-  void out(const json& j, const std::string& plain) const {
-    if (as_json)
-      std::cout << j.dump(2) << "\n";
-    else if (!plain.empty())
-      std::cout << plain << (plain.back() == '\n' ? "" : "\n");
+  // The branch's settings when the data folder has a database (the UTC offset
+  // of `check`), else the defaults: `check` works without a data folder.
+  workflows::CounterConfig branch_config() const {
+    std::error_code ec;
+    if (!fs::exists(desk::DataPaths{o.data_dir}.database(), ec)) return {};
+    desk::AppContext ctx(o.data_dir, o.clock);
+    return ctx.config();
   }
-
-  workflows::Actor login(app::AppContext& ctx, const char* name_opt = "--as", const char* file_opt = "--as-password-file") {
-    std::string name = args.need(name_opt);
-    Secret pw = args.get(file_opt) ? app::read_secret(args.need(file_opt), tr_noop("password"))
-                                   : app::ask_secret(fmt::format(fmt::runtime(tr("Password of {}: ")), name)).value_or(Secret());
-    if (pw.empty()) throw UsageError(fmt::format(fmt::runtime(tr("{} is required here.")), file_opt));
-    return ctx.staff().login(name, pw);
-  }
+  void out(const json& j, const std::string& plain) const { o.print(j, plain); }
+  workflows::Actor login(desk::Desk& desk) const { return o.login(desk); }
 
   int init() {
-    app::InitOptions o;
-    o.branch = args.need("--branch");
-    o.branch_name = args.get("--branch-name").value_or("");
-    o.admin = args.need("--admin");
-    o.admin_password = app::read_secret(args.need("--password-file"), tr_noop("password"));
-    o.module = args.get("--module").value_or("");
-    app::init_data_dir(data_dir, o, clock);
-    out({{"data_dir", data_dir.string()}, {"branch", o.branch}, {"admin", o.admin}},
-        fmt::format(fmt::runtime(tr("Data folder ready: {} (branch {}, admin {}).")), data_dir.string(), o.branch, o.admin));
+    desk::InitOptions init;
+    init.branch = o.branch;
+    init.branch_name = o.branch_name;
+    init.admin = o.admin;
+    init.admin_password = app::read_secret(o.password_file, tr_noop("password"));
+    init.module = o.module;
+    desk::init_data_dir(o.data_dir, init, o.clock);
+    out({{"data_dir", o.data_dir}, {"branch", init.branch}, {"admin", init.admin}},
+        fmt::format(fmt::runtime(tr("Data folder ready: {} (branch {}, admin {}).")), o.data_dir, init.branch, init.admin));
     return 0;
   }
 
   int staff_add() {
-    app::AppContext ctx(data_dir, clock);
-    workflows::Actor by = login(ctx);
-    std::string name = args.word(2, "the new person's name");
-    workflows::Role role = workflows::role_from(args.need("--role"));
-    Secret pw = app::read_secret(args.need("--password-file"), tr_noop("password"));
-    workflows::Actor added = ctx.staff().add(by, name, role, pw);
+    desk::AppContext ctx(o.data_dir, o.clock);
+    desk::Desk desk(ctx);
+    workflows::Actor by = login(desk);
+    const std::string& name = o.name;
+    workflows::Role role = workflows::role_from(o.role);
+    Secret pw = app::read_secret(o.password_file, tr_noop("password"));
+    workflows::Actor added = desk.add_staff(by, name, role, pw);
     out({{"id", added.id}, {"name", added.name}, {"role", workflows::to_string(added.role)}},
         fmt::format(fmt::runtime(tr("Added {} as {}.")), added.name, tr(workflows::to_string(added.role))));
     return 0;
   }
 
   int token_insert_blank() {
-    app::AppContext ctx(data_dir, clock);
-    std::string serial = ctx.insert_blank_token(args.get("--serial").value_or(""));
+    desk::AppContext ctx(o.data_dir, o.clock);
+    std::string serial = desk::Desk(ctx).insert_blank_token(o.serial);
     out({{"serial", serial}}, fmt::format(fmt::runtime(tr("A blank token with serial {} is inserted.")), serial));
     return 0;
   }
 
   // token suspend|found|lost SERIAL [--reason TEXT]
   int token_status(const std::string& what) {
-    std::string serial = args.word(2, "the token serial");
-    app::AppContext ctx(data_dir, clock);
-    workflows::Actor who = login(ctx);
-    workflows::TokenStatus status(ctx.services(), who);
-    std::string reason = args.get("--reason").value_or("");
-    if (what == "suspend") status.suspend(serial, reason);
-    else if (what == "found") status.found(serial);
-    else status.lost(serial, reason);
-    auto rec = db::Tokens(ctx.db()).by_serial(serial);
-    out({{"serial", serial}, {"state", rec ? rec->state : ""}},
-        fmt::format(fmt::runtime(tr("Token {} is now {}.")), serial, rec ? rec->state : "?"));
+    const std::string& serial = o.serial;
+    desk::AppContext ctx(o.data_dir, o.clock);
+    desk::Desk desk(ctx);
+    workflows::Actor who = login(desk);
+    const desk::TokenReport report = what == "suspend" ? desk::TokenReport::suspend
+                                     : what == "found" ? desk::TokenReport::found
+                                                       : desk::TokenReport::lost;
+    std::string state = desk.report_token(who, report, serial, o.reason);
+    out({{"serial", serial}, {"state", state}},
+        fmt::format(fmt::runtime(tr("Token {} is now {}.")), serial, state.empty() ? "?" : state));
     return 0;
   }
 
@@ -218,20 +138,16 @@ struct Cli {
   }
 
   int token_list() {
-    app::AppContext ctx(data_dir, clock);
+    desk::AppContext ctx(o.data_dir, o.clock);
     json arr = json::array();
     std::string plain;
-    db::Tokens records(ctx.db());
-    db::Certificates certs(ctx.db());
-    for (const auto& t : ctx.tokens().list()) {
-      if (t.label == app::kCaTokenLabel) continue;   // the CA's own token is not a customer's
-      if (t.serial.empty()) continue;                // an empty reader slot (SoftHSM2's free slot)
+    for (const auto& row : desk::Desk(ctx).tokens()) {
+      const workflows::TokenView& t = row.token;
       json j = {{"serial", t.serial}, {"label", t.label}, {"vendor", t.vendor}, {"manufacturer", t.manufacturer},
                 {"pin_state", pin_state(t)}, {"min_pin", t.min_pin}, {"max_pin", t.max_pin}};
-      auto rec = records.by_serial(t.serial);
-      j["state"] = rec ? rec->state : (t.user_pin_initialized ? "unknown" : "blank");
+      j["state"] = row.record ? row.record->state : (t.user_pin_initialized ? "unknown" : "blank");
       json cj = json::array();
-      for (const auto& c : certs.on_token(t.serial))
+      for (const auto& c : row.certificates)
         cj.push_back({{"serial", c.serial}, {"subject", c.subject}, {"not_after", text::iso_utc(Seconds(std::chrono::seconds(c.not_after)))},
                       {"status", c.status}});
       j["certificates"] = cj;
@@ -248,10 +164,9 @@ struct Cli {
   }
 
   int order_run() {
-    std::string flow_name = args.word(2, "the flow (issue, reissue, unlock, update, replace, cancel)");
-    workflows::Flow flow = workflows::flow_from(flow_name);
+    workflows::Flow flow = workflows::flow_from(o.flow);
     std::string request_text = [&] {
-      std::string path = args.need("--request");
+      const std::string& path = o.request;
       std::ifstream f(path, std::ios::binary);
       if (!f)
         throw InputError(codes::bad_request, fmt::format(fmt::runtime(tr("Cannot read the request file {}.")), path));
@@ -260,37 +175,29 @@ struct Cli {
     workflows::ServiceRequest request = workflows::parse_request(request_text);
     request.flow = flow;
 
-    return with_counter([&](workflows::Flows& flows, const workflows::Actor& teller) {
-      return flows.run(teller, request, !args.has("--no-handover"));
+    return with_counter([&](desk::Desk& desk, const workflows::Actor& teller, workflows::Prompts prompts) {
+      return desk.run_order(teller, request, prompts, !o.no_handover);
     });
   }
 
-  // Logs in, builds the counter with the terminal's prompts (PIN files,
-  // --approver), runs `act`, archives a completed order's documents, prints.
-  int with_counter(const std::function<workflows::OrderResult(workflows::Flows&, const workflows::Actor&)>& act) {
-    app::AppContext ctx(data_dir, clock);
-    workflows::Actor teller = login(ctx);
-    app::TerminalPinPrompt pins(args.path("--new-pin-file"), args.path("--pin-file"));
-    app::TerminalApprovalPrompt approval(args.get("--approver").value_or(""), args.path("--approver-password-file"));
-    app::TerminalProgress progress(as_json);
-    workflows::Counter counter(ctx.services(), ctx.staff(), {pins, approval, progress});
-    workflows::Flows flows(counter);
-    workflows::OrderResult r = act(flows, teller);
-    if (r.state == workflows::OrderState::completed) app::archive_order_documents(ctx, teller, r.order_id);
-    return print_result(r);
+  // Logs in, gathers the terminal's prompts (PIN files, --approver), calls the
+  // one desk function `act` (which archives a completed order's papers), prints.
+  int with_counter(const std::function<desk::OrderOutcome(desk::Desk&, const workflows::Actor&, workflows::Prompts)>& act) {
+    desk::AppContext ctx(o.data_dir, o.clock);
+    desk::Desk desk(ctx);
+    workflows::Actor teller = login(desk);
+    app::TerminalPinPrompt pins(o.path(o.new_pin_file), o.path(o.pin_file));
+    app::TerminalApprovalPrompt approval(o.approver, o.path(o.approver_password_file));
+    app::TerminalProgress progress(o.as_json);
+    return print_result(act(desk, teller, {pins, approval, progress}).result);
   }
 
   // order resume ID / order rollback ID: the same prompts as order run.
   int order_recover(bool resume) {
-    std::string id_text = args.word(2, "the order number");
-    db::Id id = 0;
-    try {
-      id = std::stoll(id_text);
-    } catch (const std::exception&) {
-      throw UsageError(fmt::format(fmt::runtime(tr("'{}' is not an order number.")), id_text));
-    }
-    return with_counter([&](workflows::Flows& flows, const workflows::Actor& teller) {
-      return resume ? flows.resume(teller, id, !args.has("--no-handover")) : flows.rollback(teller, id);
+    const db::Id id = o.order_id;
+    return with_counter([&](desk::Desk& desk, const workflows::Actor& teller, workflows::Prompts prompts) {
+      return resume ? desk.resume_order(teller, id, prompts, !o.no_handover)
+                    : desk.roll_back_order(teller, id, prompts);
     });
   }
 
@@ -315,9 +222,8 @@ struct Cli {
   }
 
   int order_list() {
-    app::AppContext ctx(data_dir, clock);
-    db::Orders orders(ctx.db());
-    auto rows = args.has("--unfinished") ? orders.unfinished() : orders.recent(100);
+    desk::AppContext ctx(o.data_dir, o.clock);
+    auto rows = desk::Desk(ctx).orders(o.unfinished);
     json arr = json::array();
     std::string plain;
     for (const auto& o : rows) {
@@ -325,37 +231,38 @@ struct Cli {
                      {"token_serial", o.token_serial}, {"updated", o.updated_utc}});
       plain += fmt::format("{:>6} {:<8} {:<18} {:<24} {:<16} {}\n", o.id, o.flow, o.state, o.step, o.token_serial, o.updated_utc);
     }
-    if (rows.empty()) plain = args.has("--unfinished") ? tr("No unfinished orders.") : tr("No orders.");
+    if (rows.empty()) plain = o.unfinished ? tr("No unfinished orders.") : tr("No orders.");
     out(arr, plain);
     return 0;
   }
 
   int journal_verify() {
-    app::AppContext ctx(data_dir, clock);
-    db::VerifyReport rep = ctx.journal().verify();
-    json j = {{"ok", rep.ok}, {"checked", rep.checked}, {"head", ctx.journal().head().hash}};
+    desk::AppContext ctx(o.data_dir, o.clock);
+    desk::JournalCheck check = desk::Desk(ctx).verify_journal();
+    const db::VerifyReport& rep = check.report;
+    json j = {{"ok", rep.ok}, {"checked", rep.checked}, {"head", check.head_hash}};
     if (!rep.ok) {
       j["first_bad_seq"] = rep.first_bad_seq.value_or(0);
       j["problem"] = rep.problem;
       j["message"] = rep.message;
-      if (as_json) std::cout << j.dump(2) << "\n";
+      if (o.as_json) std::cout << j.dump(2) << "\n";
       throw JournalIntegrityError(rep.message);
     }
-    out(j, fmt::format(fmt::runtime(tr("The journal is intact: {} entries, head {}.")), rep.checked, ctx.journal().head().hash));
+    out(j, fmt::format(fmt::runtime(tr("The journal is intact: {} entries, head {}.")), rep.checked, check.head_hash));
     return 0;
   }
 
   int check() {
-    std::string kind = args.word(1, "what to check (id, uscc, org-code)");
-    std::string value = args.word(2, "the value to check");
-    std::string today = text::business_day(clock.now(), 480);
+    const std::string& kind = o.kind;
+    const std::string& value = o.value;
+    std::string today = desk::business_day(o.clock.now(), branch_config());
     workflows::CheckResult r;
     if (kind == "id") r = workflows::check_id_number(value, today);
     else if (kind == "uscc") r = workflows::check_uscc(value);
     else if (kind == "org-code") r = workflows::check_org_code(value);
     else throw UsageError(tr("check takes id, uscc or org-code."));
     json j = {{"valid", r.ok}, {"normalised", r.normalised}, {"problem", r.problem}, {"note", r.note}};
-    if (as_json) {
+    if (o.as_json) {
       std::cout << j.dump(2) << "\n";
     } else if (r.ok) {
       std::cout << fmt::format(fmt::runtime(tr("valid: {}")), r.normalised) << (r.note.empty() ? "" : " (" + r.note + ")") << "\n";
@@ -366,29 +273,18 @@ struct Cli {
   }
 
   int crl() {
-    app::AppContext ctx(data_dir, clock);
-    fs::path outp = args.need("--out");
-    ctx.ca().write_crl(outp, clock.now());
+    desk::AppContext ctx(o.data_dir, o.clock);
+    fs::path outp = o.out;
+    desk::Desk(ctx).write_crl(outp);
     out({{"crl", outp.string()}}, fmt::format(fmt::runtime(tr("CRL written to {}.")), outp.string()));
     return 0;
   }
 
-  // Settings an admin may change; each change is journaled (SPEC §1).
-  static const std::set<std::string>& editable_settings() {
-    static const std::set<std::string> keys{"branch_name", "pkcs11_module", "key_algorithm", "paper", "renewal_opens_days_before",
-                                            "renewal_closes_days_after", "utc_offset_minutes", "timezone"};
-    return keys;
-  }
-
   int settings_show() {
-    app::AppContext ctx(data_dir, clock);
-    db::Settings settings(ctx.db());
+    desk::AppContext ctx(o.data_dir, o.clock);
     json j = json::object();
     std::string plain;
-    for (const auto& k : std::set<std::string>{"branch", "branch_name", "pkcs11_module", "key_algorithm", "paper", "cert_days",
-                                               "renewal_opens_days_before", "renewal_closes_days_after",
-                                               "utc_offset_minutes", "timezone"}) {
-      std::string v = settings.get_or(k, "");
+    for (const auto& [k, v] : desk::Desk(ctx).settings()) {
       j[k] = v;
       plain += fmt::format("{:<28} {}\n", k, v);
     }
@@ -397,30 +293,19 @@ struct Cli {
   }
 
   int settings_set() {
-    app::AppContext ctx(data_dir, clock);
-    workflows::Actor by = login(ctx);
-    workflows::require(by, workflows::Permission::edit_settings);
-    std::string key = args.word(2, "the setting's name");
-    std::string value = text::checked(key, args.word(3, "the new value"), 200);
-    if (!editable_settings().count(key))
-      throw InputError(codes::bad_request, fmt::format(fmt::runtime(tr("'{}' is not a setting an admin can change.")), key));
-    if (key == "key_algorithm" && value != "ec_p256" && value != "rsa_2048")
-      throw InputError(codes::bad_request, tr("key_algorithm is ec_p256 or rsa_2048."));
-    if (key == "paper") printing::parse_paper(value);   // a5 | a4 | roll80, else InputError
-    db::Settings settings(ctx.db());
-    std::string old = settings.get_or(key, "");
-    db::Transaction tx(ctx.db());
-    settings.set(key, value);
-    ctx.journal().append({.staff = by.name, .action = "setting.changed", .details = fmt::format("{}: {} → {}", key, old, value)},
-                         clock.now());
-    tx.commit();
+    desk::AppContext ctx(o.data_dir, o.clock);
+    desk::Desk desk(ctx);
+    workflows::Actor by = login(desk);
+    const std::string& key = o.key;
+    const std::string& value = o.value;
+    desk.set_setting(by, key, value);
     out({{key, value}}, fmt::format(fmt::runtime(tr("{} is now {}.")), key, value));
     return 0;
   }
 
   int receipt_show() {
-    app::AppContext ctx(data_dir, clock);
-    printing::ReceiptData r = app::receipt_data(ctx, args.word(2, "the receipt number"));
+    desk::AppContext ctx(o.data_dir, o.clock);
+    printing::ReceiptData r = desk::Desk(ctx).receipt(o.receipt_no);
     json j = {{"receipt_no", r.receipt_no}, {"payer", r.payer},           {"total_fen", r.total_fen},
               {"amount_in_words", printing::amount_in_words(r.total_fen)}, {"method", r.payment_method},
               {"teller", r.teller}, {"issued_at", r.issued_at},          {"order_no", r.order_no},
@@ -434,21 +319,22 @@ struct Cli {
   }
 
   int receipt_print() {
-    app::AppContext ctx(data_dir, clock);
-    workflows::Actor who = login(ctx);
+    desk::AppContext ctx(o.data_dir, o.clock);
+    desk::Desk desk(ctx);
+    workflows::Actor who = login(desk);
     std::optional<printing::Paper> paper;
-    if (auto p = args.get("--paper")) paper = printing::parse_paper(*p);
-    fs::path path = app::print_receipt(ctx, who, args.word(2, "the receipt number"), args.path("--pdf").value_or(fs::path()), paper);
+    if (!o.paper.empty()) paper = printing::parse_paper(o.paper);
+    fs::path path = desk.print_receipt(who, o.receipt_no, o.pdf, paper);
     out({{"pdf", path.string()}}, fmt::format(fmt::runtime(tr("Receipt written to {}.")), path.string()));
     return 0;
   }
 
   int receipt_void() {
-    app::AppContext ctx(data_dir, clock);
-    workflows::Actor who = login(ctx);
-    std::string no = args.word(2, "the receipt number");
-    workflows::Receipts(ctx.services()).void_receipt(who, no, args.need("--reason"));
-    fs::path path = app::print_receipt(ctx, who, no);
+    desk::AppContext ctx(o.data_dir, o.clock);
+    desk::Desk desk(ctx);
+    workflows::Actor who = login(desk);
+    const std::string& no = o.receipt_no;
+    fs::path path = desk.void_receipt(who, no, o.reason);
     out({{"receipt_no", no}, {"status", "voided"}, {"pdf", path.string()}},
         fmt::format(fmt::runtime(tr("Receipt {} is void; it keeps its number. Archived copy: {}.")), no, path.string()));
     return 0;
@@ -456,19 +342,10 @@ struct Cli {
 
   // Remote unlock (SPEC §2): the code is printed once, for the customer; only its hash is kept.
   int unlock_code_issue() {
-    app::AppContext ctx(data_dir, clock);
-    workflows::Actor who = login(ctx);
-    int hours = 24;
-    if (auto h = args.get("--hours")) {
-      try {
-        hours = std::stoi(*h);
-      } catch (const std::exception&) {
-        throw UsageError(tr("--hours takes a whole number of hours."));
-      }
-    }
-    app::TerminalPinPrompt none(std::nullopt, std::nullopt);
-    workflows::IssuedCode c =
-        workflows::UnlockCodeService(ctx.services(), none).issue(who, args.word(2, "the token serial"), hours);
+    desk::AppContext ctx(o.data_dir, o.clock);
+    desk::Desk desk(ctx);
+    workflows::Actor who = login(desk);
+    workflows::IssuedCode c = desk.issue_unlock_code(who, o.serial, o.hours);
     out({{"code", c.code}, {"token_serial", c.token_serial}, {"expires", c.expires_utc}},
         fmt::format(fmt::runtime(tr("Authorisation code for token {}: {} (single use, valid until {}).")), c.token_serial,
                     c.code, c.expires_utc));
@@ -476,79 +353,203 @@ struct Cli {
   }
 
   int unlock_code_redeem() {
-    app::AppContext ctx(data_dir, clock);
-    workflows::Actor who = login(ctx);
-    Secret code = app::read_secret(args.need("--code-file"), tr_noop("authorisation code"));
-    app::TerminalPinPrompt pins(args.path("--new-pin-file"), std::nullopt);
-    std::string serial = args.word(2, "the token serial");
-    workflows::UnlockCodeService(ctx.services(), pins).redeem(who, serial, code);
+    desk::AppContext ctx(o.data_dir, o.clock);
+    desk::Desk desk(ctx);
+    workflows::Actor who = login(desk);
+    Secret code = app::read_secret(o.code_file, tr_noop("authorisation code"));
+    app::TerminalPinPrompt pins(o.path(o.new_pin_file), std::nullopt);
+    const std::string& serial = o.serial;
+    desk.redeem_unlock_code(who, serial, code, pins);
     out({{"token_serial", serial}, {"unlocked", true}},
         fmt::format(fmt::runtime(tr("Token {} is unlocked with the customer's new PIN.")), serial));
     return 0;
   }
 
   int money_words() {
-    std::int64_t fen = printing::parse_amount(args.word(2, "an amount in yuan, e.g. 1005.00"));
+    std::int64_t fen = printing::parse_amount(o.amount);
     std::string words = printing::amount_in_words(fen);
     out({{"fen", fen}, {"words", words}}, words);
     return 0;
   }
 
-  int dispatch() {
-    std::string cmd = args.word(0, "a command");
-    std::string sub = args.words.size() > 1 ? args.words[1] : "";
-    if (cmd == "init") return init();
-    if (cmd == "staff" && sub == "add") return staff_add();
-    if (cmd == "token" && sub == "insert-blank") return token_insert_blank();
-    if (cmd == "token" && sub == "list") return token_list();
-    if (cmd == "order" && sub == "run") return order_run();
-    if (cmd == "order" && sub == "list") return order_list();
-    if (cmd == "order" && sub == "resume") return order_recover(true);
-    if (cmd == "order" && sub == "rollback") return order_recover(false);
-    if (cmd == "token" && (sub == "suspend" || sub == "found" || sub == "lost")) return token_status(sub);
-    if (cmd == "journal" && sub == "verify") return journal_verify();
-    if (cmd == "check") return check();
-    if (cmd == "crl") return crl();
-    if (cmd == "settings" && sub == "show") return settings_show();
-    if (cmd == "receipt" && sub == "show") return receipt_show();
-    if (cmd == "receipt" && sub == "print") return receipt_print();
-    if (cmd == "receipt" && sub == "void") return receipt_void();
-    if (cmd == "money" && sub == "words") return money_words();
-    if (cmd == "unlock-code" && sub == "issue") return unlock_code_issue();
-    if (cmd == "unlock-code" && sub == "redeem") return unlock_code_redeem();
-    if (cmd == "settings" && sub == "set") return settings_set();
-    if (cmd == "day" || (cmd == "staff" && sub == "enroll-token"))
-      return app::run_day_cli(args.words, args.opts, as_json, data_dir);
-    throw UsageError(fmt::format(fmt::runtime(tr("Unknown command '{}'.")), cmd + (sub.empty() ? "" : " " + sub)));
-  }
 };
+
+// The words a person types, each with its own --help.
+void add_commands(CLI::App& app, CliOptions& o, std::function<int()>& chosen) {
+  auto cli = std::make_shared<Cli>(Cli{o});
+  auto run = [cli](int (Cli::*f)()) { return [cli, f] { return ((*cli).*f)(); }; };
+  auto counter_prompts = [&o](CLI::App* c) {
+    add_value(*c, "--new-pin-file", o.new_pin_file, "the PIN the customer chooses (else the prompt)");
+    add_value(*c, "--pin-file", o.pin_file, "the customer's current PIN (else the prompt)");
+    add_value(*c, "--approver", o.approver, "the supervisor who approves an override, a waiver or a refund");
+    add_value(*c, "--approver-password-file", o.approver_password_file, "the approver's password (else the prompt)");
+  };
+
+  CLI::App* c = add_command(app, "init", "A new data folder: database, SoftHSM2 token store, local CA, the first admin.",
+                            run(&Cli::init), chosen);
+  add_value(*c, "--branch", o.branch, "the branch code, e.g. BJ01")->required();
+  add_value(*c, "--branch-name", o.branch_name, "the branch's name, printed on receipts");
+  add_value(*c, "--admin", o.admin, "the first admin's name")->required();
+  add_value(*c, "--password-file", o.password_file, "the first admin's password")->required();
+  add_value(*c, "--module", o.module, "the PKCS#11 module for customer tokens (default SoftHSM2)");
+
+  CLI::App* staff = app.add_subcommand("staff", "Staff: add a person, enroll a supervisor's signing token.");
+  staff->require_subcommand(1);
+  c = add_command(*staff, "add", "An admin adds a person.", run(&Cli::staff_add), chosen);
+  c->add_option("NAME", o.name, "the new person's name")->required();
+  add_value(*c, "--role", o.role, "teller | supervisor | admin")->required();
+  add_value(*c, "--password-file", o.password_file, "the new person's password")->required();
+  add_login(*c, o);
+
+  CLI::App* token = app.add_subcommand("token", "Customer tokens: list, insert a blank one (demo), report one.");
+  token->require_subcommand(1);
+  c = add_command(*token, "insert-blank", "Demo: a new factory-blank SoftHSM2 token.", run(&Cli::token_insert_blank), chosen);
+  add_value(*c, "--serial", o.serial, "its serial (digits); a new one when not given");
+  add_command(*token, "list", "Slots, tokens (serial, label, vendor, PIN state), certificates.", run(&Cli::token_list),
+              chosen);
+  for (const char* what : {"suspend", "found", "lost"}) {
+    c = add_command(*token, what,
+                    std::string(what) == "suspend" ? "Reported temporarily lost: suspended."
+                    : std::string(what) == "found" ? "Found again: active."
+                                                   : "Confirmed lost (a reissue follows).",
+                    [cli, w = std::string(what)] { return cli->token_status(w); }, chosen);
+    c->add_option("SERIAL", o.serial, "the token's serial")->required();
+    add_value(*c, "--reason", o.reason, "what the customer said");
+    add_login(*c, o);
+  }
+
+  CLI::App* order = app.add_subcommand("order", "Counter orders: run a flow, list, resume or roll back.");
+  order->require_subcommand(1);
+  c = add_command(*order, "run", "Run a flow: issue | reissue | unlock | update | replace | cancel.", run(&Cli::order_run),
+                  chosen);
+  c->add_option("FLOW", o.flow, "issue | reissue | unlock | update | replace | cancel")->required();
+  add_value(*c, "--request", o.request, "the request file (JSON, docs/cli.md)")->required();
+  counter_prompts(c);
+  add_flag(*c, "--no-handover", o.no_handover, "stop at token_done (hand over later)");
+  add_login(*c, o);
+  c = add_command(*order, "list", "Recent orders, or the unfinished ones.", run(&Cli::order_list), chosen);
+  add_flag(*c, "--unfinished", o.unfinished, "only orders not completed, cancelled or failed");
+  for (bool resume : {true, false}) {
+    c = add_command(*order, resume ? "resume" : "rollback",
+                    resume ? "Continue an unfinished order from its last durable step."
+                           : "Undo an unfinished order (token wiped, certificate revoked, receipt voided).",
+                    [cli, resume] { return cli->order_recover(resume); }, chosen);
+    c->add_option("ID", o.order_id, "the order number")->required()->check(app::kWholeNumber);
+    counter_prompts(c);
+    add_flag(*c, "--no-handover", o.no_handover,
+             resume ? "stop at token_done (hand over later)" : "accepted as for order run; a rollback hands nothing over");
+    add_login(*c, o);
+  }
+
+  CLI::App* journal = app.add_subcommand("journal", "The journal.");
+  journal->require_subcommand(1);
+  add_command(*journal, "verify", "Checks the chain; names the first entry that was tampered with (exit 3).",
+              run(&Cli::journal_verify), chosen);
+
+  c = add_command(app, "check", "Check an ID number, a USCC or an organisation code.", run(&Cli::check), chosen);
+  c->add_option("KIND", o.kind, "id | uscc | org-code")->required()->check(CLI::IsMember({"id", "uscc", "org-code"}));
+  c->add_option("VALUE", o.value, "the number to check")->required();
+
+  c = add_command(app, "crl", "Write the CRL.", run(&Cli::crl), chosen);
+  add_value(*c, "--out", o.out, "the CRL file")->required();
+
+  CLI::App* settings = app.add_subcommand("settings", "Settings: show, or (an admin) set one.");
+  settings->require_subcommand(1);
+  add_command(*settings, "show", "Every setting and its value.", run(&Cli::settings_show), chosen);
+  c = add_command(*settings, "set", "An admin changes a setting (journaled).", run(&Cli::settings_set), chosen);
+  c->add_option("KEY", o.key, "the setting's name")->required();
+  c->add_option("VALUE", o.value, "the new value")->required();
+  add_login(*c, o);
+
+  CLI::App* receipt = app.add_subcommand("receipt", "Receipts: show, print (reprints marked 重印), void.");
+  receipt->require_subcommand(1);
+  c = add_command(*receipt, "show", "A receipt as it is on record.", run(&Cli::receipt_show), chosen);
+  c->add_option("NO", o.receipt_no, "the receipt number")->required();
+  c = add_command(*receipt, "print", "Print a receipt as PDF (the archive when --pdf is not given).", run(&Cli::receipt_print),
+                  chosen);
+  c->add_option("NO", o.receipt_no, "the receipt number")->required();
+  add_value(*c, "--pdf", o.pdf, "the PDF file to write");
+  add_value(*c, "--paper", o.paper, "a5 | a4 | roll80 (default: the setting)");
+  add_login(*c, o);
+  c = add_command(*receipt, "void", "A supervisor voids a receipt; it keeps its number.", run(&Cli::receipt_void), chosen);
+  c->add_option("NO", o.receipt_no, "the receipt number")->required();
+  add_value(*c, "--reason", o.reason, "why")->required();
+  add_login(*c, o);
+
+  CLI::App* code = app.add_subcommand("unlock-code", "Remote unlock: a supervisor issues a code, a teller redeems it.");
+  code->require_subcommand(1);
+  c = add_command(*code, "issue", "Issue a single-use authorisation code for a token.", run(&Cli::unlock_code_issue), chosen);
+  c->add_option("SERIAL", o.serial, "the token's serial")->required();
+  c->add_option("--hours", o.hours, "how long the code is valid (default 24)")->check(app::kWholeNumber);
+  add_login(*c, o);
+  c = add_command(*code, "redeem", "Unlock a token with its code; the customer chooses a new PIN.",
+                  run(&Cli::unlock_code_redeem), chosen);
+  c->add_option("SERIAL", o.serial, "the token's serial")->required();
+  add_value(*c, "--code-file", o.code_file, "the authorisation code")->required();
+  add_value(*c, "--new-pin-file", o.new_pin_file, "the PIN the customer chooses (else the prompt)");
+  add_login(*c, o);
+
+  CLI::App* money = app.add_subcommand("money", "Money.");
+  money->require_subcommand(1);
+  c = add_command(*money, "words", "An amount in Chinese capitals: 1005.00 → 人民币壹仟零伍元整.", run(&Cli::money_words), chosen);
+  c->add_option("AMOUNT", o.amount, "yuan, e.g. 1005.00")->required();
+
+  add_day_commands(app, *staff, o, chosen);
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
   init_language();
-  Cli cli;
+  CliOptions o;
   std::string command = argc > 1 ? argv[1] : "";
   try {
-    cli.args = parse(argc, argv);
-    if (cli.args.has("--help") || cli.args.words.empty()) {
-      std::fputs(kUsage, cli.args.has("--help") ? stdout : stderr);
-      return cli.args.has("--help") ? 0 : 2;
+    for (int i = 1; i < argc; ++i) {
+      std::string a = argv[i];
+      for (const char* secret : {"--pin", "--password", "--so-pin"})
+        if (a == secret || a.rfind(std::string(secret) + "=", 0) == 0)
+          throw UsageError(tr("PINs and passwords are never given on the command line; use a file option or the prompt."));
     }
-    command = cli.args.words[0] + (cli.args.words.size() > 1 ? " " + cli.args.words[1] : "");
-    cli.as_json = cli.args.has("--json");
-    cli.data_dir = cli.args.get("--data-dir").value_or(app::default_data_dir().string());
-    int rc = cli.dispatch();
-    log_line(cli.data_dir, command, codes::ok, "done");
+    CLI::App app{"certdesk-cli: the counter without a window (SPEC §9). PINs and passwords only from files or the prompt.",
+                 "certdesk-cli"};
+    // Set before any subcommand exists: every subcommand inherits them.
+    app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::Throw);
+    app.fallthrough();   // --data-dir and --json after the command too
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "certdesk-cli " CERTDESK_VERSION);
+    add_value(app, "--data-dir", o.data_dir, "the data folder (default $CERTDESK_DATA_DIR, else ~/.local/share/certdesk)");
+    add_flag(app, "--json", o.as_json, "machine-readable output on stdout");
+    app.footer("Exit status: 0 done, 1 other, 2 usage, 3 journal integrity, 4 refused by a rule or bad input,\n"
+               "5 token or module, 6 authentication or permission. Each command has its own --help. See docs/cli.md.");
+    std::function<int()> chosen;
+    add_commands(app, o, chosen);
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+      return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+      return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+      return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+      throw UsageError(msg(tr("{} (certdesk-cli COMMAND --help lists what a command takes.)"), e.what()));
+    }
+    command.clear();
+    for (const CLI::App* sub = &app; !sub->get_subcommands().empty();) {
+      sub = sub->get_subcommands().front();
+      command += (command.empty() ? "" : " ") + sub->get_name();
+    }
+    if (o.data_dir.empty()) o.data_dir = desk::default_data_dir().string();
+    int rc = chosen();
+    log_line(o.data_dir, command, codes::ok, "done");
     return rc;
   } catch (const Error& e) {
     std::cerr << "certdesk-cli: " << e.what() << " [" << e.code() << "]\n";
-    if (e.kind() == ErrorKind::usage) std::cerr << kUsage;
-    log_line(cli.data_dir, command, e.code(), e.what());
+    log_line(o.data_dir, command, e.code(), e.what());
     return exit_code(e.kind());
   } catch (const std::exception& e) {
     std::cerr << "certdesk-cli: " << tr("unexpected error: ") << e.what() << "\n";
-    log_line(cli.data_dir, command, "1", e.what());
+    log_line(o.data_dir, command, "1", e.what());
     return 1;
   }
 }

@@ -1,4 +1,4 @@
-#include "app/cli_day.h"
+#include "app/cli_options.h"
 
 #include <fmt/format.h>
 
@@ -7,19 +7,13 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "app/context.h"
-#include "app/day_export.h"
-#include "app/day_signing.h"
 #include "app/prompts.h"
-#include "common/crypto.h"
+#include "desk/desk.h"
 #include "common/error.h"
 #include "common/i18n.h"
 #include "common/text.h"
-#include "db/day_close.h"
 #include "pki/signature.h"
 #include "printing/amount_words.h"
-#include "printing/pdf.h"
-#include "workflows/day.h"
 
 namespace certdesk::app {
 
@@ -33,14 +27,6 @@ class DayUsageError : public Error {
   explicit DayUsageError(const std::string& m) : Error(ErrorKind::usage, codes::bad_request, m) {}
 };
 
-void write_file(const fs::path& p, const std::string& data) {
-  std::ofstream f(p, std::ios::binary | std::ios::trunc);
-  f << data;
-  f.flush();
-  if (!f)
-    throw Error(ErrorKind::other, codes::data_dir_unusable, fmt::format(fmt::runtime(tr("Cannot write {}.")), p.string()));
-}
-
 std::string yuan(std::int64_t fen) { return printing::format_fen(fen); }
 
 json rows_json(const std::vector<workflows::TotalRow>& rows) {
@@ -51,67 +37,26 @@ json rows_json(const std::vector<workflows::TotalRow>& rows) {
 }
 
 struct DayCli {
-  const std::vector<std::string>& words;
-  const std::map<std::string, std::string>& opts;
-  bool as_json;
-  fs::path data_dir;
-  SystemClock clock;
+  const CliOptions& o;
 
-  std::optional<std::string> get(const std::string& o) const {
-    auto it = opts.find(o);
-    return it == opts.end() ? std::nullopt : std::optional<std::string>(it->second);
-  }
-  std::string need(const std::string& o) const {
-    auto v = get(o);
-    if (!v) throw DayUsageError(fmt::format(fmt::runtime(tr("{} is required here.")), o));
-    return *v;
-  }
-  std::string word(std::size_t i, const char* what) const {
-    if (i >= words.size()) throw DayUsageError(fmt::format(fmt::runtime(tr("Missing {}.")), what));
-    return words[i];
-  }
-  void out(const json& j, const std::string& plain) const {
-    if (as_json)
-      std::cout << j.dump(2) << "\n";
-    else if (!plain.empty())
-      std::cout << plain << (plain.back() == '\n' ? "" : "\n");
-  }
-
-  workflows::Actor login(AppContext& ctx) const {
-    std::string name = need("--as");
-    Secret pw = get("--as-password-file")
-                    ? read_secret(need("--as-password-file"), tr_noop("password"))
-                    : ask_secret(fmt::format(fmt::runtime(tr("Password of {}: ")), name)).value_or(Secret());
-    if (pw.empty()) throw DayUsageError(fmt::format(fmt::runtime(tr("{} is required here.")), "--as-password-file"));
-    return ctx.staff().login(name, pw);
-  }
-
+  void out(const json& j, const std::string& plain) const { o.print(j, plain); }
+  workflows::Actor login(desk::Desk& desk) const { return o.login(desk); }
   // Checks the password without journaling a login: a verification writes
   // nothing, so it runs on a damaged journal (which may refuse appends) and on
   // a read-only copy. Throws AuthError(bad_credentials).
-  workflows::Actor check_only(AppContext& ctx) const {
-    std::string name = need("--as");
-    Secret pw = get("--as-password-file")
-                    ? read_secret(need("--as-password-file"), tr_noop("password"))
-                    : ask_secret(fmt::format(fmt::runtime(tr("Password of {}: ")), name)).value_or(Secret());
-    auto m = db::Staff(ctx.db()).by_name(name);
-    if (!m || !m->active || !crypto::verify_password(pw, m->password_hash))
-      throw AuthError(codes::bad_credentials, tr("Wrong name or password."));
-    return workflows::Actor{m->id, m->name, workflows::role_from(m->role)};
-  }
+  workflows::Actor check_only(desk::Desk& desk) const { return desk.check_password(o.as, o.as_password()); }
 
   std::string day_word() const {
-    std::string d = word(2, "the business day (YYYY-MM-DD)");
-    text::business_day_start(d, 0);   // InputError when malformed
-    return d;
+    text::business_day_start(o.day, 0);   // InputError when malformed
+    return o.day;
   }
 
   int report() {
     std::string day = day_word();
-    AppContext ctx(data_dir, clock);
-    workflows::Actor who = login(ctx);
-    workflows::DayReview review(ctx.db(), who);
-    workflows::DaySummary s = review.summary(day);
+    desk::AppContext ctx(o.data_dir, o.clock);
+    desk::Desk desk(ctx);
+    workflows::Actor who = login(desk);
+    workflows::DaySummary s = desk.day_summary(who, day);
     json j = {{"business_day", day},
               {"entries", s.entries},
               {"first_seq", s.first_seq ? json(*s.first_seq) : json(nullptr)},
@@ -129,7 +74,7 @@ struct DayCli {
               {"by_flow", rows_json(s.by_flow)},
               {"by_teller", rows_json(s.by_teller)},
               {"by_method", rows_json(s.by_method)},
-              {"closed", db::DayCloses(ctx.db()).is_closed(day)}};
+              {"closed", desk.day_closed(day)}};
     json ex = json::array();
     std::string plain = fmt::format("{} — {} entries (seq {}–{}), fee total ¥{} from {} receipts ({} voided)\n", day, s.entries,
                                     s.first_seq ? std::to_string(*s.first_seq) : "-",
@@ -150,16 +95,16 @@ struct DayCli {
       for (const auto& r : *rows)
         plain += fmt::format("  {:<7} {:<16} entries {:>6}  orders {:>4}  receipts {:>4}  ¥{}\n", title,
                              r.key.empty() ? "(system)" : r.key, r.entries, r.orders, r.receipts, yuan(r.amount_fen));
-    if (auto csv = get("--csv")) {
-      std::int64_t n = write_day_csv(ctx, who, day, *csv);
-      j["csv"] = *csv;
+    if (!o.csv.empty()) {
+      std::int64_t n = desk.export_day_csv(who, day, o.csv);
+      j["csv"] = o.csv;
       j["csv_rows"] = n;
-      plain += fmt::format(fmt::runtime(tr("CSV written to {} ({} rows).")), *csv, n) + "\n";
+      plain += fmt::format(fmt::runtime(tr("CSV written to {} ({} rows).")), o.csv, n) + "\n";
     }
-    if (auto pdf = get("--pdf")) {
-      printing::write_report_pdf(day_report_data(ctx, who, day), printing::Paper::a4, *pdf);
-      j["pdf"] = *pdf;
-      plain += fmt::format(fmt::runtime(tr("Daily report written to {}.")), *pdf) + "\n";
+    if (!o.pdf.empty()) {
+      desk.export_day_pdf(who, day, o.pdf);
+      j["pdf"] = o.pdf;
+      plain += fmt::format(fmt::runtime(tr("Daily report written to {}.")), o.pdf) + "\n";
     }
     out(j, plain);
     return 0;
@@ -167,18 +112,16 @@ struct DayCli {
 
   int close() {
     std::string day = day_word();
-    AppContext ctx(data_dir, clock);
-    workflows::Actor who = login(ctx);
-    workflows::require(who, workflows::Permission::close_day);
-    auto pin_file = get("--pin-file");
-    auto signer = signer_for(ctx, who, [&]() -> std::optional<Secret> {
+    desk::AppContext ctx(o.data_dir, o.clock);
+    desk::Desk desk(ctx);
+    workflows::Actor who = login(desk);
+    auto pin_file = o.path(o.pin_file);
+    desk::DayClosed closed = desk.close_day(who, day, [&]() -> std::optional<Secret> {
       if (pin_file) return read_secret(*pin_file, tr_noop("PIN"));
       return ask_secret(fmt::format(fmt::runtime(tr("PIN of {}'s signing token: ")), who.name));
     });
-    workflows::DayClose closing(ctx.db(), ctx.journal(), ctx.clock(), ctx.config(), who);
-    db::DayCloseRecord rec = closing.close(day, *signer);
-    fs::path pdf = printing::archive_path(ctx.paths().root, printing::ArchiveKind::report, day);
-    printing::write_report_pdf(day_report_data(ctx, who, day), printing::Paper::a4, pdf);
+    const db::DayCloseRecord& rec = closed.record;
+    const fs::path& pdf = closed.report_pdf;
     json j = {{"business_day", day},        {"closed_by", rec.closed_by},   {"closed_utc", rec.closed_utc},
               {"entries", rec.entry_count}, {"fee_total_fen", rec.fee_total_fen}, {"head_seq", rec.head_seq},
               {"head_hash", rec.head_hash}, {"statement_sha256", rec.statement_sha256}, {"signer", rec.signer_kind},
@@ -191,11 +134,10 @@ struct DayCli {
 
   int verify() {
     std::string day = day_word();
-    AppContext ctx(data_dir, clock);
-    workflows::Actor who = check_only(ctx);
-    PkiSignatureChecker checker(ctx);
-    workflows::DayClose closing(ctx.db(), ctx.journal(), ctx.clock(), ctx.config(), who);   // no token module needed
-    workflows::DayVerifyReport r = closing.verify(day, checker);
+    desk::AppContext ctx(o.data_dir, o.clock);
+    desk::Desk desk(ctx);
+    workflows::Actor who = check_only(desk);
+    workflows::DayVerifyReport r = desk.verify_day(who, day);
     json j = {{"business_day", day},
               {"ok", r.ok},
               {"chain_ok", r.chain.ok},
@@ -208,7 +150,7 @@ struct DayCli {
     if (!r.ok) {
       j["problem"] = r.problem;
       if (r.bad_seq) j["first_bad_seq"] = *r.bad_seq;
-      if (as_json) std::cout << j.dump(2) << "\n";
+      if (o.as_json) std::cout << j.dump(2) << "\n";
       throw JournalIntegrityError(r.problem);
     }
     j["signer_subject"] = pki::subject_of(r.close.signer_cert);
@@ -219,55 +161,37 @@ struct DayCli {
 
   int export_statement() {
     std::string day = day_word();
-    fs::path outp = need("--out");
-    AppContext ctx(data_dir, clock);
-    workflows::Actor who = login(ctx);
-    workflows::DayReview allowed(ctx.db(), who);   // review_day
-    auto rec = db::DayCloses(ctx.db()).by_day(day);
-    if (!rec)
-      throw RuleRefused(codes::not_found, "day-close",
-                        fmt::format(fmt::runtime(tr("{} has not been closed; there is no signed statement to export.")), day));
-    fs::path sig = outp, cert = outp, pub = outp;
-    sig += ".sig";
-    cert += ".cert.pem";
-    pub += ".pubkey.pem";
-    write_file(outp, rec->statement);
-    write_file(sig, std::string(rec->signature.begin(), rec->signature.end()));
-    pki::X509Ptr x = pki::x509_from_der(rec->signer_cert);
-    write_file(cert, pki::to_pem(x.get()));
-    write_file(pub, pki::public_key_pem(rec->signer_cert));
-    out({{"statement", outp.string()}, {"signature", sig.string()}, {"certificate", cert.string()}, {"public_key", pub.string()}},
+    fs::path outp = o.out;
+    desk::AppContext ctx(o.data_dir, o.clock);
+    desk::Desk desk(ctx);
+    workflows::Actor who = login(desk);
+    desk::StatementFiles f = desk.export_statement(who, day, outp);
+    const std::string sig = f.signature.string(), cert = f.certificate.string(), pub = f.public_key.string();
+    out({{"statement", outp.string()}, {"signature", sig}, {"certificate", cert}, {"public_key", pub}},
         fmt::format(fmt::runtime(tr("Statement {}, signature {}, certificate {}, public key {}. Check with: openssl dgst -sha256 -verify {} -signature {} {}")),
-                    outp.string(), sig.string(), cert.string(), pub.string(), pub.string(), sig.string(), outp.string()));
+                    outp.string(), sig, cert, pub, pub, sig, outp.string()));
     return 0;
   }
 
   int correct() {
-    std::string seq_text = word(2, "the seq of the entry to correct");
-    std::int64_t seq = 0;
-    try {
-      seq = std::stoll(seq_text);
-    } catch (const std::exception&) {
-      throw DayUsageError(fmt::format(fmt::runtime(tr("'{}' is not a journal seq.")), seq_text));
-    }
-    AppContext ctx(data_dir, clock);
-    workflows::Actor who = login(ctx);
-    workflows::DayClose closing(ctx.db(), ctx.journal(), ctx.clock(), ctx.config(), who);
-    db::JournalEntry e = closing.correct(seq, need("--reason"));
+    const std::int64_t seq = o.seq;
+    desk::AppContext ctx(o.data_dir, o.clock);
+    desk::Desk desk(ctx);
+    workflows::Actor who = login(desk);
+    db::JournalEntry e = desk.correct_entry(who, seq, o.reason);
     out({{"seq", e.seq}, {"business_day", e.business_day}, {"corrects", seq}},
         fmt::format(fmt::runtime(tr("Entry {} ({}) records the correction of entry {}.")), e.seq, e.business_day, seq));
     return 0;
   }
 
   int list() {
-    AppContext ctx(data_dir, clock);
-    workflows::Actor who = login(ctx);
-    workflows::DayReview review(ctx.db(), who);
-    db::DayCloses closes(ctx.db());
+    desk::AppContext ctx(o.data_dir, o.clock);
+    desk::Desk desk(ctx);
+    workflows::Actor who = login(desk);
     json a = json::array();
     std::string plain;
-    for (const auto& d : review.days(60)) {
-      bool closed = closes.is_closed(d);
+    for (const auto& d : desk.days(who, 60)) {
+      bool closed = desk.day_closed(d);
       a.push_back({{"business_day", d}, {"closed", closed}});
       plain += d + (closed ? "  closed\n" : "  open\n");
     }
@@ -276,13 +200,14 @@ struct DayCli {
   }
 
   int enroll() {
-    std::string name = word(2, "the supervisor's name");
-    std::string serial = get("--token").value_or(get("--serial").value_or(""));
+    const std::string& name = o.name;
+    std::string serial = o.token.empty() ? o.serial : o.token;
     if (serial.empty()) throw DayUsageError(fmt::format(fmt::runtime(tr("{} is required here.")), "--token"));
-    Secret pin = read_secret(need("--new-pin-file"), tr_noop("new PIN"));
-    AppContext ctx(data_dir, clock);
-    workflows::Actor admin = login(ctx);
-    db::StaffToken t = enroll_staff_token(ctx, admin, name, serial, pin);
+    Secret pin = read_secret(o.new_pin_file, tr_noop("new PIN"));
+    desk::AppContext ctx(o.data_dir, o.clock);
+    desk::Desk desk(ctx);
+    workflows::Actor admin = login(desk);
+    db::StaffToken t = desk.enroll_staff_token(admin, name, serial, pin);
     out({{"name", name}, {"token_serial", t.token_serial}, {"cert_serial", t.cert_serial},
          {"subject", pki::subject_of(t.cert_der)}},
         fmt::format(fmt::runtime(tr("{} now signs day closes with token {} (certificate {}).")), name, t.token_serial,
@@ -293,19 +218,51 @@ struct DayCli {
 
 }  // namespace
 
-int run_day_cli(const std::vector<std::string>& words, const std::map<std::string, std::string>& opts, bool json,
-                const std::filesystem::path& data_dir) {
-  DayCli cli{words, opts, json, data_dir, {}};
-  std::string cmd = words.empty() ? "" : words[0];
-  std::string sub = words.size() > 1 ? words[1] : "";
-  if (cmd == "day" && sub == "report") return cli.report();
-  if (cmd == "day" && sub == "close") return cli.close();
-  if (cmd == "day" && sub == "verify") return cli.verify();
-  if (cmd == "day" && sub == "export-statement") return cli.export_statement();
-  if (cmd == "day" && sub == "correct") return cli.correct();
-  if (cmd == "day" && sub == "list") return cli.list();
-  if (cmd == "staff" && sub == "enroll-token") return cli.enroll();
-  throw DayUsageError(fmt::format(fmt::runtime(tr("Unknown command '{}'.")), cmd + (sub.empty() ? "" : " " + sub)));
+void add_day_commands(CLI::App& app, CLI::App& staff, CliOptions& o, std::function<int()>& chosen) {
+  auto cli = std::make_shared<DayCli>(DayCli{o});
+  CLI::App* day = app.add_subcommand("day", "The supervisor's day: report, close, verify, export, correct, list.");
+  day->require_subcommand(1);
+  auto date = [&o](CLI::App* c) { c->add_option("DATE", o.day, "the business day, YYYY-MM-DD")->required(); };
+
+  CLI::App* c = add_command(*day, "report", "Figures, exceptions first; CSV (UTF-8 + BOM) and PDF exports.",
+                            [cli] { return cli->report(); }, chosen);
+  date(c);
+  add_value(*c, "--csv", o.csv, "write the day's entries as CSV to this file");
+  add_value(*c, "--pdf", o.pdf, "write the daily report as PDF to this file");
+  add_login(*c, o);
+
+  c = add_command(*day, "close", "Sign off the day (the supervisor's token, else the workstation key); archive the report.",
+                  [cli] { return cli->close(); }, chosen);
+  date(c);
+  add_value(*c, "--pin-file", o.pin_file, "the PIN of the supervisor's signing token (else the prompt)");
+  add_login(*c, o);
+
+  c = add_command(*day, "verify", "Chain, head hash, statement recomputed, signature (exit 3 when not).",
+                  [cli] { return cli->verify(); }, chosen);
+  date(c);
+  add_login(*c, o);
+
+  c = add_command(*day, "export-statement", "F (statement), F.sig (DER), F.cert.pem, F.pubkey.pem.",
+                  [cli] { return cli->export_statement(); }, chosen);
+  date(c);
+  add_value(*c, "--out", o.out, "the statement file F")->required();
+  add_login(*c, o);
+
+  c = add_command(*day, "correct", "A correction entry referring to entry SEQ.", [cli] { return cli->correct(); }, chosen);
+  c->add_option("SEQ", o.seq, "the seq of the entry to correct")->required()->check(kWholeNumber);
+  add_value(*c, "--reason", o.reason, "what was wrong")->required();
+  add_login(*c, o);
+
+  c = add_command(*day, "list", "Business days with entries, and whether closed.", [cli] { return cli->list(); }, chosen);
+  add_login(*c, o);
+
+  c = add_command(staff, "enroll-token", "An admin gives a supervisor a signing token.", [cli] { return cli->enroll(); },
+                  chosen);
+  c->add_option("NAME", o.name, "the supervisor's name")->required();
+  add_value(*c, "--token", o.token, "the blank token's serial");
+  add_value(*c, "--serial", o.serial, "the same as --token");
+  add_value(*c, "--new-pin-file", o.new_pin_file, "the token's new PIN")->required();
+  add_login(*c, o);
 }
 
 }  // namespace certdesk::app

@@ -12,7 +12,7 @@
 #include <cstdlib>
 #include <memory>
 
-#include "app/context.h"
+#include "desk/context.h"
 #include "app/gui_model.h"
 #include "common/error.h"
 #include "forms/counter_frame.h"
@@ -38,9 +38,9 @@ class CertdeskApp : public wxApp {
         return false;
       }
     }
-    if (dir.empty()) dir = app::default_data_dir();
+    if (dir.empty()) dir = desk::default_data_dir();
     try {
-      ctx_ = std::make_unique<app::AppContext>(dir, clock_);
+      ctx_ = std::make_unique<desk::AppContext>(dir, clock_);
       model_ = std::make_unique<app::GuiCounterModel>(*ctx_);
     } catch (...) {
       forms::Failure f = forms::describe_current_exception();
@@ -89,7 +89,7 @@ class CertdeskApp : public wxApp {
 
  private:
   SystemClock clock_;
-  std::unique_ptr<app::AppContext> ctx_;
+  std::unique_ptr<desk::AppContext> ctx_;
   std::unique_ptr<app::GuiCounterModel> model_;
   std::unique_ptr<forms::Worker> worker_;
 };

@@ -1,18 +1,18 @@
 #pragma once
-// The window's CounterModel (forms/model.h) over the application context: the
-// only place where the GUI meets the database, the token module and the CA.
-// Every method but today()/branch() runs on the window's worker thread.
+// The window's CounterModel (forms/model.h) over the desk (desk/desk.h): each
+// method calls one desk function and turns its result into the window's rows.
+// Every method but today()/branch()/local_time() runs on the window's worker thread.
 
 #include <string>
 
-#include "app/context.h"
+#include "desk/desk.h"
 #include "forms/model.h"
 
 namespace certdesk::app {
 
 class GuiCounterModel final : public forms::CounterModel {
  public:
-  explicit GuiCounterModel(AppContext& ctx) : ctx_(ctx) {}
+  explicit GuiCounterModel(desk::AppContext& ctx) : ctx_(ctx), desk_(ctx) {}
 
   workflows::Actor login(const std::string& name, const Secret& password) override;
   void logout(const workflows::Actor& who) override;
@@ -33,12 +33,14 @@ class GuiCounterModel final : public forms::CounterModel {
   std::string insert_blank_token() override;
   std::string today() const override;
   std::string branch() const override;
+  std::string local_time(std::int64_t unix_seconds) const override;
 
  private:
   // SoftHSM2 reads its token folder only in C_Initialize: reload the module when
   // the folder changed (a token inserted by certdesk-cli from another terminal).
   void refresh_soft_store();
-  AppContext& ctx_;
+  desk::AppContext& ctx_;
+  desk::Desk desk_;
   std::string store_signature_;
 };
 

@@ -36,8 +36,8 @@
 
 #include <SQLiteCpp/Statement.h>
 
-#include "app/context.h"
-#include "app/review_model.h"
+#include "desk/context.h"
+#include "app/gui_review.h"
 #include "common/text.h"
 #include "db/day_close.h"
 #include "db/journal.h"
@@ -149,8 +149,8 @@ void generate_day(db::Database& db, db::Journal& journal, int day_index, std::in
 // A data folder with n entries over the days, kDay holding day_size of them.
 void build(const fs::path& dir, std::int64_t n, const Options& o) {
   FixedClock clock(day_start(0) - std::chrono::hours(24));
-  app::init_data_dir(dir, app::InitOptions{"BJ01", "示例网点", "admin", Secret("admin-password"), "", 10}, clock);
-  app::AppContext ctx(dir, clock, 10);
+  desk::init_data_dir(dir, desk::InitOptions{"BJ01", "示例网点", "admin", Secret("admin-password"), "", 10}, clock);
+  desk::AppContext ctx(dir, clock, 10);
   workflows::Actor admin = ctx.staff().login("admin", Secret("admin-password"));
   std::vector<db::Id> ids;
   for (const char* t : kTellers) ids.push_back(ctx.staff().add(admin, t, workflows::Role::teller, Secret("password-1")).id);
@@ -189,7 +189,7 @@ struct QueryTimes {
 
 QueryTimes time_queries(const fs::path& dir, bool plans) {
   SystemClock clock;
-  app::AppContext ctx(dir, clock, 10);
+  desk::AppContext ctx(dir, clock, 10);
   workflows::Actor sup = ctx.staff().login("sup1", Secret("sup1-password"));
   workflows::DayReview review(ctx.db(), sup);
   QueryTimes q;
@@ -247,7 +247,7 @@ Rss model_rss(const fs::path& dir) {
     Rss r;
     try {
       SystemClock clock;
-      app::AppContext ctx(dir, clock, 10);
+      desk::AppContext ctx(dir, clock, 10);
       workflows::Actor sup = ctx.staff().login("sup1", Secret("sup1-password"));
       r.before = status_kb("VmRSS:");
       auto model = app::make_review_model(ctx, sup);
@@ -321,7 +321,7 @@ int main(int argc, char** argv) {
     std::int64_t bytes = 0, entries = 0;
     {
       SystemClock clock;
-      app::AppContext ctx(big, clock, 10);
+      desk::AppContext ctx(big, clock, 10);
       std::ofstream f(bytes_file, std::ios::binary | std::ios::trunc);
       SQLite::Statement q(ctx.db().sql(), "SELECT seq FROM journal ORDER BY seq");
       db::DayJournal dj(ctx.db());

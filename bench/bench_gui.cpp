@@ -20,7 +20,7 @@
 #include <memory>
 #include <string>
 
-#include "app/context.h"
+#include "desk/context.h"
 #include "app/gui_model.h"
 #include "forms/counter_frame.h"
 
@@ -51,15 +51,15 @@ int main(int argc, char** argv) {
 
   fs::path dir = fs::temp_directory_path() / ("certdesk-bench-gui-" + std::to_string(getpid()));
   SystemClock clock;
-  app::InitOptions o;
+  desk::InitOptions o;
   o.branch = "BJ01";
   o.admin = "admin";
   o.admin_password = Secret("admin-password-1");
   o.scrypt_log2_n = 10;
-  app::init_data_dir(dir, o, clock);
+  desk::init_data_dir(dir, o, clock);
   int rc = 0;
   {
-    app::AppContext ctx(dir, clock, 10);
+    desk::AppContext ctx(dir, clock, 10);
     auto admin = ctx.staff().login("admin", Secret("admin-password-1"));
     ctx.staff().add(admin, "teller1", workflows::Role::teller, Secret("teller-password-1"));
     ctx.insert_blank_token("2100012345");

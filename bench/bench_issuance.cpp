@@ -19,7 +19,7 @@
 // insert_blank, so both start from the same state (module just reloaded, the CA
 // token to log in again). One untimed warm-up round per algorithm.
 //
-// Breakdown: the flow runs on the real ports (app::PkiTokenPort, app::PkiCaPort)
+// Breakdown: the flow runs on the real ports (desk::PkiTokenPort, desk::PkiCaPort)
 // wrapped in timing decorators (one virtual call and two clock reads per port
 // call, well under a microsecond); "outside the ports" = flow − time in the ports
 // (database, journal, checks). fsync()/fdatasync() calls of the whole process
@@ -48,8 +48,8 @@
 #include <string>
 #include <vector>
 
-#include "app/adapters.h"
-#include "app/context.h"
+#include "desk/adapters.h"
+#include "desk/context.h"
 #include "common/crypto.h"
 #include "common/error.h"
 #include "db/repositories.h"
@@ -309,10 +309,10 @@ double mean(const std::vector<double>& v) { return std::accumulate(v.begin(), v.
 struct Bench {
   fs::path data;
   workflows::Actor teller;
-  std::unique_ptr<app::AppContext> ctx;
+  std::unique_ptr<desk::AppContext> ctx;
   Steps flow_steps, floor_steps;
   std::unique_ptr<TimedTokens> tokens;
-  std::unique_ptr<app::PkiCaPort> ca_port;
+  std::unique_ptr<desk::PkiCaPort> ca_port;
   std::unique_ptr<TimedCa> ca;
   std::unique_ptr<workflows::Services> services;
   ScriptedPins pins;
@@ -324,10 +324,10 @@ struct Bench {
   int invoice = 0;
 
   void open(const SystemClock& clock) {
-    ctx = std::make_unique<app::AppContext>(data, clock, 10);
+    ctx = std::make_unique<desk::AppContext>(data, clock, 10);
     workflows::Services& real = ctx->services();   // loads the module and opens the CA
     tokens = std::make_unique<TimedTokens>(real.tokens, flow_steps);
-    ca_port = std::make_unique<app::PkiCaPort>(ctx->ca());
+    ca_port = std::make_unique<desk::PkiCaPort>(ctx->ca());
     ca = std::make_unique<TimedCa>(*ca_port, flow_steps);
     services = std::make_unique<workflows::Services>(
         workflows::Services{ctx->db(), ctx->journal(), ctx->clock(), *tokens, *ca, ctx->pins(), ctx->config()});
@@ -382,7 +382,7 @@ struct Bench {
   Stopwatch::duration run_floor(const std::string& serial, pki::KeyAlgorithm alg) {
     std::shared_ptr<pki::Module> module = ctx->tokens().module();
     pki::CertificateAuthority& authority = ctx->ca();
-    app::MasterSecretPins& p = ctx->pins();
+    desk::MasterSecretPins& p = ctx->pins();
     Secret user_pin(kPin);
     pki::Bytes key_id = crypto::random_bytes(16);
     pki::Subject subject{kOrg, kUscc, kOrg};
@@ -457,9 +457,9 @@ int main(int argc, char** argv) {
 
     Bench b;
     b.data = folder.path() / "data";
-    app::init_data_dir(b.data, app::InitOptions{"BJ01", "网点", "admin", Secret("admin-password"), "", 10}, clock);
+    desk::init_data_dir(b.data, desk::InitOptions{"BJ01", "网点", "admin", Secret("admin-password"), "", 10}, clock);
     {
-      app::AppContext setup(b.data, clock, 10);
+      desk::AppContext setup(b.data, clock, 10);
       workflows::Actor admin = setup.staff().login("admin", Secret("admin-password"));
       b.teller = setup.staff().add(admin, "teller1", workflows::Role::teller, Secret("teller-password"));
     }

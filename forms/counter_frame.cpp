@@ -125,7 +125,7 @@ CounterFrame::CounterFrame(CounterModel& model, Worker& worker, workflows::Actor
   s->Add(tokens_, 0, wxEXPAND | wxALL, 4);
 
   auto* mid = new wxBoxSizer(wxHORIZONTAL);
-  issuance_ = new IssuancePage(root, model_, worker_, teller_,
+  order_page_ = new OrderPage(root, model_, worker_, teller_,
                                {.customer_selected = [this](std::int64_t id) { load_history(id); },
                                 .busy = [this](bool b) {
                                   busy_ = b;
@@ -133,9 +133,9 @@ CounterFrame::CounterFrame(CounterModel& model, Worker& worker, workflows::Actor
                                 },
                                 .finished = [this] {
                                   poll();
-                                  history_of(issuance_->request().uscc);
+                                  history_of(order_page_->request().uscc);
                                 }});
-  mid->Add(issuance_, 3, wxEXPAND | wxRIGHT, 4);
+  mid->Add(order_page_, 3, wxEXPAND | wxRIGHT, 4);
   auto* hist = new wxBoxSizer(wxVERTICAL);
   auto* hh = new wxStaticText(root, wxID_ANY, _("Customer history"));
   hh->SetFont(hh->GetFont().Bold());
@@ -154,8 +154,8 @@ CounterFrame::CounterFrame(CounterModel& model, Worker& worker, workflows::Actor
   Bind(wxEVT_TIMER, [this](wxTimerEvent&) { poll(); }, poll_timer_.GetId());
   Bind(wxEVT_MENU, [this](wxCommandEvent&) {
     if (busy_) return;
-    issuance_->reset();
-    issuance_->set_flow(workflows::Flow::issue);
+    order_page_->reset();
+    order_page_->set_flow(workflows::Flow::issue);
   }, ID_NEW_ORDER);
   Bind(wxEVT_MENU, [this](wxCommandEvent&) { check_unfinished(true); }, ID_UNFINISHED);
   Bind(wxEVT_MENU, [this](wxCommandEvent&) { Close(); }, wxID_EXIT);
@@ -203,7 +203,7 @@ void CounterFrame::poll() {
         poll_in_flight_ = false;
         ++polls_;
         tokens_->show_tokens(rows);
-        issuance_->set_tokens(rows);
+        order_page_->set_tokens(rows);
       },
       [this](const Failure& f) {
         poll_in_flight_ = false;
@@ -258,8 +258,8 @@ void CounterFrame::check_unfinished(bool always) {
         if (--modal_depth_ == 0 && close_pending_) CallAfter([this] { Close(true); });
         // The order the page was waiting on is finished elsewhere: start afresh.
         const auto& done = dlg.handled();
-        if (!issuance_->running() && std::find(done.begin(), done.end(), issuance_->result().order_id) != done.end()) {
-          issuance_->reset();
+        if (!order_page_->running() && std::find(done.begin(), done.end(), order_page_->result().order_id) != done.end()) {
+          order_page_->reset();
           poll();
         }
       },
@@ -277,11 +277,11 @@ void CounterFrame::on_key(wxKeyEvent& e) {
     case WXK_NUMPAD_ENTER:
       if (e.HasAnyModifiers()) break;
       // Enter on another button presses that button.
-      if (dynamic_cast<wxButton*>(focus) && focus != issuance_->next_button()) break;
-      issuance_->advance();
+      if (dynamic_cast<wxButton*>(focus) && focus != order_page_->next_button()) break;
+      order_page_->advance();
       return;
     case WXK_ESCAPE:
-      issuance_->go_back();
+      order_page_->go_back();
       return;
     // The flow picker: F2 新办 issue, F3 补办 reissue, F4 解锁 unlock, F5 更新 update,
     // F6 换介质 replace, F7 注销 cancel.
@@ -294,7 +294,7 @@ void CounterFrame::on_key(wxKeyEvent& e) {
       if (e.HasAnyModifiers() || busy_) break;
       static const workflows::Flow flows[] = {workflows::Flow::issue,  workflows::Flow::reissue, workflows::Flow::unlock,
                                               workflows::Flow::update, workflows::Flow::replace, workflows::Flow::cancel};
-      issuance_->set_flow(flows[e.GetKeyCode() - WXK_F2]);
+      order_page_->set_flow(flows[e.GetKeyCode() - WXK_F2]);
       return;
     }
     default:

@@ -1,6 +1,6 @@
 #pragma once
 // The teller's main window: the live token panel (polled on the worker about
-// once a second), the service-order area (issuance_page.h) and the customer's
+// once a second), the service-order area (order_page.h) and the customer's
 // history. Enter advances, Esc goes back. Closing waits for a running flow.
 
 #include <wx/dialog.h>
@@ -12,7 +12,7 @@
 #include <memory>
 #include <vector>
 
-#include "forms/issuance_page.h"
+#include "forms/order_page.h"
 #include "forms/model.h"
 #include "forms/token_panel.h"
 #include "forms/worker.h"
@@ -48,7 +48,7 @@ class CounterFrame : public wxFrame {
   ~CounterFrame() override;
 
   TokenPanel* tokens() const { return tokens_; }
-  IssuancePage* issuance() const { return issuance_; }
+  OrderPage* order_page() const { return order_page_; }
   wxListCtrl* history() const { return history_; }
   // Polls done since the window opened (tests wait on it).
   int polls() const { return polls_; }
@@ -65,7 +65,7 @@ class CounterFrame : public wxFrame {
   Worker& worker_;
   workflows::Actor teller_;
   TokenPanel* tokens_;
-  IssuancePage* issuance_;
+  OrderPage* order_page_;
   wxListCtrl* history_;
   wxTimer poll_timer_;
   bool poll_in_flight_ = false;

@@ -1,7 +1,7 @@
 #pragma once
 // What the teller's window needs from the rest of the application, as plain
 // structs and one interface (STYLE habit 9: thin forms). app/gui_model.cpp
-// implements CounterModel over app::AppContext; tests may wrap it. Forms never
+// implements CounterModel over desk::AppContext; tests may wrap it. Forms never
 // see SQLite or libp11.
 //
 // Threading: a PKCS#11 module must be used from one thread at a time, and the
@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "common/secret.h"
-#include "printing/documents.h"
+#include "printing/document_data.h"
 #include "printing/layout.h"
 #include "workflows/counter.h"
 #include "workflows/fees.h"
@@ -85,10 +85,12 @@ class CounterModel {
   virtual workflows::FeeQuote quote(workflows::Flow flow, const std::string& reason) = 0;
 
   // Runs the request's flow (any of the six, workflows::Flows::run) up to
-  // token_done, or to completed with hand_over. Throws like workflows::Flows::run.
+  // token_done, or to completed with hand_over (then the receipt and the slip
+  // are archived as PDF). Throws like workflows::Flows::run.
   virtual workflows::OrderResult run_flow(const workflows::Actor& teller, const workflows::ServiceRequest& request,
                                            workflows::Prompts prompts, bool hand_over) = 0;
-  // The customer took the token and papers: the order moves to completed.
+  // The customer took the token and papers: the order moves to completed and
+  // its receipt (first printing) and handover slip are archived as PDF.
   virtual workflows::OrderResult hand_over(const workflows::Actor& teller, std::int64_t order_id) = 0;
 
   // Continues an unfinished order from its last durable step, through to
@@ -98,7 +100,7 @@ class CounterModel {
   // revoked, token wiped, receipt voided with a supervisor's approval, order cancelled.
   virtual workflows::OrderResult roll_back(const workflows::Actor& teller, std::int64_t order_id, workflows::Prompts prompts) = 0;
 
-  // The printed documents of an order, filled from the records (app/documents.h).
+  // The printed documents of an order, filled from the records (desk/papers.h).
   // receipt() marks a reprint (重印) when the receipt was printed before. Throw
   // RuleRefused(not_found).
   virtual printing::ReceiptData receipt(const std::string& receipt_no) = 0;
@@ -115,6 +117,9 @@ class CounterModel {
   virtual std::string today() const = 0;
   // Branch and workstation for the title bar. Any thread.
   virtual std::string branch() const = 0;
+  // Unix seconds as the branch's local time "YYYY-MM-DD HH:MM" (the
+  // utc_offset_minutes setting). Any thread.
+  virtual std::string local_time(std::int64_t unix_seconds) const = 0;
 };
 
 }  // namespace certdesk::forms

@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-#include "printing/documents.h"
+#include "printing/document_data.h"
 
 namespace certdesk::printing {
 

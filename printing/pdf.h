@@ -13,7 +13,7 @@
 #include <filesystem>
 #include <string>
 
-#include "printing/documents.h"
+#include "printing/document_data.h"
 #include "printing/layout.h"
 
 namespace certdesk::printing {

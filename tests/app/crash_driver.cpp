@@ -18,7 +18,7 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
-#include "app/context.h"
+#include "desk/context.h"
 #include "common/crypto.h"
 #include "common/error.h"
 #include "db/repositories.h"
@@ -61,7 +61,7 @@ struct Approve : workflows::ApprovalPrompt {
   }
 };
 
-json check(app::AppContext& ctx) {
+json check(desk::AppContext& ctx) {
   json out;
   out["journal_ok"] = ctx.journal().verify().ok;
   // Every certificate the CA issued is in the database, with the same status.
@@ -86,7 +86,7 @@ json check(app::AppContext& ctx) {
   // What is on each customer token, and what the database says about it.
   json tokens = json::array();
   for (const auto& t : ctx.tokens().list()) {
-    if (t.serial.empty() || t.label == app::kCaTokenLabel) continue;
+    if (t.serial.empty() || t.label == desk::kCaTokenLabel) continue;
     json j = {{"serial", t.serial}, {"user_pin_initialized", t.user_pin_initialized}, {"label", t.label}};
     auto rec = db::Tokens(ctx.db()).by_serial(t.serial);
     j["db_state"] = rec ? rec->state : "";
@@ -129,7 +129,7 @@ int main(int argc, char** argv) {
   KillingClock clock(now ? Seconds(std::chrono::seconds(now)) : SystemClock().now(), std::atol(env("CRASH_KILL_AT", "0")));
   int rc = 0;
   try {
-    app::AppContext ctx(dir, clock, 10);
+    desk::AppContext ctx(dir, clock, 10);
     Pins pins;
     Approve approve;
     workflows::NoProgress progress;

@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "app/context.h"
+#include "desk/context.h"
 #include "common/error.h"
 #include "common/text.h"
 #include "db/repositories.h"
@@ -47,7 +47,7 @@ inline Seconds real_now() { return SystemClock().now(); }
 struct FlowFixture {
   TempDir tmp{"certdesk-flows"};
   FixedClock clock{real_now()};
-  std::unique_ptr<app::AppContext> ctx;
+  std::unique_ptr<desk::AppContext> ctx;
   workflows::Actor admin, teller, sup;
   ScriptedPins pins;
   ScriptedApproval approval;
@@ -56,9 +56,9 @@ struct FlowFixture {
   std::unique_ptr<workflows::Flows> flows;
 
   FlowFixture() {
-    app::InitOptions o{"BJ01", "示例网点", "admin", Secret("admin-password"), "", 10};
-    app::init_data_dir(tmp / "data", o, clock);
-    ctx = std::make_unique<app::AppContext>(tmp / "data", clock, 10);
+    desk::InitOptions o{"BJ01", "示例网点", "admin", Secret("admin-password"), "", 10};
+    desk::init_data_dir(tmp / "data", o, clock);
+    ctx = std::make_unique<desk::AppContext>(tmp / "data", clock, 10);
     admin = ctx->staff().login("admin", Secret("admin-password"));
     teller = ctx->staff().add(admin, "teller1", workflows::Role::teller, Secret("teller-password"));
     sup = ctx->staff().add(admin, "sup1", workflows::Role::supervisor, Secret("sup1-password"));

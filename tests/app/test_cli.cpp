@@ -339,3 +339,80 @@ BOOST_AUTO_TEST_CASE(valid_and_invalid_numbers) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// The command line itself (CLI11): each subcommand has its own --help; numbers
+// that are not whole numbers, options given twice and unknown options are usage
+// errors (exit 2) refused before anything runs, so nothing changes.
+BOOST_AUTO_TEST_SUITE(command_line)
+
+BOOST_FIXTURE_TEST_CASE(malformed_numbers_and_repeated_options_are_refused_before_anything_runs, Counter) {
+  std::string serial = insert_blank("2100077777");
+  fs::path req = write_file(tmp / "r.json", request(serial));
+  const std::string journal_before = cli({"--json", "journal", "verify"}).out;
+  const std::string before = state();
+  struct Case {
+    const char* name;
+    std::vector<std::string> args;
+    const char* says;
+  };
+  const std::string tp = teller_pw.string(), sp = sup_pw.string(), rq = req.string();
+  std::vector<Case> cases{
+      {"--hours 24abc", {"unlock-code", "issue", serial, "--hours", "24abc", "--as", "sup1", "--as-password-file", sp}, "24abc"},
+      {"--hours 0", {"unlock-code", "issue", serial, "--hours", "0", "--as", "sup1", "--as-password-file", sp}, "whole number"},
+      {"order resume 1.5", {"order", "resume", "1.5", "--as", "teller1", "--as-password-file", tp}, "1.5"},
+      {"order rollback -2", {"order", "rollback", "-2", "--as", "teller1", "--as-password-file", tp}, ""},
+      {"day correct x", {"day", "correct", "x", "--reason", "typo", "--as", "sup1", "--as-password-file", sp}, "x"},
+      {"--as twice", {"order", "run", "issue", "--request", rq, "--as", "teller1", "--as", "sup1", "--as-password-file", tp}, "--as"},
+      {"--request twice", {"order", "run", "issue", "--request", rq, "--request", rq, "--as", "teller1", "--as-password-file", tp},
+       "--request"},
+      {"--json twice", {"--json", "order", "list", "--json"}, "--json"},
+      {"--data-dir twice", {"--data-dir", data.string(), "token", "list"}, "--data-dir"},
+      {"an option the command does not take", {"order", "list", "--hours", "3"}, "--hours"},
+      {"an unknown command", {"frobnicate"}, ""},
+      {"a command without its subcommand", {"receipt"}, ""},
+      {"a missing required option", {"order", "run", "issue", "--as", "teller1", "--as-password-file", tp}, "--request"},
+  };
+  for (auto& c : cases) {
+    RunResult r = cli(c.args);
+    BOOST_TEST(r.exit_code == 2, c.name << ": exit " << r.exit_code << " " << r.err);
+    BOOST_TEST(r.err.find(c.says) != std::string::npos, c.name << ": " << r.err);
+    BOOST_TEST(state() == before, c.name << " changed something");
+  }
+  BOOST_TEST(cli({"--json", "journal", "verify"}).out == journal_before);   // not even a login was journaled
+}
+
+BOOST_AUTO_TEST_CASE(every_subcommand_has_its_own_help) {
+  auto help = [](std::vector<std::string> a) {
+    std::vector<std::string> argv{bin("certdesk-cli").string()};
+    argv.insert(argv.end(), a.begin(), a.end());
+    argv.push_back("--help");
+    return run(argv, {"CERTDESK_LANG=en"});
+  };
+  RunResult top = help({});
+  BOOST_TEST(top.exit_code == 0);
+  for (const char* c : {"init", "staff", "token", "order", "receipt", "unlock-code", "journal", "day", "settings", "check", "crl", "money"})
+    BOOST_TEST(top.out.find(c) != std::string::npos, c << " missing from --help:\n" << top.out);
+  struct Sub {
+    std::vector<std::string> words;
+    const char* mentions;
+  };
+  for (const auto& s : std::vector<Sub>{{{"order", "run"}, "--request"},
+                                        {{"order", "resume"}, "--pin-file"},
+                                        {{"unlock-code", "issue"}, "--hours"},
+                                        {{"receipt", "print"}, "--paper"},
+                                        {{"day", "report"}, "--csv"},
+                                        {{"day", "close"}, "--pin-file"},
+                                        {{"staff", "enroll-token"}, "--new-pin-file"},
+                                        {{"token", "insert-blank"}, "--serial"},
+                                        {{"settings", "set"}, "KEY"}}) {
+    RunResult r = help(s.words);
+    BOOST_TEST(r.exit_code == 0, s.words[0] << " " << s.words[1] << ": " << r.err);
+    BOOST_TEST(r.out.find(s.mentions) != std::string::npos, s.words[0] << " " << s.words[1] << ":\n" << r.out);
+    BOOST_TEST((r.out.find("--request") == std::string::npos || s.words[1] == "run"), "only order run takes --request:\n" << r.out);
+  }
+  RunResult v = run({bin("certdesk-cli").string(), "--version"});
+  BOOST_TEST(v.exit_code == 0);
+  BOOST_TEST(v.out.find("certdesk-cli ") == 0, v.out);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

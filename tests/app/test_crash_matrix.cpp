@@ -37,9 +37,9 @@ struct Template {
 
   Template() {
     FixedClock clock{real_now()};
-    app::init_data_dir(dir, app::InitOptions{"BJ01", "网点", "admin", Secret("admin-password"), "", 10}, clock);
+    desk::init_data_dir(dir, desk::InitOptions{"BJ01", "网点", "admin", Secret("admin-password"), "", 10}, clock);
     {
-      app::AppContext ctx(dir, clock, 10);
+      desk::AppContext ctx(dir, clock, 10);
       auto admin = ctx.staff().login("admin", Secret("admin-password"));
       auto teller = ctx.staff().add(admin, "teller1", workflows::Role::teller, Secret("teller-password"));
       ctx.staff().add(admin, "sup1", workflows::Role::supervisor, Secret("sup1-password"));

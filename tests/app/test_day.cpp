@@ -8,13 +8,13 @@
 // and `day verify` name the exact entry.
 //
 // The day commands run in a separate process, as certdesk-cli runs them: the
-// certdesk-cli dispatches them to app::run_day_cli.
+// certdesk-cli hands them to the desk (desk/desk.h) through app/cli_day.cpp.
 
 #include <boost/test/unit_test.hpp>
 
 #include <nlohmann/json.hpp>
 
-#include "app/day_export.h"
+#include "desk/day_export.h"
 #include "db/day_close.h"
 #include "tests/app/flow_fixture.h"
 #include "workflows/day.h"
@@ -224,8 +224,8 @@ BOOST_FIXTURE_TEST_CASE(exports_csv_with_bom_and_the_pdf_report, DayFixture) {
   BOOST_TEST(lines == summary().entries + 1);
   BOOST_TEST(text.find("福建示例有限公司") != std::string::npos);   // the certificate's subject in details
   BOOST_TEST(text.find(",作废,") != std::string::npos, text);
-  BOOST_TEST(app::csv_field("a,\"b\"") == "\"a,\"\"b\"\"\"");
-  BOOST_TEST(app::csv_field("=HYPERLINK(1)") == "'=HYPERLINK(1)");
+  BOOST_TEST(desk::csv_field("a,\"b\"") == "\"a,\"\"b\"\"\"");
+  BOOST_TEST(desk::csv_field("=HYPERLINK(1)") == "'=HYPERLINK(1)");
   BOOST_TEST(read_file(pdf).rfind("%PDF", 0) == 0);
   RunResult t = test::run({"pdftotext", "-layout", pdf.string(), "-"});
   BOOST_TEST(t.out.find("作废") != std::string::npos, t.out);

@@ -18,7 +18,7 @@ struct LockoutFixture : FlowFixture {
     db::Settings(ctx->db()).set("pkcs11_module", P11WRAP_PATH);
     db::Settings(ctx->db()).set("ca_pkcs11_module", P11WRAP_PATH);
     ctx.reset();
-    ctx = std::make_unique<app::AppContext>(tmp / "data", clock, 10);
+    ctx = std::make_unique<desk::AppContext>(tmp / "data", clock, 10);
     counter = std::make_unique<workflows::Counter>(ctx->services(), ctx->staff(),
                                                    workflows::Prompts{pins, approval, progress});
     flows = std::make_unique<workflows::Flows>(*counter);

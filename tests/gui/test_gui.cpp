@@ -9,6 +9,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <fmt/format.h>
 #include <wx/app.h>
 #include <wx/evtloop.h>
 #include <wx/init.h>
@@ -23,13 +24,14 @@
 #include <string>
 #include <thread>
 
-#include "app/context.h"
+#include "desk/context.h"
 #include "app/gui_model.h"
 #include "common/error.h"
 #include "db/journal.h"
 #include "db/repositories.h"
 #include "forms/counter_frame.h"
 #include "forms/dialogs.h"
+#include "printing/pdf.h"
 #include "tests/gui/wx_session.h"
 #include "tests/support/support.h"
 #include "common/text.h"
@@ -49,8 +51,10 @@ struct WxGlobal : test::WxSession {
 BOOST_TEST_GLOBAL_FIXTURE(WxGlobal);
 
 fs::path shots_dir() {
-  const char* src = std::getenv("CERTDESK_SOURCE_DIR");
-  fs::path d = fs::path(src ? src : ".") / "docs" / "screenshots";
+  // Never into the source tree: $CERTDESK_SCREENSHOT_DIR (e.g. docs/screenshots,
+  // to refresh the documentation's pictures on purpose), else the build's folder.
+  const char* dir = std::getenv("CERTDESK_SCREENSHOT_DIR");
+  fs::path d = dir ? fs::path(dir) : fs::current_path() / "screenshots";
   fs::create_directories(d);
   return d;
 }
@@ -179,18 +183,18 @@ T* find_top(std::function<bool(T*)> pred = {}) {
 struct Desk {
   test::TempDir dir{"certdesk-gui"};
   SystemClock clock;
-  std::unique_ptr<app::AppContext> ctx;
+  std::unique_ptr<desk::AppContext> ctx;
   std::unique_ptr<app::GuiCounterModel> model;
 
   Desk() {
-    app::InitOptions o;
+    desk::InitOptions o;
     o.branch = "BJ01";
     o.branch_name = "北京示例服务大厅";
     o.admin = "admin";
     o.admin_password = Secret("admin-password-1");
     o.scrypt_log2_n = 10;
-    app::init_data_dir(dir.path() / "data", o, clock);
-    ctx = std::make_unique<app::AppContext>(dir.path() / "data", clock, 10);
+    desk::init_data_dir(dir.path() / "data", o, clock);
+    ctx = std::make_unique<desk::AppContext>(dir.path() / "data", clock, 10);
     auto admin = ctx->staff().login("admin", Secret("admin-password-1"));
     ctx->staff().add(admin, "teller1", workflows::Role::teller, Secret("teller-password-1"));
     ctx->staff().add(admin, "super1", workflows::Role::supervisor, Secret("super-password-1"));
@@ -243,6 +247,7 @@ class SlowKeygenModel final : public forms::CounterModel {
   std::string insert_blank_token() override { return inner_.insert_blank_token(); }
   std::string today() const override { return inner_.today(); }
   std::string branch() const override { return inner_.branch(); }
+  std::string local_time(std::int64_t t) const override { return inner_.local_time(t); }
 
  private:
   forms::CounterModel& inner_;
@@ -342,7 +347,7 @@ BOOST_AUTO_TEST_CASE(first_issuance_end_to_end_by_keyboard_and_mouse) {
       frame->Show();
       frame->Raise();
     });
-    auto* page = d.ui([&] { return frame->issuance(); });
+    auto* page = d.ui([&] { return frame->order_page(); });
     // The token panel finds the blank token.
     d.require(d.wait_for([&] {
       for (const auto& r : frame->tokens()->rows())
@@ -367,11 +372,11 @@ BOOST_AUTO_TEST_CASE(first_issuance_end_to_end_by_keyboard_and_mouse) {
     d.type("11010519491231002x");   // a lower-case x is accepted
     d.screenshot("counter.png");
     d.key(WXK_RETURN);
-    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::documents; }), "Enter goes to the documents");
+    d.require(d.wait_for([&] { return page->step() == forms::OrderPage::documents; }), "Enter goes to the documents");
 
     // A missing document blocks the flow.
     d.key(WXK_RETURN);
-    d.check(d.ui([&] { return page->step() == forms::IssuancePage::documents; }), "missing documents block Enter");
+    d.check(d.ui([&] { return page->step() == forms::OrderPage::documents; }), "missing documents block Enter");
     d.check(d.ui([&] { return !page->next_button()->IsEnabled(); }), "Next is disabled while documents are missing");
     for (std::size_t i = 0; i < 3; ++i) {
       d.click(d.ui([&] { return page->present_box(i); }), true);
@@ -380,17 +385,17 @@ BOOST_AUTO_TEST_CASE(first_issuance_end_to_end_by_keyboard_and_mouse) {
     d.check(d.ui([&] { return !page->next_button()->IsEnabled(); }), "an unstamped ID copy still blocks");
     d.screenshot("documents-missing.png");
     d.key(WXK_ESCAPE);
-    d.check(d.ui([&] { return page->step() == forms::IssuancePage::customer; }), "Esc goes back");
+    d.check(d.ui([&] { return page->step() == forms::OrderPage::customer; }), "Esc goes back");
     d.key(WXK_RETURN);
-    d.check(d.ui([&] { return page->step() == forms::IssuancePage::documents; }), "and Enter forward again");
+    d.check(d.ui([&] { return page->step() == forms::OrderPage::documents; }), "and Enter forward again");
     d.click(d.ui([&] { return page->stamped_box(2); }), true);
     d.check(d.wait_for([&] { return page->next_button()->IsEnabled(); }), "all documents in order");
     d.key(WXK_RETURN);
-    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::payment; }), "Enter goes to the payment");
+    d.require(d.wait_for([&] { return page->step() == forms::OrderPage::payment; }), "Enter goes to the payment");
     d.check(d.wait_for([&] { return page->amount_field()->GetValue() == "50.00"; }), "the fee 50.00 is filled in");
     d.screenshot("payment.png");
     d.key(WXK_RETURN);
-    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::token; }), "Enter goes to the token step");
+    d.require(d.wait_for([&] { return page->step() == forms::OrderPage::token; }), "Enter goes to the token step");
     d.check(d.wait_for([&] { return page->token_choice()->GetValue() == "2100012345"; }), "the blank token is offered");
     d.key(WXK_RETURN);
 
@@ -425,10 +430,10 @@ BOOST_AUTO_TEST_CASE(first_issuance_end_to_end_by_keyboard_and_mouse) {
     d.check(d.ui([&] { return page->note_field()->GetValue() == "abc"; }), "typing is handled during key generation");
     d.check(model.in_keygen.load(), "the key generation was still running while typing was handled");
 
-    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::handover; }, 60s), "the token is personalised");
+    d.require(d.wait_for([&] { return page->step() == forms::OrderPage::handover; }, 60s), "the token is personalised");
     d.screenshot("handover.png");
     d.key(WXK_RETURN);
-    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::done; }), "handed over");
+    d.require(d.wait_for([&] { return page->step() == forms::OrderPage::done; }), "handed over");
     result = d.ui([&] { return page->result(); });
     d.check(d.ui([&] { return page->print_slip_button()->IsEnabled() && page->preview_slip_button()->IsEnabled(); }),
             "the done page offers the handover slip for printing");
@@ -456,6 +461,21 @@ BOOST_AUTO_TEST_CASE(first_issuance_end_to_end_by_keyboard_and_mouse) {
   for (const auto& e : desk.ctx->journal().entries_of_order(result.order_id)) actions.insert(e.record.action);
   for (const char* a : {"order.created", "payment", "token.pin_set", "token.keygen", "cert.issued", "order.completed"})
     BOOST_CHECK_MESSAGE(actions.count(a), "journal has " << a);
+  // Finished in the window, the order's papers are archived like the CLI's:
+  // the receipt's first printing (print_count 1) and the handover slip, as PDF.
+  const auto root = desk.ctx->paths().root;
+  const auto receipt_pdf = printing::archive_path(root, printing::ArchiveKind::receipt, result.receipt_no);
+  const auto slip_pdf = printing::archive_path(root, printing::ArchiveKind::slip, fmt::format("{:06}", result.order_id));
+  BOOST_REQUIRE_MESSAGE(std::filesystem::is_regular_file(receipt_pdf), "archived receipt " << receipt_pdf);
+  BOOST_REQUIRE_MESSAGE(std::filesystem::is_regular_file(slip_pdf), "archived slip " << slip_pdf);
+  test::RunResult receipt_text = test::run({"pdftotext", receipt_pdf.string(), "-"});
+  BOOST_CHECK_MESSAGE(receipt_text.out.find(result.receipt_no) != std::string::npos, receipt_text.out);
+  test::RunResult slip_text = test::run({"pdftotext", slip_pdf.string(), "-"});
+  BOOST_CHECK_MESSAGE(slip_text.out.find("2100012345") != std::string::npos, slip_text.out);
+  std::int64_t print_count = -1;
+  for (const auto& p : db::Payments(desk.ctx->db()).of_order(result.order_id))
+    if (p.receipt_no == result.receipt_no) print_count = p.print_count;
+  BOOST_CHECK_EQUAL(print_count, 1);
   BOOST_CHECK(desk.ctx->journal().verify().ok);
   BOOST_CHECK_EQUAL(wx_asserts.load(), 0);
 }
@@ -474,7 +494,7 @@ BOOST_AUTO_TEST_CASE(override_needs_another_persons_approval_and_a_cancelled_pin
       frame->SetSize(wxSize(1280, 780));
       frame->Show();
     });
-    auto* page = d.ui([&] { return frame->issuance(); });
+    auto* page = d.ui([&] { return frame->order_page(); });
     d.require(d.wait_for([&] { return frame->polls() > 0; }), "the first token poll");
     d.ui([&] {
       page->org_name_field()->SetValue(wxString::FromUTF8("上海示例贸易有限公司"));
@@ -485,7 +505,7 @@ BOOST_AUTO_TEST_CASE(override_needs_another_persons_approval_and_a_cancelled_pin
     d.click(page->handler_id_field());
     d.type("11010519491231002X");
     d.key(WXK_RETURN);
-    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::documents; }), "documents page");
+    d.require(d.wait_for([&] { return page->step() == forms::OrderPage::documents; }), "documents page");
     // The handler's ID copy is missing: only a supervisor's override lets the order go on.
     for (std::size_t i = 0; i < 2; ++i) {
       d.click(d.ui([&] { return page->present_box(i); }), true);
@@ -506,10 +526,10 @@ BOOST_AUTO_TEST_CASE(override_needs_another_persons_approval_and_a_cancelled_pin
     d.key(WXK_RETURN);
     d.require(d.wait_for([&] { return page->next_button()->IsEnabled(); }), "the override request unblocks the page");
     d.key(WXK_RETURN);
-    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::payment; }), "payment page");
+    d.require(d.wait_for([&] { return page->step() == forms::OrderPage::payment; }), "payment page");
     d.check(d.wait_for([&] { return page->amount_field()->GetValue() == "50.00"; }), "fee filled in");
     d.key(WXK_RETURN);
-    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::token; }), "token page");
+    d.require(d.wait_for([&] { return page->step() == forms::OrderPage::token; }), "token page");
     d.check(d.wait_for([&] { return page->token_choice()->GetValue() == "2100012345"; }), "token offered");
     d.key(WXK_RETURN);
 
@@ -730,7 +750,7 @@ BOOST_AUTO_TEST_CASE(flow_picker_runs_an_unlock_on_the_customers_token) {
       frame->Show();
       frame->Raise();
     });
-    auto* page = d.ui([&] { return frame->issuance(); });
+    auto* page = d.ui([&] { return frame->order_page(); });
     d.require(d.wait_for([&] {
       for (const auto& r : frame->tokens()->rows())
         if (r.token.serial == "2100012345" && r.record_state == "active") return true;
@@ -757,7 +777,7 @@ BOOST_AUTO_TEST_CASE(flow_picker_runs_an_unlock_on_the_customers_token) {
             "F3 picks the reissue");
     // F4 picks the unlock and restarts at the customer page.
     press(WXK_F4);
-    d.require(d.ui([&] { return page->flow() == workflows::Flow::unlock && page->step() == forms::IssuancePage::customer; }),
+    d.require(d.ui([&] { return page->flow() == workflows::Flow::unlock && page->step() == forms::OrderPage::customer; }),
               "F4 picks the unlock, at the customer page");
     d.check(d.ui([&] { return wxWindow::FindFocus() == page->search_field(); }), "focus in the search field");
 
@@ -766,7 +786,7 @@ BOOST_AUTO_TEST_CASE(flow_picker_runs_an_unlock_on_the_customers_token) {
     d.require(d.wait_for([&] { return page->handler_id_field()->GetValue() == "11010519491231002X"; }),
               "the customer on record is picked");
     d.key(WXK_RETURN);
-    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::documents; }), "documents page");
+    d.require(d.wait_for([&] { return page->step() == forms::OrderPage::documents; }), "documents page");
     d.check(d.ui([&] { return page->present_box(3) != nullptr && page->present_box(4) == nullptr; }),
             "the unlock checklist has four items (the locked token among them)");
     d.check(d.ui([&] { return !page->reason_choice()->IsShown(); }), "no reissue reason for an unlock");
@@ -776,10 +796,10 @@ BOOST_AUTO_TEST_CASE(flow_picker_runs_an_unlock_on_the_customers_token) {
     }
     d.check(d.wait_for([&] { return page->next_button()->IsEnabled(); }), "all unlock documents in order");
     d.key(WXK_RETURN);
-    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::payment; }), "payment page");
+    d.require(d.wait_for([&] { return page->step() == forms::OrderPage::payment; }), "payment page");
     d.require(d.wait_for([&] { return !page->amount_field()->GetValue().empty(); }), "the unlock fee is filled in");
     d.key(WXK_RETURN);
-    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::token; }), "token page");
+    d.require(d.wait_for([&] { return page->step() == forms::OrderPage::token; }), "token page");
     d.check(d.wait_for([&] { return page->token_choice()->GetValue() == "2100012345"; }), "the customer's token is offered");
     d.screenshot("flow-picker.png");
     d.key(WXK_RETURN);
@@ -792,9 +812,9 @@ BOOST_AUTO_TEST_CASE(flow_picker_runs_an_unlock_on_the_customers_token) {
     d.key(WXK_RETURN);
     d.type("864200");
     d.key(WXK_RETURN);
-    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::handover; }, 60s), "the token is unlocked");
+    d.require(d.wait_for([&] { return page->step() == forms::OrderPage::handover; }, 60s), "the token is unlocked");
     d.key(WXK_RETURN);
-    d.require(d.wait_for([&] { return page->step() == forms::IssuancePage::done; }), "handed over");
+    d.require(d.wait_for([&] { return page->step() == forms::OrderPage::done; }), "handed over");
     result = d.ui([&] { return page->result(); });
     d.check(d.ui([&] { return page->done_label()->GetLabel().Contains(wxString::Format("%lld", static_cast<long long>(result.order_id))); }),
             "the done page names the order");

@@ -1,7 +1,7 @@
 // The supervisor's review window under Xvfb (issue 6): a day with a failed
 // login and a voided receipt among ordinary entries; the window lists them
 // first, shows the totals, opens an order's history and verifies the journal
-// with its progress bar. Screenshots go to docs/screenshots/review*.png.
+// with its progress bar. Screenshots go to $CERTDESK_SCREENSHOT_DIR/review*.png (the build's screenshots/ by default).
 
 #include <boost/test/unit_test.hpp>
 
@@ -13,8 +13,8 @@
 #include <cstdlib>
 #include <thread>
 
-#include "app/context.h"
-#include "app/review_model.h"
+#include "desk/context.h"
+#include "app/gui_review.h"
 #include "common/error.h"
 #include "common/text.h"
 #include "db/repositories.h"
@@ -52,8 +52,10 @@ bool pump_until(const std::function<bool()>& pred, std::chrono::milliseconds tim
 
 void screenshot(const std::string& name) {
   pump_until([] { return false; }, 600ms);
-  const char* src = std::getenv("CERTDESK_SOURCE_DIR");
-  fs::path d = fs::path(src ? src : ".") / "docs" / "screenshots";
+  // Never into the source tree: $CERTDESK_SCREENSHOT_DIR (e.g. docs/screenshots,
+  // to refresh the documentation's pictures on purpose), else the build's folder.
+  const char* dir = std::getenv("CERTDESK_SCREENSHOT_DIR");
+  fs::path d = dir ? fs::path(dir) : fs::current_path() / "screenshots";
   fs::create_directories(d);
   std::string cmd = "import -window root '" + (d / name).string() + "' 2>/dev/null";
   BOOST_CHECK(std::system(cmd.c_str()) == 0);
@@ -64,12 +66,12 @@ void screenshot(const std::string& name) {
 struct DayDesk {
   test::TempDir dir{"certdesk-review"};
   SystemClock clock;
-  std::unique_ptr<app::AppContext> ctx;
+  std::unique_ptr<desk::AppContext> ctx;
   workflows::Actor admin, teller, sup;
 
   DayDesk() {
-    app::init_data_dir(dir / "data", app::InitOptions{"BJ01", "北京示例服务大厅", "admin", Secret("admin-password"), "", 10}, clock);
-    ctx = std::make_unique<app::AppContext>(dir / "data", clock, 10);
+    desk::init_data_dir(dir / "data", desk::InitOptions{"BJ01", "北京示例服务大厅", "admin", Secret("admin-password"), "", 10}, clock);
+    ctx = std::make_unique<desk::AppContext>(dir / "data", clock, 10);
     admin = ctx->staff().login("admin", Secret("admin-password"));
     teller = ctx->staff().add(admin, "teller1", workflows::Role::teller, Secret("teller-password"));
     sup = ctx->staff().add(admin, "sup1", workflows::Role::supervisor, Secret("sup1-password"));

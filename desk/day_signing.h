@@ -16,11 +16,11 @@
 #include <optional>
 #include <string>
 
-#include "app/context.h"
+#include "desk/context.h"
 #include "db/day_close.h"
 #include "workflows/day.h"
 
-namespace certdesk::app {
+namespace certdesk::desk {
 
 inline constexpr const char* kWorkstationTokenLabel = "certdesk-workstation";
 inline constexpr const char* kStaffTokenLabel = "certdesk-staff";
@@ -54,4 +54,4 @@ class PkiSignatureChecker final : public workflows::SignatureChecker {
   AppContext& ctx_;
 };
 
-}  // namespace certdesk::app
+}  // namespace certdesk::desk

@@ -1,4 +1,4 @@
-#include "app/day_signing.h"
+#include "desk/day_signing.h"
 
 #include <fmt/format.h>
 
@@ -13,7 +13,7 @@
 #include "pki/softhsm.h"
 #include "pki/token.h"
 
-namespace certdesk::app {
+namespace certdesk::desk {
 
 namespace {
 
@@ -192,4 +192,4 @@ std::string PkiSignatureChecker::check(const workflows::Bytes& cert_der, const s
   return {};
 }
 
-}  // namespace certdesk::app
+}  // namespace certdesk::desk

@@ -1,12 +1,12 @@
-#include "app/day_export.h"
+#include "desk/day_export.h"
 
 #include <fmt/format.h>
 
 #include <fstream>
 #include <unordered_map>
 
-#include "app/day_signing.h"
-#include "app/documents.h"
+#include "desk/day_signing.h"
+#include "desk/papers.h"
 #include "common/error.h"
 #include "common/i18n.h"
 #include "common/text.h"
@@ -14,7 +14,7 @@
 #include "printing/amount_words.h"
 #include "workflows/request.h"
 
-namespace certdesk::app {
+namespace certdesk::desk {
 
 namespace fs = std::filesystem;
 
@@ -170,4 +170,4 @@ printing::DailyReportData day_report_data(AppContext& ctx, const workflows::Acto
   return d;
 }
 
-}  // namespace certdesk::app
+}  // namespace certdesk::desk

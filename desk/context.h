@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "app/adapters.h"
+#include "desk/adapters.h"
 #include "common/clock.h"
 #include "db/database.h"
 #include "db/journal.h"
@@ -18,7 +18,7 @@
 #include "workflows/services.h"
 #include "workflows/staff.h"
 
-namespace certdesk::app {
+namespace certdesk::desk {
 
 // The data folder's layout.
 struct DataPaths {
@@ -97,4 +97,4 @@ class AppContext {
 // The machine's name, written into every journal entry.
 std::string workstation_name();
 
-}  // namespace certdesk::app
+}  // namespace certdesk::desk

@@ -1,4 +1,4 @@
-#include "forms/issuance_page.h"
+#include "forms/order_page.h"
 
 #include <wx/button.h>
 #include <wx/intl.h>
@@ -16,6 +16,7 @@
 #include "forms/printout.h"
 #include "forms/prompts_ui.h"
 #include "forms/ui.h"
+#include "desk/choices.h"
 #include "workflows/documents.h"
 #include "workflows/validators.h"
 
@@ -48,14 +49,11 @@ int index_of(workflows::Flow f) {
   return 0;
 }
 
-// Reissue reasons as Flows::run and quote() name them, in the order of the choice.
-const char* const kReasons[] = {"lost", "damaged_customer", "damaged_quality"};
-
 wxString title_of(workflows::Flow f) { return wxString::Format(_("Service order: %s"), wx(workflows::business_type_label(f))); }
 
 }  // namespace
 
-IssuancePage::IssuancePage(wxWindow* parent, CounterModel& model, Worker& worker, workflows::Actor teller, Hooks hooks)
+OrderPage::OrderPage(wxWindow* parent, CounterModel& model, Worker& worker, workflows::Actor teller, Hooks hooks)
     : wxPanel(parent), model_(model), worker_(worker), teller_(std::move(teller)), hooks_(std::move(hooks)),
       today_(model.today()), search_timer_(this) {
   auto* top = new wxBoxSizer(wxVERTICAL);
@@ -108,10 +106,10 @@ IssuancePage::IssuancePage(wxWindow* parent, CounterModel& model, Worker& worker
   show(customer);
 }
 
-IssuancePage::~IssuancePage() { alive_->store(false); }
+OrderPage::~OrderPage() { alive_->store(false); }
 
 // ---- pages -------------------------------------------------------------------------
-wxWindow* IssuancePage::build_customer_page(wxWindow* book) {
+wxWindow* OrderPage::build_customer_page(wxWindow* book) {
   auto* p = new wxPanel(book);
   auto* s = new wxBoxSizer(wxVERTICAL);
   s->Add(new wxStaticText(p, wxID_ANY, _("Find the organisation by name or USCC (a barcode scanner may type it), or enter a new one below.")),
@@ -160,7 +158,7 @@ wxWindow* IssuancePage::build_customer_page(wxWindow* book) {
   return p;
 }
 
-wxWindow* IssuancePage::build_documents_page(wxWindow* book) {
+wxWindow* OrderPage::build_documents_page(wxWindow* book) {
   auto* p = new wxPanel(book);
   auto* s = new wxBoxSizer(wxVERTICAL);
   s->Add(new wxStaticText(p, wxID_ANY, _("Tick each document on the counter. All copies must carry the company seal.")), 0, wxBOTTOM, 8);
@@ -203,7 +201,7 @@ wxWindow* IssuancePage::build_documents_page(wxWindow* book) {
   return p;
 }
 
-wxWindow* IssuancePage::build_payment_page(wxWindow* book) {
+wxWindow* OrderPage::build_payment_page(wxWindow* book) {
   auto* p = new wxPanel(book);
   auto* s = new wxBoxSizer(wxVERTICAL);
   fee_lines_ = new wxStaticText(p, wxID_ANY, _("Looking up the fee…"), wxDefaultPosition, wxSize(560, 70));
@@ -230,7 +228,7 @@ wxWindow* IssuancePage::build_payment_page(wxWindow* book) {
   return p;
 }
 
-wxWindow* IssuancePage::build_token_page(wxWindow* book) {
+wxWindow* OrderPage::build_token_page(wxWindow* book) {
   auto* p = new wxPanel(book);
   auto* s = new wxBoxSizer(wxVERTICAL);
   token_intro_ = new wxStaticText(p, wxID_ANY, wxEmptyString);
@@ -258,7 +256,7 @@ wxWindow* IssuancePage::build_token_page(wxWindow* book) {
   return p;
 }
 
-wxWindow* IssuancePage::build_handover_page(wxWindow* book) {
+wxWindow* OrderPage::build_handover_page(wxWindow* book) {
   auto* p = new wxPanel(book);
   auto* s = new wxBoxSizer(wxVERTICAL);
   handover_text_ = new wxStaticText(p, wxID_ANY, wxEmptyString);
@@ -268,7 +266,7 @@ wxWindow* IssuancePage::build_handover_page(wxWindow* book) {
   return p;
 }
 
-wxWindow* IssuancePage::build_done_page(wxWindow* book) {
+wxWindow* OrderPage::build_done_page(wxWindow* book) {
   auto* p = new wxPanel(book);
   auto* s = new wxBoxSizer(wxVERTICAL);
   done_text_ = new wxStaticText(p, wxID_ANY, wxEmptyString);
@@ -291,7 +289,7 @@ wxWindow* IssuancePage::build_done_page(wxWindow* book) {
 }
 
 // ---- navigation -----------------------------------------------------------------
-void IssuancePage::show(Step s) {
+void OrderPage::show(Step s) {
   step_ = s;
   book_->ChangeSelection(s);
   const bool reissue = flow_ == workflows::Flow::reissue;
@@ -333,7 +331,7 @@ void IssuancePage::show(Step s) {
   Layout();
 }
 
-void IssuancePage::update_buttons() {
+void OrderPage::update_buttons() {
   back_->Enable(!running_ && (step_ == documents || step_ == payment || step_ == token));
   next_->Enable(!running_);
   if (print_receipt_) {
@@ -353,7 +351,7 @@ void IssuancePage::update_buttons() {
   Layout();
 }
 
-void IssuancePage::advance() {
+void OrderPage::advance() {
   if (running_) return;
   switch (step_) {
     case customer: {
@@ -388,14 +386,14 @@ void IssuancePage::advance() {
   }
 }
 
-void IssuancePage::go_back() {
+void OrderPage::go_back() {
   if (running_) return;
   if (step_ == documents) show(customer);
   else if (step_ == payment) show(documents);
   else if (step_ == token) show(payment);
 }
 
-void IssuancePage::reset() {
+void OrderPage::reset() {
   for (auto* t : {search_, org_name_, uscc_, handler_name_, handler_id_}) t->ChangeValue(wxEmptyString);
   uscc_check_->SetLabel(wxEmptyString);
   id_check_->SetLabel(wxEmptyString);
@@ -408,7 +406,7 @@ void IssuancePage::reset() {
 }
 
 // Everything after the customer page, for a new order or another flow.
-void IssuancePage::clear_order() {
+void OrderPage::clear_order() {
   for (auto* t : {amount_, invoice_, waiver_, note_}) t->ChangeValue(wxEmptyString);
   reason_->SetSelection(0);
   rebuild_checklist();
@@ -426,7 +424,7 @@ void IssuancePage::clear_order() {
   fill_token_choice();
 }
 
-bool IssuancePage::set_flow(workflows::Flow flow) {
+bool OrderPage::set_flow(workflows::Flow flow) {
   if (running_ || step_ == handover) {
     flow_choice_->SetSelection(index_of(flow_));
     return false;
@@ -445,17 +443,18 @@ bool IssuancePage::set_flow(workflows::Flow flow) {
   return true;
 }
 
-bool IssuancePage::personalises() const {
+bool OrderPage::personalises() const {
   return flow_ == workflows::Flow::issue || flow_ == workflows::Flow::reissue || flow_ == workflows::Flow::replace;
 }
 
-std::string IssuancePage::reason_code() const {
+std::string OrderPage::reason_code() const {
   if (flow_ != workflows::Flow::reissue) return {};
   int sel = reason_->GetSelection();
-  return kReasons[sel < 0 || sel > 2 ? 0 : sel];
+  const auto& reasons = desk::reissue_reasons();   // in the order of the choice
+  return reasons[sel < 0 || sel >= int(reasons.size()) ? 0 : sel];
 }
 
-void IssuancePage::rebuild_checklist() {
+void OrderPage::rebuild_checklist() {
   items_ = workflows::checklist(flow_, reason_code());
   present_.clear();
   stamped_.clear();
@@ -483,7 +482,7 @@ void IssuancePage::rebuild_checklist() {
 }
 
 // ---- customer -----------------------------------------------------------------------
-void IssuancePage::search_now() {
+void OrderPage::search_now() {
   std::string text = utf8(search_->GetValue().Strip(wxString::both));
   if (text.empty()) {
     results_->DeleteAllItems();
@@ -510,7 +509,7 @@ void IssuancePage::search_now() {
       [this](const Failure& f) { uscc_check_->SetLabel(describe(f)); });
 }
 
-void IssuancePage::pick_customer(long row) {
+void OrderPage::pick_customer(long row) {
   if (row < 0 || std::size_t(row) >= found_.size()) return;
   chosen_ = found_[std::size_t(row)];
   org_name_->ChangeValue(wx(chosen_->name));
@@ -532,7 +531,7 @@ void IssuancePage::pick_customer(long row) {
       [](const Failure&) {});
 }
 
-void IssuancePage::validate_field(wxTextCtrl* field, wxStaticText* label, bool id_number) {
+void OrderPage::validate_field(wxTextCtrl* field, wxStaticText* label, bool id_number) {
   std::string v = utf8(field->GetValue());
   if (text::trim(v).empty()) {
     label->SetLabel(wxEmptyString);
@@ -551,7 +550,7 @@ void IssuancePage::validate_field(wxTextCtrl* field, wxStaticText* label, bool i
 }
 
 // ---- documents ---------------------------------------------------------------------
-workflows::ServiceRequest IssuancePage::request() const {
+workflows::ServiceRequest OrderPage::request() const {
   workflows::ServiceRequest r;
   r.flow = flow_;
   r.reason = reason_code();
@@ -573,9 +572,9 @@ workflows::ServiceRequest IssuancePage::request() const {
   r.document_overrides = overrides_;
   r.uscc_override_reason = uscc_override_;
   r.token_serial = utf8(token_serial_->GetValue().Strip(wxString::both));
-  static const char* methods[] = {"cash", "card", "transfer"};
+  const auto& methods = desk::payment_methods();   // in the order of the choice
   int m = method_->GetSelection();
-  r.payment_method = methods[m < 0 ? 0 : m];
+  r.payment_method = methods[m < 0 || m >= int(methods.size()) ? 0 : m];
   bool ok = false;
   r.amount_fen = amount_fen(&ok);
   r.invoice_no = utf8(invoice_->GetValue().Strip(wxString::both));
@@ -583,7 +582,7 @@ workflows::ServiceRequest IssuancePage::request() const {
   return r;
 }
 
-bool IssuancePage::review() {
+bool OrderPage::review() {
   wxString text;
   bool blocked = false;
   bool overridable = false;
@@ -617,7 +616,7 @@ bool IssuancePage::review() {
   return !blocked;
 }
 
-void IssuancePage::ask_override() {
+void OrderPage::ask_override() {
   wxTextEntryDialog dlg(this, _("Why should the missing or unstamped items be accepted? A supervisor approves this reason when the order starts."),
                         _("Supervisor override"));
   if (dlg.ShowModal() != wxID_OK) return;
@@ -639,28 +638,13 @@ void IssuancePage::ask_override() {
 }
 
 // ---- payment ------------------------------------------------------------------------
-std::int64_t IssuancePage::amount_fen(bool* ok) const {
-  // Integer fen only: "50", "50.0", "50.00".
-  std::string s = text::trim(workflows::normalise_code(utf8(amount_->GetValue())));
-  *ok = false;
-  if (s.empty() || s.size() > 12) return 0;
-  std::int64_t yuan = 0, fen = 0;
-  std::size_t i = 0;
-  for (; i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])); ++i) yuan = yuan * 10 + (s[i] - '0');
-  if (i == 0) return 0;
-  if (i < s.size()) {
-    if (s[i] != '.') return 0;
-    std::size_t digits = 0;
-    for (++i; i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])) && digits < 2; ++i, ++digits)
-      fen = fen * 10 + (s[i] - '0');
-    if (digits == 1) fen *= 10;
-    if (i != s.size()) return 0;
-  }
-  *ok = true;
-  return yuan * 100 + fen;
+std::int64_t OrderPage::amount_fen(bool* ok) const {
+  std::optional<std::int64_t> fen = desk::typed_amount_fen(utf8(amount_->GetValue()));
+  *ok = fen.has_value();
+  return fen.value_or(0);
 }
 
-void IssuancePage::load_quote() {
+void OrderPage::load_quote() {
   worker_.run<workflows::FeeQuote>(
       this, [this, flow = flow_, reason = reason_code()] { return model_.quote(flow, reason); },
       [this, flow = flow_, reason = reason_code()](workflows::FeeQuote q) {
@@ -681,13 +665,13 @@ void IssuancePage::load_quote() {
 }
 
 // ---- token ------------------------------------------------------------------------------
-void IssuancePage::set_tokens(const std::vector<TokenRow>& rows) {
+void OrderPage::set_tokens(const std::vector<TokenRow>& rows) {
   if (running_) return;
   token_rows_ = rows;
   fill_token_choice();
 }
 
-void IssuancePage::fill_token_choice() {
+void OrderPage::fill_token_choice() {
   if (running_) return;
   wxString current = token_serial_->GetValue();
   wxArrayString offer;
@@ -713,7 +697,7 @@ void IssuancePage::fill_token_choice() {
   else if (step_ == token && !offer.empty()) token_serial_->SetSelection(0);
 }
 
-void IssuancePage::start_flow() {
+void OrderPage::start_flow() {
   workflows::ServiceRequest r = request();
   if (r.token_serial.empty()) {
     step_text_->SetLabel(personalises() ? _("Choose the serial of the inserted blank token.")
@@ -762,7 +746,7 @@ void IssuancePage::start_flow() {
           handover_text_->SetLabel(wxString::Format(
               _("Order %lld: token %s personalised.\nReceipt: %s\nCertificate serial: %s\nValid until: %s"),
               static_cast<long long>(res.order_id), wx(res.token_serial), wx(res.receipt_no.empty() ? "-" : res.receipt_no),
-              wx(res.cert_serial), wx(text::local_time(Seconds(std::chrono::seconds(res.not_after)), 480))));
+              wx(res.cert_serial), wx(model_.local_time(res.not_after))));
         else
           handover_text_->SetLabel(wxString::Format(_("Order %lld (%s): token %s done.\nReceipt: %s\nCertificate serial: %s"),
                                                     static_cast<long long>(res.order_id),
@@ -782,7 +766,7 @@ void IssuancePage::start_flow() {
       });
 }
 
-void IssuancePage::hand_over() {
+void OrderPage::hand_over() {
   running_ = true;
   update_buttons();
   worker_.run<workflows::OrderResult>(
@@ -805,7 +789,7 @@ void IssuancePage::hand_over() {
       });
 }
 
-void IssuancePage::print_document(bool receipt, bool preview) {
+void OrderPage::print_document(bool receipt, bool preview) {
   if (running_ || result_.order_id == 0 || (receipt && result_.receipt_no.empty())) return;
   running_ = true;
   update_buttons();

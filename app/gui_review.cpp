@@ -1,4 +1,4 @@
-#include "app/review_model.h"
+#include "app/gui_review.h"
 
 #include <fmt/format.h>
 
@@ -6,9 +6,9 @@
 #include <map>
 #include <set>
 
-#include "app/day_export.h"
-#include "app/day_signing.h"
-#include "app/documents.h"
+#include "desk/day_export.h"
+#include "desk/day_signing.h"
+#include "desk/papers.h"
 #include "common/error.h"
 #include "common/i18n.h"
 #include "common/text.h"
@@ -28,14 +28,14 @@ constexpr std::size_t kPagesKept = 8;
 
 class AppReviewModel final : public forms::ReviewModel {
  public:
-  AppReviewModel(AppContext& ctx, const workflows::Actor& who)
-      : ctx_(ctx), who_(who), reader_(db::Database::open_readonly(ctx.paths().database())) {
+  AppReviewModel(desk::AppContext& ctx, const workflows::Actor& who)
+      : ctx_(ctx), desk_(ctx), who_(who), reader_(db::Database::open_readonly(ctx.paths().database())) {
     workflows::DayReview check(reader_, who_);   // review_day, here and not only in the window
   }
 
   std::vector<std::string> days() override {
     std::vector<std::string> d = workflows::DayReview(reader_, who_).days();
-    std::string today = text::business_day(ctx_.clock().now(), ctx_.config().utc_offset_minutes);
+    std::string today = desk::business_day(ctx_.clock().now(), ctx_.config());
     if (d.empty() || d.front() < today) d.insert(d.begin(), today);
     return d;
   }
@@ -70,7 +70,7 @@ class AppReviewModel final : public forms::ReviewModel {
       v.totals.push_back({"teller", r.key.empty() ? "系统" : r.key, r.receipts, r.amount_fen});
       if (!r.key.empty()) v.tellers.push_back(r.key);
     }
-    for (const auto& r : s.by_method) v.totals.push_back({"method", payment_method_label(r.key), r.receipts, r.amount_fen});
+    for (const auto& r : s.by_method) v.totals.push_back({"method", desk::payment_method_label(r.key), r.receipts, r.amount_fen});
     std::set<std::string> orgs;
     for (const auto& x : s.exceptions)
       if (!x.entry.record.organisation.empty()) orgs.insert(x.entry.record.organisation);
@@ -123,10 +123,9 @@ class AppReviewModel final : public forms::ReviewModel {
   }
 
   forms::JournalCheckView verify_journal(const std::function<void(std::int64_t, std::int64_t)>& progress) override {
-    // Its own connection: this runs on the worker thread.
-    db::Database conn = db::Database::open_readonly(ctx_.paths().database());
-    workflows::DayReview allowed(conn, who_);
-    db::VerifyReport r = db::Journal(conn, "", ctx_.config().utc_offset_minutes).verify(progress);
+    // Worker thread: the desk opens its own read-only connection for it.
+    workflows::DayReview allowed(reader_, who_);
+    db::VerifyReport r = desk_.verify_journal(progress).report;
     return {r.ok, r.checked, r.first_bad_seq, r.ok ? std::string() : r.message};
   }
 
@@ -134,12 +133,7 @@ class AppReviewModel final : public forms::ReviewModel {
 
   std::string close_day(const std::string& day, std::optional<Secret> pin) override {
     // Worker thread: the context's own connection and the token are used only here while it runs.
-    workflows::require(who_, workflows::Permission::close_day);
-    auto signer = signer_for(ctx_, who_, [&]() -> std::optional<Secret> { return std::move(pin); });
-    workflows::DayClose closing(ctx_.db(), ctx_.journal(), ctx_.clock(), ctx_.config(), who_);
-    db::DayCloseRecord rec = closing.close(day, *signer);
-    auto pdf = printing::archive_path(ctx_.paths().root, printing::ArchiveKind::report, day);
-    printing::write_report_pdf(day_report_data(ctx_, who_, day), printing::Paper::a4, pdf);
+    db::DayCloseRecord rec = desk_.close_day(who_, day, [&]() -> std::optional<Secret> { return std::move(pin); }).record;
     return fmt::format(fmt::runtime(tr("{} is closed: {} entries, fee total ¥{}, signed with the {} key ({}).")), day,
                        rec.entry_count, printing::format_fen(rec.fee_total_fen), tr(rec.signer_kind.c_str()),
                        pki::subject_of(rec.signer_cert));
@@ -148,7 +142,7 @@ class AppReviewModel final : public forms::ReviewModel {
  private:
   std::string local(const std::string& utc) const {
     try {
-      std::string s = text::iso_utc(text::parse_iso_utc(utc) + std::chrono::minutes(ctx_.config().utc_offset_minutes));
+      std::string s = text::iso_utc(text::parse_iso_utc(utc) + std::chrono::minutes(desk::utc_offset_minutes(ctx_.config())));
       return s.substr(0, 10) + " " + s.substr(11, 8);
     } catch (const Error&) {
       return utc;
@@ -166,7 +160,7 @@ class AppReviewModel final : public forms::ReviewModel {
     forms::ReviewRowView v;
     v.seq = e.seq;
     v.time = local(e.utc_time);
-    v.exceptions = exception_labels(flags);
+    v.exceptions = desk::exception_labels(flags);
     v.staff = r.staff;
     v.action = workflows::action_label(r.action);
     v.flow = r.flow;
@@ -179,7 +173,8 @@ class AppReviewModel final : public forms::ReviewModel {
     return v;
   }
 
-  AppContext& ctx_;
+  desk::AppContext& ctx_;
+  desk::Desk desk_;   // worker thread only
   workflows::Actor who_;
   db::Database reader_;   // UI thread only
   std::vector<workflows::ReviewRow> rows_;
@@ -189,7 +184,7 @@ class AppReviewModel final : public forms::ReviewModel {
 
 }  // namespace
 
-std::unique_ptr<forms::ReviewModel> make_review_model(AppContext& ctx, const workflows::Actor& who) {
+std::unique_ptr<forms::ReviewModel> make_review_model(desk::AppContext& ctx, const workflows::Actor& who) {
   return std::make_unique<AppReviewModel>(ctx, who);
 }
 

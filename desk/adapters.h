@@ -11,7 +11,7 @@
 #include "pki/module.h"
 #include "workflows/ports.h"
 
-namespace certdesk::app {
+namespace certdesk::desk {
 
 class PkiTokenPort final : public workflows::TokenPort {
  public:
@@ -55,4 +55,4 @@ class MasterSecretPins final : public workflows::SoPinSource {
 
 workflows::TokenView to_view(const pki::TokenInfo& t);
 
-}  // namespace certdesk::app
+}  // namespace certdesk::desk

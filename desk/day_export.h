@@ -7,11 +7,11 @@
 #include <filesystem>
 #include <string>
 
-#include "app/context.h"
-#include "printing/documents.h"
+#include "desk/context.h"
+#include "printing/document_data.h"
 #include "workflows/day.h"
 
-namespace certdesk::app {
+namespace certdesk::desk {
 
 // 失败 越权 减免 作废 解锁 未完成
 const char* exception_label(workflows::ExceptionKind k);
@@ -36,4 +36,4 @@ std::int64_t write_day_csv(AppContext& ctx, const workflows::Actor& who, const s
 // close and its signature's status when the day is closed).
 printing::DailyReportData day_report_data(AppContext& ctx, const workflows::Actor& who, const std::string& business_day);
 
-}  // namespace certdesk::app
+}  // namespace certdesk::desk

@@ -1,4 +1,4 @@
-#include "app/context.h"
+#include "desk/context.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -13,7 +13,7 @@
 #include "db/repositories.h"
 #include "pki/softhsm.h"
 
-namespace certdesk::app {
+namespace certdesk::desk {
 
 namespace fs = std::filesystem;
 
@@ -191,4 +191,4 @@ std::string AppContext::insert_blank_token(const std::string& serial) {
   return made;
 }
 
-}  // namespace certdesk::app
+}  // namespace certdesk::desk

@@ -1,4 +1,4 @@
-#include "app/documents.h"
+#include "desk/papers.h"
 
 #include <fmt/format.h>
 
@@ -12,7 +12,7 @@
 #include "workflows/receipts.h"
 #include "workflows/request.h"
 
-namespace certdesk::app {
+namespace certdesk::desk {
 
 namespace fs = std::filesystem;
 
@@ -132,11 +132,13 @@ fs::path print_receipt(AppContext& ctx, const workflows::Actor& who, const std::
   return path;
 }
 
-void archive_order_documents(AppContext& ctx, const workflows::Actor& who, db::Id order_id) {
+ArchivedPapers archive_order_documents(AppContext& ctx, const workflows::Actor& who, db::Id order_id) {
+  ArchivedPapers out;
   for (const auto& p : db::Payments(ctx.db()).of_order(order_id))
-    if (p.status == "issued" && p.print_count == 0) print_receipt(ctx, who, p.receipt_no);
-  printing::write_slip_pdf(slip_data(ctx, order_id), paper_setting(ctx),
-                           printing::archive_path(ctx.paths().root, printing::ArchiveKind::slip, fmt::format("{:06}", order_id)));
+    if (p.status == "issued" && p.print_count == 0) out.receipt = print_receipt(ctx, who, p.receipt_no);
+  out.slip = printing::archive_path(ctx.paths().root, printing::ArchiveKind::slip, fmt::format("{:06}", order_id));
+  printing::write_slip_pdf(slip_data(ctx, order_id), paper_setting(ctx), out.slip);
+  return out;
 }
 
-}  // namespace certdesk::app
+}  // namespace certdesk::desk

@@ -1,9 +1,10 @@
 #pragma once
-// The review window's model over the app's wiring (forms/review_model.h).
+// The supervisor's review window's model (forms/review_model.h) over the desk:
+// reads through its own read-only connection; verify and close are desk calls.
 
 #include <memory>
 
-#include "app/context.h"
+#include "desk/desk.h"
 #include "forms/review_model.h"
 #include "workflows/staff.h"
 
@@ -11,6 +12,6 @@ namespace certdesk::app {
 
 // Throws AuthError unless `who` may review days (workflows::DayReview), DbError
 // when the database cannot be opened for reading. ctx must outlive the model.
-std::unique_ptr<forms::ReviewModel> make_review_model(AppContext& ctx, const workflows::Actor& who);
+std::unique_ptr<forms::ReviewModel> make_review_model(desk::AppContext& ctx, const workflows::Actor& who);
 
 }  // namespace certdesk::app

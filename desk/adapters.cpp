@@ -1,4 +1,4 @@
-#include "app/adapters.h"
+#include "desk/adapters.h"
 
 #include <fstream>
 #include <iterator>
@@ -8,7 +8,7 @@
 #include "common/i18n.h"
 #include "pki/token.h"
 
-namespace certdesk::app {
+namespace certdesk::desk {
 
 namespace fs = std::filesystem;
 
@@ -124,4 +124,4 @@ Secret MasterSecretPins::transport() {
   return derived("transport-so-pin");
 }
 
-}  // namespace certdesk::app
+}  // namespace certdesk::desk

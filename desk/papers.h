@@ -1,18 +1,19 @@
 #pragma once
-// The printed documents of an order, filled from the database (printing/ knows
+// The printed papers of an order, filled from the database (printing/ knows
 // no database): the receipt and the handover slip, archived as PDF in the data
-// folder. Shared by the window and the CLI.
+// folder. Used through the desk (desk/desk.h). Every function here reads the
+// database; those that write a PDF block on the disk.
 
 #include <filesystem>
 #include <optional>
 #include <string>
 
-#include "app/context.h"
-#include "printing/documents.h"
+#include "desk/context.h"
+#include "printing/document_data.h"
 #include "printing/layout.h"
 #include "workflows/staff.h"
 
-namespace certdesk::app {
+namespace certdesk::desk {
 
 // "cash" → 现金 …; unknown methods print as they are.
 const char* payment_method_label(const std::string& method);
@@ -32,7 +33,14 @@ printing::Paper paper_setting(AppContext& ctx);
 std::filesystem::path print_receipt(AppContext& ctx, const workflows::Actor& who, const std::string& receipt_no,
                                     const std::filesystem::path& out = {},
                                     std::optional<printing::Paper> paper = std::nullopt);
-// Archives the order's receipt (when it has one) and handover slip after the order completed.
-void archive_order_documents(AppContext& ctx, const workflows::Actor& who, db::Id order_id);
+// What a finished order left in the archive (empty paths when nothing was written).
+struct ArchivedPapers {
+  std::filesystem::path receipt;   // empty when the order has no receipt or it was printed already
+  std::filesystem::path slip;
+};
 
-}  // namespace certdesk::app
+// Archives the order's receipt (its first printing, when it has one not yet
+// printed) and handover slip after the order completed.
+ArchivedPapers archive_order_documents(AppContext& ctx, const workflows::Actor& who, db::Id order_id);
+
+}  // namespace certdesk::desk

@@ -33,7 +33,7 @@
 
 namespace certdesk::forms {
 
-class IssuancePage : public wxPanel {
+class OrderPage : public wxPanel {
  public:
   enum Step { customer = 0, documents, payment, token, handover, done, step_count };
 
@@ -43,8 +43,8 @@ class IssuancePage : public wxPanel {
     std::function<void()> finished;                                        // an order reached the handover/done page
   };
 
-  IssuancePage(wxWindow* parent, CounterModel& model, Worker& worker, workflows::Actor teller, Hooks hooks);
-  ~IssuancePage() override;
+  OrderPage(wxWindow* parent, CounterModel& model, Worker& worker, workflows::Actor teller, Hooks hooks);
+  ~OrderPage() override;
 
   // The latest token poll: blank tokens are offered for personalisation
   // (issue/reissue/replace), the customer's tokens for unlock/update/cancel.

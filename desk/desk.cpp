@@ -1,0 +1,343 @@
+#include "desk/desk.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+
+#include "common/crypto.h"
+#include "common/error.h"
+#include "common/i18n.h"
+#include "common/text.h"
+#include "desk/day_export.h"
+#include "desk/day_signing.h"
+#include "pki/signature.h"
+#include "printing/pdf.h"
+#include "workflows/flows.h"
+#include "workflows/receipts.h"
+
+namespace certdesk::desk {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct NoPins final : workflows::PinPrompt {
+  std::optional<Secret> new_pin(const workflows::PinRules&, std::string_view) override { return std::nullopt; }
+  std::optional<Secret> current_pin(const workflows::PinRules&, std::string_view) override { return std::nullopt; }
+};
+struct NoApproval final : workflows::ApprovalPrompt {
+  std::optional<workflows::ApprovalCredentials> approve(std::string_view) override { return std::nullopt; }
+};
+
+void write_file(const fs::path& p, const std::string& data) {
+  std::ofstream f(p, std::ios::binary | std::ios::trunc);
+  f << data;
+  f.flush();
+  if (!f)
+    throw Error(ErrorKind::other, codes::data_dir_unusable, fmt::format(fmt::runtime(tr("Cannot write {}.")), p.string()));
+}
+
+}  // namespace
+
+// ---- rules ---------------------------------------------------------------------------
+
+int utc_offset_minutes(const workflows::CounterConfig& config) { return config.utc_offset_minutes; }
+
+std::string business_day(Seconds at, const workflows::CounterConfig& config) {
+  return text::business_day(at, utc_offset_minutes(config));
+}
+
+std::string local_time(std::int64_t unix_seconds, const workflows::CounterConfig& config) {
+  return text::local_time(Seconds(std::chrono::seconds(unix_seconds)), utc_offset_minutes(config));
+}
+
+bool in_renewal_window(const workflows::CounterConfig& config, std::int64_t now, std::int64_t not_after) {
+  return now >= not_after - std::int64_t(config.renewal_opens_days_before) * 86400 &&
+         now <= not_after + std::int64_t(config.renewal_closes_days_after) * 86400;
+}
+
+const db::CertificateRecord* newest_valid_certificate(const std::vector<db::CertificateRecord>& certs) {
+  const db::CertificateRecord* best = nullptr;
+  for (const auto& c : certs)
+    if (c.status == "valid" && (!best || c.not_after > best->not_after)) best = &c;
+  return best;
+}
+
+const std::vector<std::string>& shown_settings() {
+  static const std::vector<std::string> keys{"branch", "branch_name", "cert_days", "key_algorithm", "paper",
+                                             "pkcs11_module", "renewal_closes_days_after", "renewal_opens_days_before",
+                                             "timezone", "utc_offset_minutes"};
+  return keys;
+}
+
+bool is_editable_setting(const std::string& key) {
+  static const std::set<std::string> keys{"branch_name", "pkcs11_module", "key_algorithm", "paper", "renewal_opens_days_before",
+                                          "renewal_closes_days_after", "utc_offset_minutes", "timezone"};
+  return keys.count(key) > 0;
+}
+
+// ---- people ----------------------------------------------------------------------------
+
+workflows::Actor Desk::login(const std::string& name, const Secret& password, const std::string& note) {
+  return ctx_.staff().login(name, password, note);
+}
+
+void Desk::logout(const workflows::Actor& who) { ctx_.staff().logout(who); }
+
+workflows::Actor Desk::check_password(const std::string& name, const Secret& password) {
+  auto m = db::Staff(ctx_.db()).by_name(name);
+  if (!m || !m->active || !crypto::verify_password(password, m->password_hash))
+    throw AuthError(codes::bad_credentials, tr("Wrong name or password."));
+  return workflows::Actor{m->id, m->name, workflows::role_from(m->role)};
+}
+
+workflows::Actor Desk::add_staff(const workflows::Actor& by, const std::string& name, workflows::Role role,
+                                 const Secret& password) {
+  return ctx_.staff().add(by, name, role, password);
+}
+
+db::StaffToken Desk::enroll_staff_token(const workflows::Actor& admin, const std::string& name, const std::string& serial,
+                                        const Secret& new_pin) {
+  return desk::enroll_staff_token(ctx_, admin, name, serial, new_pin);
+}
+
+// ---- settings --------------------------------------------------------------------------
+
+std::vector<std::pair<std::string, std::string>> Desk::settings() {
+  db::Settings settings(ctx_.db());
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& k : shown_settings()) out.emplace_back(k, settings.get_or(k, ""));
+  return out;
+}
+
+void Desk::set_setting(const workflows::Actor& by, const std::string& key, const std::string& raw_value) {
+  workflows::require(by, workflows::Permission::edit_settings);
+  std::string value = text::checked(key, raw_value, 200);
+  if (!is_editable_setting(key))
+    throw InputError(codes::bad_request, fmt::format(fmt::runtime(tr("'{}' is not a setting an admin can change.")), key));
+  if (key == "key_algorithm" && value != "ec_p256" && value != "rsa_2048")
+    throw InputError(codes::bad_request, tr("key_algorithm is ec_p256 or rsa_2048."));
+  if (key == "paper") printing::parse_paper(value);   // a5 | a4 | roll80, else InputError
+  db::Settings settings(ctx_.db());
+  std::string old = settings.get_or(key, "");
+  db::Transaction tx(ctx_.db());
+  settings.set(key, value);
+  ctx_.journal().append({.staff = by.name, .action = "setting.changed", .details = fmt::format("{}: {} → {}", key, old, value)},
+                        ctx_.clock().now());
+  tx.commit();
+}
+
+// ---- customers -------------------------------------------------------------------------
+
+std::vector<CustomerFound> Desk::find_customers(const std::string& text) {
+  db::Organisations orgs(ctx_.db());
+  std::vector<CustomerFound> out;
+  for (auto& o : orgs.search(text, 20)) {
+    auto handlers = orgs.handlers_of(o.id);
+    std::optional<db::Handler> last;
+    if (!handlers.empty()) last = handlers.back();
+    out.push_back({std::move(o), std::move(last)});
+  }
+  return out;
+}
+
+CustomerRecords Desk::customer_records(db::Id organisation_id) {
+  return {db::Orders(ctx_.db()).of_organisation(organisation_id), db::Certificates(ctx_.db()).of_organisation(organisation_id),
+          db::Tokens(ctx_.db()).of_organisation(organisation_id)};
+}
+
+workflows::FeeQuote Desk::quote(workflows::Flow flow, const std::string& reason) {
+  db::FeeSchedule schedule(ctx_.db());
+  return workflows::quote(schedule, flow, reason);
+}
+
+// ---- orders ----------------------------------------------------------------------------
+
+OrderOutcome Desk::finished(const workflows::Actor& teller, workflows::OrderResult r) {
+  OrderOutcome out{std::move(r), {}};
+  if (out.result.state == workflows::OrderState::completed) out.papers = archive_papers(teller, out.result.order_id);
+  return out;
+}
+
+OrderOutcome Desk::run_order(const workflows::Actor& teller, const workflows::ServiceRequest& request,
+                             workflows::Prompts prompts, bool hand_over) {
+  workflows::Counter counter(ctx_.services(), ctx_.staff(), prompts);
+  return finished(teller, workflows::Flows(counter).run(teller, request, hand_over));
+}
+
+OrderOutcome Desk::hand_over(const workflows::Actor& teller, db::Id order_id) {
+  auto order = db::Orders(ctx_.db()).by_id(order_id);
+  if (!order) throw RuleRefused(codes::not_found, "order", fmt::format(fmt::runtime(tr("Order {} does not exist.")), order_id));
+  NoPins pins;
+  NoApproval approval;
+  workflows::NoProgress progress;
+  workflows::Counter counter(ctx_.services(), ctx_.staff(), {pins, approval, progress});
+  counter.hand_over(*order, teller);
+  return finished(teller, counter.book().result_of(*order));
+}
+
+OrderOutcome Desk::resume_order(const workflows::Actor& teller, db::Id order_id, workflows::Prompts prompts, bool hand_over) {
+  workflows::Counter counter(ctx_.services(), ctx_.staff(), prompts);
+  return finished(teller, workflows::Flows(counter).resume(teller, order_id, hand_over));
+}
+
+OrderOutcome Desk::roll_back_order(const workflows::Actor& teller, db::Id order_id, workflows::Prompts prompts) {
+  workflows::Counter counter(ctx_.services(), ctx_.staff(), prompts);
+  return {workflows::Flows(counter).rollback(teller, order_id), {}};
+}
+
+std::vector<db::ServiceOrder> Desk::orders(bool unfinished_only) {
+  db::Orders orders(ctx_.db());
+  return unfinished_only ? orders.unfinished() : orders.recent(100);
+}
+
+ArchivedPapers Desk::archive_papers(const workflows::Actor& who, db::Id order_id) {
+  return archive_order_documents(ctx_, who, order_id);
+}
+
+// ---- receipts --------------------------------------------------------------------------
+
+printing::ReceiptData Desk::receipt(const std::string& receipt_no) { return receipt_data(ctx_, receipt_no); }
+printing::HandoverSlipData Desk::slip(db::Id order_id) { return slip_data(ctx_, order_id); }
+printing::Paper Desk::paper() { return paper_setting(ctx_); }
+
+fs::path Desk::print_receipt(const workflows::Actor& who, const std::string& receipt_no, const fs::path& out,
+                             std::optional<printing::Paper> paper) {
+  return desk::print_receipt(ctx_, who, receipt_no, out, paper);
+}
+
+void Desk::record_print(const workflows::Actor& who, const std::string& receipt_no) {
+  workflows::Receipts(ctx_.services()).record_print(who, receipt_no);
+}
+
+fs::path Desk::void_receipt(const workflows::Actor& supervisor, const std::string& receipt_no, const std::string& reason) {
+  workflows::Receipts(ctx_.services()).void_receipt(supervisor, receipt_no, reason);
+  return desk::print_receipt(ctx_, supervisor, receipt_no);
+}
+
+// ---- tokens ----------------------------------------------------------------------------
+
+std::vector<TokenListing> Desk::tokens() {
+  std::vector<TokenListing> out;
+  db::Tokens records(ctx_.db());
+  db::Certificates certs(ctx_.db());
+  const std::int64_t now = ctx_.clock().now().time_since_epoch().count();
+  for (auto& t : ctx_.tokens().list()) {
+    if (t.label == kCaTokenLabel || t.serial.empty()) continue;   // the CA's own token; SoftHSM2's free slot
+    TokenListing row;
+    row.token = t;
+    row.record = records.by_serial(t.serial);
+    row.certificates = certs.on_token(t.serial);
+    if (const db::CertificateRecord* best = newest_valid_certificate(row.certificates)) {
+      row.newest_valid = *best;
+      std::int64_t left = best->not_after - now;
+      row.days_left = static_cast<int>(left >= 0 ? left / 86400 : -((-left + 86399) / 86400));
+      row.expired = left < 0;
+      row.in_renewal_window = in_renewal_window(ctx_.config(), now, best->not_after);
+    }
+    out.push_back(std::move(row));
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.token.serial < b.token.serial; });
+  return out;
+}
+
+std::string Desk::report_token(const workflows::Actor& who, TokenReport what, const std::string& serial,
+                               const std::string& reason) {
+  workflows::TokenStatus status(ctx_.services(), who);
+  switch (what) {
+    case TokenReport::suspend: status.suspend(serial, reason); break;
+    case TokenReport::found: status.found(serial); break;
+    case TokenReport::lost: status.lost(serial, reason); break;
+  }
+  auto rec = db::Tokens(ctx_.db()).by_serial(serial);
+  return rec ? rec->state : "";
+}
+
+std::string Desk::insert_blank_token(const std::string& serial) { return ctx_.insert_blank_token(serial); }
+
+void Desk::write_crl(const fs::path& out) { ctx_.ca().write_crl(out, ctx_.clock().now()); }
+
+// ---- codes -----------------------------------------------------------------------------
+
+workflows::IssuedCode Desk::issue_unlock_code(const workflows::Actor& supervisor, const std::string& serial, int valid_hours) {
+  NoPins none;
+  return workflows::UnlockCodeService(ctx_.services(), none).issue(supervisor, serial, valid_hours);
+}
+
+void Desk::redeem_unlock_code(const workflows::Actor& teller, const std::string& serial, const Secret& code,
+                              workflows::PinPrompt& pins) {
+  workflows::UnlockCodeService(ctx_.services(), pins).redeem(teller, serial, code);
+}
+
+// ---- the day ---------------------------------------------------------------------------
+
+std::vector<std::string> Desk::days(const workflows::Actor& who, int limit) {
+  return workflows::DayReview(ctx_.db(), who).days(limit);
+}
+
+bool Desk::day_closed(const std::string& business_day) { return db::DayCloses(ctx_.db()).is_closed(business_day); }
+
+workflows::DaySummary Desk::day_summary(const workflows::Actor& who, const std::string& business_day) {
+  return workflows::DayReview(ctx_.db(), who).summary(business_day);
+}
+
+std::int64_t Desk::export_day_csv(const workflows::Actor& who, const std::string& business_day, const fs::path& out) {
+  return write_day_csv(ctx_, who, business_day, out);
+}
+
+void Desk::export_day_pdf(const workflows::Actor& who, const std::string& business_day, const fs::path& out) {
+  printing::write_report_pdf(day_report_data(ctx_, who, business_day), printing::Paper::a4, out);
+}
+
+bool Desk::close_needs_pin(const workflows::Actor& who) { return db::StaffTokens(ctx_.db()).active_of(who.id).has_value(); }
+
+DayClosed Desk::close_day(const workflows::Actor& who, const std::string& business_day,
+                          const std::function<std::optional<Secret>()>& ask_pin) {
+  workflows::require(who, workflows::Permission::close_day);
+  auto signer = signer_for(ctx_, who, ask_pin);
+  workflows::DayClose closing(ctx_.db(), ctx_.journal(), ctx_.clock(), ctx_.config(), who);
+  DayClosed out{closing.close(business_day, *signer), {}};
+  out.report_pdf = printing::archive_path(ctx_.paths().root, printing::ArchiveKind::report, business_day);
+  export_day_pdf(who, business_day, out.report_pdf);
+  return out;
+}
+
+workflows::DayVerifyReport Desk::verify_day(const workflows::Actor& who, const std::string& business_day) {
+  PkiSignatureChecker checker(ctx_);
+  workflows::DayClose closing(ctx_.db(), ctx_.journal(), ctx_.clock(), ctx_.config(), who);   // no token module needed
+  return closing.verify(business_day, checker);
+}
+
+StatementFiles Desk::export_statement(const workflows::Actor& who, const std::string& business_day, const fs::path& out) {
+  workflows::DayReview allowed(ctx_.db(), who);   // review_day
+  auto rec = db::DayCloses(ctx_.db()).by_day(business_day);
+  if (!rec)
+    throw RuleRefused(codes::not_found, "day-close",
+                      fmt::format(fmt::runtime(tr("{} has not been closed; there is no signed statement to export.")),
+                                  business_day));
+  StatementFiles f{out, out, out, out};
+  f.signature += ".sig";
+  f.certificate += ".cert.pem";
+  f.public_key += ".pubkey.pem";
+  write_file(f.statement, rec->statement);
+  write_file(f.signature, std::string(rec->signature.begin(), rec->signature.end()));
+  pki::X509Ptr x = pki::x509_from_der(rec->signer_cert);
+  write_file(f.certificate, pki::to_pem(x.get()));
+  write_file(f.public_key, pki::public_key_pem(rec->signer_cert));
+  return f;
+}
+
+db::JournalEntry Desk::correct_entry(const workflows::Actor& who, std::int64_t seq, const std::string& reason) {
+  workflows::DayClose closing(ctx_.db(), ctx_.journal(), ctx_.clock(), ctx_.config(), who);
+  return closing.correct(seq, reason);
+}
+
+JournalCheck Desk::verify_journal(const std::function<void(std::int64_t, std::int64_t)>& progress) {
+  db::Database conn = db::Database::open_readonly(ctx_.paths().database());
+  db::Journal journal(conn, "", utc_offset_minutes(ctx_.config()));
+  return {journal.verify(progress), journal.head().hash};
+}
+
+}  // namespace certdesk::desk

@@ -1,0 +1,123 @@
+// The desk (desk/desk.h) on the real parts: an order run through the very desk
+// calls the window makes (run_order without handover, then hand_over) and the
+// CLI makes (run_order with handover) leaves the receipt and the handover slip
+// archived as PDF, read back with pdftotext; settings and token listing through
+// the desk.
+
+#include <fmt/format.h>
+
+#include "desk/desk.h"
+#include "printing/pdf.h"
+#include "tests/app/flow_fixture.h"
+
+using namespace certdesk;
+using namespace certdesk::test;
+using workflows::Flow;
+
+namespace {
+
+std::string pdf_text(const std::filesystem::path& pdf) {
+  RunResult r = test::run({"pdftotext", "-layout", pdf.string(), "-"});
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, "pdftotext " + pdf.string() + ": " + r.err);
+  return r.out;
+}
+
+struct DeskFixture : FlowFixture {
+  desk::Desk desk{*ctx};
+  workflows::Prompts prompts{pins, approval, progress};
+
+  workflows::ServiceRequest paid(workflows::ServiceRequest r) {
+    db::FeeSchedule fees(ctx->db());
+    r.amount_fen = workflows::quote(fees, r.flow, r.reason).total_fen;
+    return r;
+  }
+  std::int64_t print_count(const std::string& receipt_no) {
+    for (const auto& p : db::Payments(ctx->db()).of_order(db::Orders(ctx->db()).recent(1).front().id))
+      if (p.receipt_no == receipt_no) return p.print_count;
+    return -1;
+  }
+  std::filesystem::path root() const { return ctx->paths().root; }
+
+  // The receipt and the slip of a completed order are in the archive and say what they must.
+  void check_papers(const desk::OrderOutcome& o, const std::string& token_serial) {
+    const auto& r = o.result;
+    BOOST_REQUIRE(r.state == workflows::OrderState::completed);
+    BOOST_REQUIRE(!r.receipt_no.empty());
+    BOOST_TEST(o.papers.receipt == printing::archive_path(root(), printing::ArchiveKind::receipt, r.receipt_no));
+    BOOST_TEST(o.papers.slip == printing::archive_path(root(), printing::ArchiveKind::slip, fmt::format("{:06}", r.order_id)));
+    BOOST_REQUIRE(std::filesystem::is_regular_file(o.papers.receipt));
+    BOOST_REQUIRE(std::filesystem::is_regular_file(o.papers.slip));
+    std::string receipt = pdf_text(o.papers.receipt);
+    BOOST_TEST(receipt.find(r.receipt_no) != std::string::npos, receipt);
+    BOOST_TEST(receipt.find("北京示例科技有限公司") != std::string::npos, receipt);
+    BOOST_TEST(receipt.find("重印") == std::string::npos, receipt);   // the first printing, not a reprint
+    std::string slip = pdf_text(o.papers.slip);
+    BOOST_TEST(slip.find(token_serial) != std::string::npos, slip);
+    BOOST_TEST(slip.find(r.receipt_no) != std::string::npos, slip);
+    BOOST_TEST(slip.find(fmt::format("{:06}", r.order_id)) != std::string::npos, slip);
+    BOOST_TEST(print_count(r.receipt_no) == 1);
+  }
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(desk_service, DeskFixture)
+
+// The window's path: run to token_done, the customer takes the token, hand over.
+BOOST_AUTO_TEST_CASE(window_path_archives_receipt_and_slip) {
+  blank("2101300101");
+  pins.new_pins.push_back("135790");
+  desk::OrderOutcome ran = desk.run_order(teller, paid(request(Flow::issue, "2101300101")), prompts, false);
+  BOOST_REQUIRE(ran.result.state == workflows::OrderState::token_done);
+  BOOST_TEST(ran.papers.receipt.empty());   // nothing archived before the handover
+  BOOST_TEST(ran.papers.slip.empty());
+  BOOST_TEST(print_count(ran.result.receipt_no) == 0);
+
+  desk::OrderOutcome done = desk.hand_over(teller, ran.result.order_id);
+  check_papers(done, "2101300101");
+
+  // Archiving again (a resumed or repeated handover) prints no second receipt.
+  desk::ArchivedPapers again = desk.archive_papers(teller, done.result.order_id);
+  BOOST_TEST(again.receipt.empty());
+  BOOST_TEST(print_count(done.result.receipt_no) == 1);
+}
+
+// The command line's path: one call with handover.
+BOOST_AUTO_TEST_CASE(cli_path_archives_receipt_and_slip) {
+  blank("2101300102");
+  pins.new_pins.push_back("135790");
+  desk::OrderOutcome done = desk.run_order(teller, paid(request(Flow::issue, "2101300102")), prompts, true);
+  check_papers(done, "2101300102");
+
+  // The token listing sees the new certificate, newest valid, inside no renewal window yet.
+  auto listed = desk.tokens();
+  auto it = std::find_if(listed.begin(), listed.end(), [](const auto& t) { return t.token.serial == "2101300102"; });
+  BOOST_REQUIRE(it != listed.end());
+  BOOST_REQUIRE(it->record);
+  BOOST_TEST(it->record->state == "active");
+  BOOST_REQUIRE(it->newest_valid);
+  BOOST_TEST(it->newest_valid->serial == done.result.cert_serial);
+  BOOST_TEST(!it->in_renewal_window);
+  BOOST_TEST(!it->expired);
+  BOOST_TEST(it->days_left >= 364);
+}
+
+// Settings through the desk: only an admin, only editable keys, only valid values; journaled.
+BOOST_AUTO_TEST_CASE(settings_are_checked_and_journaled) {
+  const std::int64_t before = ctx->journal().head().count;
+  BOOST_CHECK_THROW(desk.set_setting(teller, "paper", "a4"), AuthError);
+  BOOST_CHECK_THROW(desk.set_setting(admin, "branch", "XX01"), InputError);   // not editable
+  BOOST_CHECK_THROW(desk.set_setting(admin, "key_algorithm", "dsa"), InputError);
+  BOOST_CHECK_THROW(desk.set_setting(admin, "paper", "letter"), InputError);
+  BOOST_TEST(ctx->journal().head().count == before);   // a refusal changes nothing
+
+  desk.set_setting(admin, "paper", "a4");
+  BOOST_TEST(ctx->journal().head().count == before + 1);
+  auto all = desk.settings();
+  auto paper = std::find_if(all.begin(), all.end(), [](const auto& kv) { return kv.first == "paper"; });
+  BOOST_REQUIRE(paper != all.end());
+  BOOST_TEST(paper->second == "a4");
+  BOOST_TEST((desk.paper() == printing::Paper::a4));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
