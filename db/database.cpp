@@ -3,18 +3,33 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
+#include <SQLiteCpp/Statement.h>
 
 #include <cstring>
 #include <fstream>
 #include <system_error>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "common/error.h"
+#include "db/detail.h"
 
 namespace certdesk::db {
 namespace fs = std::filesystem;
+
+using detail::throw_db_error;
+
+// Member order encodes teardown: the cached statements are finalized before
+// the connection closes.
+struct Database::Impl {
+  Impl(std::unique_ptr<SQLite::Database> connection, fs::path file) : db(std::move(connection)), path(std::move(file)) {}
+  std::unique_ptr<SQLite::Database> db;
+  fs::path path;
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements;
+};
 
 namespace {
 
@@ -496,30 +511,27 @@ std::string cause_of(int sqlite_code) {
 
 }  // namespace
 
-Database::Database(std::unique_ptr<SQLite::Database> db, fs::path path) : db_(std::move(db)), path_(std::move(path)) {}
+Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Database::Database(Database&&) noexcept = default;
 Database& Database::operator=(Database&& other) noexcept {
-  if (this != &other) {
-    statements_.clear();  // finalize before the old connection closes
-    db_ = std::move(other.db_);
-    path_ = std::move(other.path_);
-    statements_ = std::move(other.statements_);
-  }
+  if (this != &other) impl_ = std::move(other.impl_);   // Impl's member order: statements finalized first
   return *this;
 }
-Database::~Database() { statements_.clear(); }
+Database::~Database() = default;
 
 Database Database::open(const fs::path& file, bool create) {
-  return Database(connect(file, create ? Mode::create : Mode::read_write), file);
+  return Database(std::make_unique<Impl>(connect(file, create ? Mode::create : Mode::read_write), file));
 }
 
-Database Database::open_readonly(const fs::path& file) { return Database(connect(file, Mode::read_only), file); }
+Database Database::open_readonly(const fs::path& file) {
+  return Database(std::make_unique<Impl>(connect(file, Mode::read_only), file));
+}
 
-Database Database::in_memory() { return Database(connect({}, Mode::memory), ":memory:"); }
+Database Database::in_memory() { return Database(std::make_unique<Impl>(connect({}, Mode::memory), ":memory:")); }
 
 int Database::schema_version() const {
   try {
-    return pragma_int(*db_, "PRAGMA user_version");
+    return pragma_int(*impl_->db, "PRAGMA user_version");
   } catch (const SQLite::Exception& e) {
     throw_db_error(e, "reading the schema version");
   }
@@ -527,20 +539,27 @@ int Database::schema_version() const {
 
 int Database::latest_schema_version() { return static_cast<int>(migrations().size()); }
 
-bool Database::read_only() const { return sqlite3_db_readonly(db_->getHandle(), "main") == 1; }
+const fs::path& Database::path() const { return impl_->path; }
 
-SQLite::Statement& Database::cached(const std::string& sql) {
-  auto it = statements_.find(sql);
-  if (it != statements_.end()) return *it->second;
+bool Database::read_only() const { return sqlite3_db_readonly(impl_->db->getHandle(), "main") == 1; }
+
+namespace detail {
+
+SQLite::Database& Access::sql(Database& db) { return *db.impl_->db; }
+
+SQLite::Statement& Access::cached(Database& db, const std::string& sql) {
+  auto& statements = db.impl_->statements;
+  auto it = statements.find(sql);
+  if (it != statements.end()) return *it->second;
   try {
-    auto stmt = std::make_unique<SQLite::Statement>(*db_, sql);
-    return *statements_.emplace(sql, std::move(stmt)).first->second;
+    auto stmt = std::make_unique<SQLite::Statement>(*db.impl_->db, sql);
+    return *statements.emplace(sql, std::move(stmt)).first->second;
   } catch (const SQLite::Exception& e) {
     throw_db_error(e, "preparing a statement");
   }
 }
 
-CachedStatement::CachedStatement(Database& db, const std::string& sql) : stmt_(db.cached(sql)) {
+CachedStatement::CachedStatement(Database& db, const std::string& sql) : stmt_(Access::cached(db, sql)) {
   stmt_.tryReset();
   try {
     stmt_.clearBindings();
@@ -551,6 +570,8 @@ CachedStatement::CachedStatement(Database& db, const std::string& sql) : stmt_(d
 
 CachedStatement::~CachedStatement() { stmt_.tryReset(); }
 
+}  // namespace detail
+
 DbError journal_unavailable_error(int sqlite_code, const std::string& detail) {
   std::string cause = cause_of(sqlite_code);
   if (!detail.empty()) cause += ", while " + detail;
@@ -559,6 +580,8 @@ DbError journal_unavailable_error(int sqlite_code, const std::string& detail) {
                      "): free disk space / check the data folder; no work can be done until it can",
                  sqlite_code);
 }
+
+namespace detail {
 
 void throw_db_error(const SQLite::Exception& e, const std::string& doing) {
   const int code = e.getExtendedErrorCode();
@@ -582,34 +605,39 @@ void throw_db_error(const SQLite::Exception& e, const std::string& doing) {
   }
 }
 
+}  // namespace detail
+
 // ---- Transaction ---------------------------------------------------------------
 
 Transaction::Transaction(Database& db) : db_(db) {
-  sqlite3* handle = db_.sql().getHandle();
+  SQLite::Database& sql = detail::sql(db_);
+  sqlite3* handle = sql.getHandle();
   if (sqlite3_get_autocommit(handle) == 0)
     throw DbError(codes::database_error,
                   "a transaction is already open on this database; finish it before starting another");
-  int rc = db_.sql().tryExec("BEGIN IMMEDIATE");
-  if (rc != SQLITE_OK) throw journal_unavailable_error(db_.sql().getExtendedErrorCode(), "starting a transaction");
+  int rc = sql.tryExec("BEGIN IMMEDIATE");
+  if (rc != SQLITE_OK) throw journal_unavailable_error(sql.getExtendedErrorCode(), "starting a transaction");
   // A read-only connection may begin; refuse here so no step starts unlogged.
   if (db_.read_only()) {
-    db_.sql().tryExec("ROLLBACK");
+    sql.tryExec("ROLLBACK");
     throw journal_unavailable_error(SQLITE_READONLY, "starting a transaction");
   }
 }
 
 Transaction::~Transaction() {
-  if (!done_ && sqlite3_get_autocommit(db_.sql().getHandle()) == 0) db_.sql().tryExec("ROLLBACK");
+  SQLite::Database& sql = detail::sql(db_);
+  if (!done_ && sqlite3_get_autocommit(sql.getHandle()) == 0) sql.tryExec("ROLLBACK");
 }
 
 void Transaction::commit() {
   if (done_) throw DbError(codes::database_error, "this transaction was already committed");
-  if (sqlite3_get_autocommit(db_.sql().getHandle()) != 0)
+  SQLite::Database& sql = detail::sql(db_);
+  if (sqlite3_get_autocommit(sql.getHandle()) != 0)
     throw DbError(codes::journal_unavailable,
                   "the transaction was rolled back by the database after an error; nothing of it was saved — "
                   "free disk space / check the data folder and start again");
-  int rc = db_.sql().tryExec("COMMIT");
-  if (rc != SQLITE_OK) throw journal_unavailable_error(db_.sql().getExtendedErrorCode(), "saving the work");
+  int rc = sql.tryExec("COMMIT");
+  if (rc != SQLITE_OK) throw journal_unavailable_error(sql.getExtendedErrorCode(), "saving the work");
   done_ = true;
 }
 

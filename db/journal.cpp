@@ -212,14 +212,14 @@ JournalEntry Journal::append(const JournalRecord& record, Seconds at) {
     // Closed days stay closed (SPEC §5): an entry whose calendar day was already
     // closed (db/day_close.h) belongs to the next business day still open.
     for (int guard = 0; guard < 366; ++guard) {
-      CachedStatement closed(db_, kClosedDay);
+      detail::CachedStatement closed(db_, kClosedDay);
       closed->bind(1, e.business_day);
       if (!closed->executeStep()) break;
       e.business_day = text::business_day(
           text::business_day_start(e.business_day, utc_offset_minutes_) + std::chrono::hours(24), utc_offset_minutes_);
     }
     {
-      CachedStatement head(db_, kHead);
+      detail::CachedStatement head(db_, kHead);
       if (!head->executeStep())
         throw DbError(codes::database_corrupt,
                       "the journal's anchor row is missing: the database was tampered with or damaged — restore it "
@@ -228,7 +228,7 @@ JournalEntry Journal::append(const JournalRecord& record, Seconds at) {
       e.prev_hash = head->getColumn(1).getString();
     }
     e.hash = entry_hash(e);
-    CachedStatement ins(db_, kInsert);
+    detail::CachedStatement ins(db_, kInsert);
     ins->bind(1, static_cast<std::int64_t>(e.seq));
     ins->bind(2, e.utc_time);
     ins->bind(3, e.business_day);
@@ -262,7 +262,7 @@ JournalEntry Journal::append(const JournalRecord& record, Seconds at) {
 
 JournalHead Journal::head() const {
   return detail::guarded("reading the journal's head", [&] {
-    CachedStatement head(db_, kHead);
+    detail::CachedStatement head(db_, kHead);
     JournalHead h;
     if (head->executeStep()) {
       h.count = head->getColumn(0).getInt64();
@@ -970,7 +970,7 @@ std::optional<std::int64_t> fast_pass(SQLite::Database& sql, bool split, const s
 
 VerifyReport Journal::verify(const std::function<void(std::int64_t, std::int64_t)>& progress) const {
   return detail::guarded("verifying the journal", [&]() -> VerifyReport {
-    SQLite::Database& sql = db_.sql();
+    SQLite::Database& sql = detail::sql(db_);
     MapScope mapped(sql);
     ReadScope snapshot(sql);
 
@@ -1021,7 +1021,7 @@ VerifyReport Journal::verify(const std::function<void(std::int64_t, std::int64_t
 std::vector<JournalEntry> Journal::entries_of_day(const std::string& business_day) const {
   return detail::guarded("reading the journal of " + business_day, [&] {
     std::vector<JournalEntry> out;
-    SQLite::Statement page(db_.sql(), kSelect + "WHERE business_day = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3");
+    SQLite::Statement page(detail::sql(db_), kSelect + "WHERE business_day = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3");
     std::int64_t after = 0;
     for (;;) {
       page.reset();
@@ -1043,7 +1043,7 @@ std::vector<JournalEntry> Journal::entries_of_day(const std::string& business_da
 std::vector<JournalEntry> Journal::entries_of_order(std::int64_t order_id) const {
   return detail::guarded("reading the journal of order " + std::to_string(order_id), [&] {
     std::vector<JournalEntry> out;
-    SQLite::Statement q(db_.sql(), kSelect + "WHERE order_id = ?1 ORDER BY seq");
+    SQLite::Statement q(detail::sql(db_), kSelect + "WHERE order_id = ?1 ORDER BY seq");
     q.bind(1, static_cast<std::int64_t>(order_id));
     while (q.executeStep()) out.push_back(read_row(q).e);
     return out;

@@ -3,14 +3,13 @@
 #undef BOOST_TEST_MODULE
 #include <boost/test/unit_test.hpp>
 
-#include <SQLiteCpp/Exception.h>
-
 #include <filesystem>
 #include <set>
 
 #include "common/error.h"
 #include "common/i18n.h"
 #include "db/journal.h"
+#include "db/testing.h"
 #include "tests/db/db_fixture.h"
 
 using namespace certdesk;
@@ -207,19 +206,19 @@ BOOST_AUTO_TEST_CASE(triggers_refuse_update_delete_and_out_of_place_insert) {
   auto db = db::Database::in_memory();
   db::Journal journal(db, "ws-01", 480);
   for (int i = 1; i <= 3; ++i) journal.append(test::sample_record(i), test::sample_time(i));
-  BOOST_CHECK_THROW(db.sql().exec("UPDATE journal SET details = 'x' WHERE seq = 2"), SQLite::Exception);
-  BOOST_CHECK_THROW(db.sql().exec("DELETE FROM journal WHERE seq = 3"), SQLite::Exception);
-  BOOST_CHECK_THROW(db.sql().exec("DELETE FROM journal"), SQLite::Exception);
-  BOOST_CHECK_THROW(db.sql().exec("UPDATE journal_anchor SET count = 2"), SQLite::Exception);
-  BOOST_CHECK_THROW(db.sql().exec("DELETE FROM journal_anchor"), SQLite::Exception);
+  BOOST_CHECK_THROW(db::testing::exec(db, "UPDATE journal SET details = 'x' WHERE seq = 2"), DbError);
+  BOOST_CHECK_THROW(db::testing::exec(db, "DELETE FROM journal WHERE seq = 3"), DbError);
+  BOOST_CHECK_THROW(db::testing::exec(db, "DELETE FROM journal"), DbError);
+  BOOST_CHECK_THROW(db::testing::exec(db, "UPDATE journal_anchor SET count = 2"), DbError);
+  BOOST_CHECK_THROW(db::testing::exec(db, "DELETE FROM journal_anchor"), DbError);
   auto entries = journal.entries_of_day("2026-11-22");
   db::JournalEntry forged = entries[1];
   forged.seq = 9;  // not the head
   forged.hash = db::Journal::entry_hash(forged);
-  BOOST_CHECK_THROW(db.sql().exec(test::sql_insert_entry(forged)), SQLite::Exception);
+  BOOST_CHECK_THROW(db::testing::exec(db, test::sql_insert_entry(forged)), DbError);
   forged.seq = 4;  // at the head, but not chained to it
   forged.hash = db::Journal::entry_hash(forged);
-  BOOST_CHECK_THROW(db.sql().exec(test::sql_insert_entry(forged)), SQLite::Exception);
+  BOOST_CHECK_THROW(db::testing::exec(db, test::sql_insert_entry(forged)), DbError);
   BOOST_TEST(journal.head().count == 3);
   BOOST_TEST(journal.verify().ok);
 }
@@ -239,9 +238,8 @@ BOOST_AUTO_TEST_CASE(triggers_refuse_the_sqlite3_tool_too) {
 BOOST_AUTO_TEST_CASE(review_queries_use_the_journal_indexes) {
   auto db = db::Database::in_memory();
   auto plan = [&](const std::string& sql) {
-    SQLite::Statement q(db.sql(), "EXPLAIN QUERY PLAN " + sql);
     std::string out;
-    while (q.executeStep()) out += q.getColumn(3).getString() + "\n";
+    for (const std::string& step : db::testing::query_column(db, "EXPLAIN QUERY PLAN " + sql, 3)) out += step + "\n";
     return out;
   };
   BOOST_TEST(plan("SELECT seq FROM journal WHERE business_day = '2026-11-22' AND outcome <> '0000'")
