@@ -331,7 +331,7 @@ struct Cli {
   }
 
   int journal_verify() {
-    app::AppContext ctx(data_dir, clock);
+    app::AppContext ctx(data_dir, clock, app::AppContext::ReadOnly{});   // writes nothing: runs on a read-only copy
     db::VerifyReport rep = ctx.journal().verify();
     json j = {{"ok", rep.ok}, {"checked", rep.checked}, {"head", ctx.journal().head().hash}};
     if (!rep.ok) {

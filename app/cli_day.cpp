@@ -191,7 +191,7 @@ struct DayCli {
 
   int verify() {
     std::string day = day_word();
-    AppContext ctx(data_dir, clock);
+    AppContext ctx(data_dir, clock, AppContext::ReadOnly{});   // writes nothing: runs on a read-only copy
     workflows::Actor who = check_only(ctx);
     PkiSignatureChecker checker(ctx);
     workflows::DayClose closing(ctx.db(), ctx.journal(), ctx.clock(), ctx.config(), who);   // no token module needed

@@ -1,6 +1,8 @@
 #include "db/database.h"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <SQLiteCpp/Database.h>
@@ -462,20 +464,73 @@ void migrate(SQLite::Database& db, const fs::path& file) {
 
 enum class Mode { read_write, create, read_only, memory };
 
+// True when `file`'s write-ahead log holds pages (a copy taken while certdesk ran).
+bool wal_pending(const fs::path& file) {
+  fs::path wal = file;
+  wal += "-wal";
+  std::error_code ec;
+  return fs::exists(wal, ec) && fs::file_size(wal, ec) > 0 && !ec;
+}
+
+// True when nobody can be writing `file` now or while it is read: it sits on
+// read-only media, or it has no write permission bit, or its folder has none
+// (a WAL-mode writer needs a -wal beside the file, and there is none), and no
+// WAL holds pages it would miss. Only then may it be opened immutable. A folder
+// that only another user may write does not count: that user's certdesk may
+// be writing the file (a plain read-only open, or a clear refusal, then).
+bool cannot_change(const fs::path& file) {
+  if (wal_pending(file)) return false;
+  fs::path folder = file.parent_path();
+  if (folder.empty()) folder = ".";
+  struct statvfs media {};
+  if (::statvfs(folder.c_str(), &media) == 0 && (media.f_flag & ST_RDONLY) != 0) return true;
+  constexpr mode_t kAnyWrite = S_IWUSR | S_IWGRP | S_IWOTH;
+  struct stat st {};
+  if (::stat(file.c_str(), &st) == 0 && (st.st_mode & kAnyWrite) == 0) return true;
+  return ::stat(folder.c_str(), &st) == 0 && (st.st_mode & kAnyWrite) == 0;
+}
+
 std::unique_ptr<SQLite::Database> connect(const fs::path& file, Mode mode) {
   if (mode != Mode::memory) check_place(file, mode == Mode::create, mode != Mode::read_only);
   int flags = mode == Mode::read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
   if (mode == Mode::create || mode == Mode::memory) flags |= SQLite::OPEN_CREATE;
   if (mode != Mode::memory) check_header(file);
+  // A read-only copy in WAL mode (the mode every certdesk database is in): a
+  // plain read-only open needs a -shm beside it, which SQLite creates, so it
+  // fails in a read-only folder or on read-only media and writes two files
+  // next to a 0444 copy. A copy that cannot change is opened immutable: no
+  // lock, no -shm, no -wal, nothing written. (SQLite: wal.html "Read-Only
+  // Databases", uri.html "immutable".)
+  const bool immutable = mode == Mode::read_only && cannot_change(file);
+  std::string name = mode == Mode::memory ? std::string(":memory:") : file.string();
+  if (immutable) {
+    name = detail::immutable_uri(file);
+    flags |= SQLite::OPEN_URI;
+  }
   std::unique_ptr<SQLite::Database> db;
   try {
-    db = std::make_unique<SQLite::Database>(mode == Mode::memory ? std::string(":memory:") : file.string(), flags,
-                                            kBusyTimeoutMs);
+    db = std::make_unique<SQLite::Database>(name, flags, kBusyTimeoutMs);
   } catch (const SQLite::Exception& e) {
     if (is_corruption(e.getExtendedErrorCode())) throw corrupt_error(file, e.what());
     throw DbError(codes::data_dir_unusable,
                   "the database file " + file.string() + " cannot be opened (" + e.what() + "); check the data folder",
                   e.getExtendedErrorCode());
+  }
+  if (mode == Mode::read_only && !immutable) {
+    // SQLite opens lazily: the first read is where a missing -shm shows.
+    const int rc = db->tryExec("SELECT count(*) FROM sqlite_schema");
+    const int primary = rc & 0xff;
+    if (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN || primary == SQLITE_PERM)
+      throw DbError(codes::data_dir_unusable,
+                    "the database file " + file.string() + " cannot be read here: " +
+                        (wal_pending(file)
+                             ? "its write-ahead log (" + file.filename().string() +
+                                   "-wal) holds entries, and reading them needs a -shm file that cannot be written "
+                                   "beside it; copy the data folder again while certdesk is closed, or copy it into a "
+                                   "folder you can write"
+                             : std::string("SQLite could not create its -shm file beside it (") +
+                                   db->getErrorMsg() + "); copy it into a folder you can write"),
+                    db->getExtendedErrorCode());
   }
   check_intact(*db, mode == Mode::memory ? fs::path(":memory:") : file);
   try {
@@ -544,6 +599,21 @@ const fs::path& Database::path() const { return impl_->path; }
 bool Database::read_only() const { return sqlite3_db_readonly(impl_->db->getHandle(), "main") == 1; }
 
 namespace detail {
+
+std::string immutable_uri(const fs::path& file) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string uri = "file:";
+  for (unsigned char c : fs::absolute(file).string()) {
+    if (c == '%' || c == '?' || c == '#' || c < 0x21 || c == 0x7f) {
+      uri += '%';
+      uri += hex[c >> 4];
+      uri += hex[c & 0x0f];
+    } else {
+      uri += static_cast<char>(c);
+    }
+  }
+  return uri + "?immutable=1";
+}
 
 SQLite::Database& Access::sql(Database& db) { return *db.impl_->db; }
 

@@ -33,6 +33,11 @@ class Database {
   // supervisor reading a copy, and for tests of the "cannot write" path — every
   // Transaction on it throws DbError(journal_unavailable). Same checks and
   // errors as open(); throws database_error when its schema is not the latest.
+  // Works on a copy nobody may write: a file of mode 0444, in a read-only
+  // folder or on read-only media, without its -wal/-shm. Such a copy is opened
+  // immutable (SQLite's immutable=1: no lock, no -shm, nothing written); a WAL
+  // file beside a copy that cannot be written is refused with a message, since
+  // its pages could not be read without writing a -shm.
   static Database open_readonly(const std::filesystem::path& file);
   // An in-memory database with the full schema, for unit tests.
   static Database in_memory();

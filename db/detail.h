@@ -10,6 +10,7 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -53,6 +54,10 @@ class CachedStatement {
 // → journal_unavailable, anything else → database_error. `doing` says what was
 // being done ("saving staff member 'li'"); it starts the message.
 [[noreturn]] void throw_db_error(const SQLite::Exception& e, const std::string& doing);
+
+// "file:/abs/path?immutable=1" for file, percent-encoded where a URI needs it:
+// how a copy that cannot change is opened (no lock, no -shm, nothing written).
+std::string immutable_uri(const std::filesystem::path& file);
 
 // Runs f(), turning a SQLite::Exception into DbError (throw_db_error).
 template <class F>
