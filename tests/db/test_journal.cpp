@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <filesystem>
+#include <limits>
 #include <set>
 
 #include "common/error.h"
@@ -269,6 +270,42 @@ BOOST_AUTO_TEST_CASE(verify_reports_progress) {
 
 // ---- tampering, done with the sqlite3 tool on a real file --------------------------
 
+// Entries with every kind of value the encoder meets (absent and negative
+// integers, empty, multi-byte and NUL-holding text, a long detail): the fast
+// pass accepts them all, on a file and in memory, so it never hands an intact
+// entry to the careful walk.
+BOOST_AUTO_TEST_CASE(the_fast_pass_accepts_an_intact_journal_entirely) {
+  std::vector<db::JournalRecord> records;
+  for (int i = 1; i <= 30; ++i) records.push_back(test::sample_record(i));
+  db::JournalRecord odd;
+  odd.staff = "";
+  odd.action = "payment";
+  odd.order_id = -1;
+  odd.amount_fen = std::numeric_limits<std::int64_t>::min();
+  odd.details = std::string("a\0b", 3) + std::string(70000, 'x');
+  odd.organisation = "北京示例科技有限公司";
+  records.push_back(odd);
+  odd.order_id = std::numeric_limits<std::int64_t>::max();
+  odd.amount_fen.reset();
+  odd.details.clear();
+  records.push_back(odd);
+  TempDir dir;
+  auto file_db = db::Database::open(dir / "certdesk.db", true);
+  auto memory_db = db::Database::in_memory();
+  for (db::Database* db : {&file_db, &memory_db}) {
+    db::Journal journal(*db, "ws-01", 480);
+    int i = 0;
+    for (const auto& r : records) journal.append(r, test::sample_time(++i));
+    const db::VerifyReport rep = journal.verify();
+    BOOST_TEST(rep.ok, rep.message);
+    BOOST_TEST(rep.checked == static_cast<std::int64_t>(records.size()));
+    BOOST_TEST(rep.fast_accepted == rep.checked);
+    // What the fast pass hashed is what append stored: each stored hash is
+    // SHA-256 of prev_hash ‖ canonical_bytes of the entry read back.
+    for (const auto& e : journal.entries_of_day("2026-11-22")) BOOST_TEST(db::Journal::entry_hash(e) == e.hash);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(an_untouched_file_verifies) {
   TempDir dir;
   make_journal(dir / "certdesk.db", 12);
@@ -475,6 +512,27 @@ BOOST_AUTO_TEST_CASE(a_long_journal_verifies_in_two_halves) {
   auto r = verify_file(long_journal().tampered(to, ""));
   BOOST_TEST(r.ok, r.message);
   BOOST_TEST(r.checked == kLong);
+  // The fast pass (both halves) accepts every entry: its bytes are append's.
+  BOOST_TEST(r.fast_accepted == kLong);
+}
+
+// A read-only copy (mode 0444, opened immutable) is read in two halves too,
+// the second connection opened the same way: nothing is written beside it.
+BOOST_AUTO_TEST_CASE(a_long_read_only_copy_verifies_entirely_in_the_fast_pass) {
+  TempDir to;
+  const fs::path copy = long_journal().tampered(to, "");
+  fs::permissions(copy, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  {
+    auto db = db::Database::open_readonly(copy);
+    db::Journal journal(db, "ws-01", 480);
+    const db::VerifyReport r = journal.verify();
+    BOOST_TEST(r.ok, r.message);
+    BOOST_TEST(r.checked == kLong);
+    BOOST_TEST(r.fast_accepted == kLong);
+  }
+  BOOST_TEST(!fs::exists(copy.string() + "-shm"));
+  BOOST_TEST(!fs::exists(copy.string() + "-wal"));
+  fs::permissions(copy, fs::perms::owner_all);
 }
 
 BOOST_AUTO_TEST_CASE(a_long_journal_names_a_changed_entry_in_either_half_and_at_batch_edges) {
@@ -484,6 +542,7 @@ BOOST_AUTO_TEST_CASE(a_long_journal_names_a_changed_entry_in_either_half_and_at_
         to, "UPDATE journal SET details = 'nothing happened' WHERE seq = " + std::to_string(k) + ";"));
     expect_bad(r, k, "changed");
     BOOST_TEST(r.checked == k);   // entries read, the bad one included
+    BOOST_TEST(r.fast_accepted == k - 1);   // the fast pass stops right at it, in either half
   }
 }
 
