@@ -237,7 +237,7 @@ struct Cli {
   }
 
   int journal_verify() {
-    desk::AppContext ctx(o.data_dir, o.clock);
+    desk::AppContext ctx(o.data_dir, o.clock, desk::AppContext::ReadOnly{});   // writes nothing: runs on a read-only copy
     desk::JournalCheck check = desk::Desk(ctx).verify_journal();
     const db::VerifyReport& rep = check.report;
     json j = {{"ok", rep.ok}, {"checked", rep.checked}, {"head", check.head_hash}};

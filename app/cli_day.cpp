@@ -134,7 +134,7 @@ struct DayCli {
 
   int verify() {
     std::string day = day_word();
-    desk::AppContext ctx(o.data_dir, o.clock);
+    desk::AppContext ctx(o.data_dir, o.clock, desk::AppContext::ReadOnly{});   // writes nothing: runs on a read-only copy
     desk::Desk desk(ctx);
     workflows::Actor who = check_only(desk);
     workflows::DayVerifyReport r = desk.verify_day(who, day);

@@ -34,14 +34,13 @@
 #include <string>
 #include <vector>
 
-#include <SQLiteCpp/Statement.h>
-
 #include "desk/context.h"
 #include "app/gui_review.h"
 #include "common/text.h"
 #include "db/day_close.h"
 #include "db/journal.h"
 #include "db/repositories.h"
+#include "db/testing.h"
 #include "workflows/day.h"
 
 namespace fs = std::filesystem;
@@ -169,7 +168,7 @@ void build(const fs::path& dir, std::int64_t n, const Options& o) {
   std::printf("  generated %s: %lld entries in %.1f s (%s has %lld)\n", dir.filename().c_str(),
               static_cast<long long>(ctx.journal().head().count), ms_since(t0) / 1000,
               kDay.c_str(), static_cast<long long>(db::DayJournal(ctx.db()).range(kDay).count));
-  ctx.db().sql().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  db::testing::exec(ctx.db(), "PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
 double median_ms(const std::function<void()>& f, int runs = 7) {
@@ -209,9 +208,9 @@ QueryTimes time_queries(const fs::path& dir, bool plans) {
   });
   if (plans) {
     auto plan = [&](const std::string& sql) {
-      SQLite::Statement s(ctx.db().sql(), "EXPLAIN QUERY PLAN " + sql);
       std::string out;
-      while (s.executeStep()) out += std::string(out.empty() ? "" : "; ") + s.getColumn(3).getString();
+      for (const std::string& step : db::testing::query_column(ctx.db(), "EXPLAIN QUERY PLAN " + sql, 3))
+        out += std::string(out.empty() ? "" : "; ") + step;
       std::printf("    %s\n      → %s\n", sql.c_str(), out.c_str());
     };
     std::printf("  query plans:\n");
@@ -323,7 +322,7 @@ int main(int argc, char** argv) {
       SystemClock clock;
       desk::AppContext ctx(big, clock, 10);
       std::ofstream f(bytes_file, std::ios::binary | std::ios::trunc);
-      SQLite::Statement q(ctx.db().sql(), "SELECT seq FROM journal ORDER BY seq");
+      const std::int64_t count = ctx.journal().head().count;
       db::DayJournal dj(ctx.db());
       std::vector<std::int64_t> batch;
       auto flush = [&] {
@@ -335,8 +334,8 @@ int main(int argc, char** argv) {
         }
         batch.clear();
       };
-      while (q.executeStep()) {
-        batch.push_back(q.getColumn(0).getInt64());
+      for (std::int64_t seq = 1; seq <= count; ++seq) {   // seqs run 1..count without gaps (an intact journal)
+        batch.push_back(seq);
         if (batch.size() == 10000) flush();
       }
       flush();

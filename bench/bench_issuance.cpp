@@ -32,8 +32,6 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include <SQLiteCpp/Database.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -53,6 +51,7 @@
 #include "common/crypto.h"
 #include "common/error.h"
 #include "db/repositories.h"
+#include "db/testing.h"
 #include "pki/ca.h"
 #include "pki/token.h"
 #include "workflows/counter.h"
@@ -332,13 +331,13 @@ struct Bench {
     services = std::make_unique<workflows::Services>(
         workflows::Services{ctx->db(), ctx->journal(), ctx->clock(), *tokens, *ca, ctx->pins(), ctx->config()});
     counter = std::make_unique<workflows::Counter>(*services, ctx->staff(), workflows::Prompts{pins, approval, progress});
-    sqlite3_commit_hook(ctx->db().sql().getHandle(), commit_hook, &commits);
-    sqlite3_trace_v2(ctx->db().sql().getHandle(), SQLITE_TRACE_PROFILE, sql_profile, &sql);
+    sqlite3_commit_hook(certdesk::db::testing::raw_handle(ctx->db()), commit_hook, &commits);
+    sqlite3_trace_v2(certdesk::db::testing::raw_handle(ctx->db()), SQLITE_TRACE_PROFILE, sql_profile, &sql);
   }
   void close() {
     if (ctx) {
-      sqlite3_commit_hook(ctx->db().sql().getHandle(), nullptr, nullptr);
-      sqlite3_trace_v2(ctx->db().sql().getHandle(), 0, nullptr, nullptr);
+      sqlite3_commit_hook(certdesk::db::testing::raw_handle(ctx->db()), nullptr, nullptr);
+      sqlite3_trace_v2(certdesk::db::testing::raw_handle(ctx->db()), 0, nullptr, nullptr);
     }
     counter.reset();
     services.reset();

@@ -1,20 +1,37 @@
 #include "db/database.h"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
+#include <SQLiteCpp/Statement.h>
 
 #include <cstring>
 #include <fstream>
 #include <system_error>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "common/error.h"
+#include "db/detail.h"
 
 namespace certdesk::db {
 namespace fs = std::filesystem;
+
+using detail::throw_db_error;
+
+// Member order encodes teardown: the cached statements are finalized before
+// the connection closes.
+struct Database::Impl {
+  Impl(std::unique_ptr<SQLite::Database> connection, fs::path file) : db(std::move(connection)), path(std::move(file)) {}
+  std::unique_ptr<SQLite::Database> db;
+  fs::path path;
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements;
+};
 
 namespace {
 
@@ -447,20 +464,73 @@ void migrate(SQLite::Database& db, const fs::path& file) {
 
 enum class Mode { read_write, create, read_only, memory };
 
+// True when `file`'s write-ahead log holds pages (a copy taken while certdesk ran).
+bool wal_pending(const fs::path& file) {
+  fs::path wal = file;
+  wal += "-wal";
+  std::error_code ec;
+  return fs::exists(wal, ec) && fs::file_size(wal, ec) > 0 && !ec;
+}
+
+// True when nobody can be writing `file` now or while it is read: it sits on
+// read-only media, or it has no write permission bit, or its folder has none
+// (a WAL-mode writer needs a -wal beside the file, and there is none), and no
+// WAL holds pages it would miss. Only then may it be opened immutable. A folder
+// that only another user may write does not count: that user's certdesk may
+// be writing the file (a plain read-only open, or a clear refusal, then).
+bool cannot_change(const fs::path& file) {
+  if (wal_pending(file)) return false;
+  fs::path folder = file.parent_path();
+  if (folder.empty()) folder = ".";
+  struct statvfs media {};
+  if (::statvfs(folder.c_str(), &media) == 0 && (media.f_flag & ST_RDONLY) != 0) return true;
+  constexpr mode_t kAnyWrite = S_IWUSR | S_IWGRP | S_IWOTH;
+  struct stat st {};
+  if (::stat(file.c_str(), &st) == 0 && (st.st_mode & kAnyWrite) == 0) return true;
+  return ::stat(folder.c_str(), &st) == 0 && (st.st_mode & kAnyWrite) == 0;
+}
+
 std::unique_ptr<SQLite::Database> connect(const fs::path& file, Mode mode) {
   if (mode != Mode::memory) check_place(file, mode == Mode::create, mode != Mode::read_only);
   int flags = mode == Mode::read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
   if (mode == Mode::create || mode == Mode::memory) flags |= SQLite::OPEN_CREATE;
   if (mode != Mode::memory) check_header(file);
+  // A read-only copy in WAL mode (the mode every certdesk database is in): a
+  // plain read-only open needs a -shm beside it, which SQLite creates, so it
+  // fails in a read-only folder or on read-only media and writes two files
+  // next to a 0444 copy. A copy that cannot change is opened immutable: no
+  // lock, no -shm, no -wal, nothing written. (SQLite: wal.html "Read-Only
+  // Databases", uri.html "immutable".)
+  const bool immutable = mode == Mode::read_only && cannot_change(file);
+  std::string name = mode == Mode::memory ? std::string(":memory:") : file.string();
+  if (immutable) {
+    name = detail::immutable_uri(file);
+    flags |= SQLite::OPEN_URI;
+  }
   std::unique_ptr<SQLite::Database> db;
   try {
-    db = std::make_unique<SQLite::Database>(mode == Mode::memory ? std::string(":memory:") : file.string(), flags,
-                                            kBusyTimeoutMs);
+    db = std::make_unique<SQLite::Database>(name, flags, kBusyTimeoutMs);
   } catch (const SQLite::Exception& e) {
     if (is_corruption(e.getExtendedErrorCode())) throw corrupt_error(file, e.what());
     throw DbError(codes::data_dir_unusable,
                   "the database file " + file.string() + " cannot be opened (" + e.what() + "); check the data folder",
                   e.getExtendedErrorCode());
+  }
+  if (mode == Mode::read_only && !immutable) {
+    // SQLite opens lazily: the first read is where a missing -shm shows.
+    const int rc = db->tryExec("SELECT count(*) FROM sqlite_schema");
+    const int primary = rc & 0xff;
+    if (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN || primary == SQLITE_PERM)
+      throw DbError(codes::data_dir_unusable,
+                    "the database file " + file.string() + " cannot be read here: " +
+                        (wal_pending(file)
+                             ? "its write-ahead log (" + file.filename().string() +
+                                   "-wal) holds entries, and reading them needs a -shm file that cannot be written "
+                                   "beside it; copy the data folder again while certdesk is closed, or copy it into a "
+                                   "folder you can write"
+                             : std::string("SQLite could not create its -shm file beside it (") +
+                                   db->getErrorMsg() + "); copy it into a folder you can write"),
+                    db->getExtendedErrorCode());
   }
   check_intact(*db, mode == Mode::memory ? fs::path(":memory:") : file);
   try {
@@ -496,30 +566,27 @@ std::string cause_of(int sqlite_code) {
 
 }  // namespace
 
-Database::Database(std::unique_ptr<SQLite::Database> db, fs::path path) : db_(std::move(db)), path_(std::move(path)) {}
+Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Database::Database(Database&&) noexcept = default;
 Database& Database::operator=(Database&& other) noexcept {
-  if (this != &other) {
-    statements_.clear();  // finalize before the old connection closes
-    db_ = std::move(other.db_);
-    path_ = std::move(other.path_);
-    statements_ = std::move(other.statements_);
-  }
+  if (this != &other) impl_ = std::move(other.impl_);   // Impl's member order: statements finalized first
   return *this;
 }
-Database::~Database() { statements_.clear(); }
+Database::~Database() = default;
 
 Database Database::open(const fs::path& file, bool create) {
-  return Database(connect(file, create ? Mode::create : Mode::read_write), file);
+  return Database(std::make_unique<Impl>(connect(file, create ? Mode::create : Mode::read_write), file));
 }
 
-Database Database::open_readonly(const fs::path& file) { return Database(connect(file, Mode::read_only), file); }
+Database Database::open_readonly(const fs::path& file) {
+  return Database(std::make_unique<Impl>(connect(file, Mode::read_only), file));
+}
 
-Database Database::in_memory() { return Database(connect({}, Mode::memory), ":memory:"); }
+Database Database::in_memory() { return Database(std::make_unique<Impl>(connect({}, Mode::memory), ":memory:")); }
 
 int Database::schema_version() const {
   try {
-    return pragma_int(*db_, "PRAGMA user_version");
+    return pragma_int(*impl_->db, "PRAGMA user_version");
   } catch (const SQLite::Exception& e) {
     throw_db_error(e, "reading the schema version");
   }
@@ -527,20 +594,42 @@ int Database::schema_version() const {
 
 int Database::latest_schema_version() { return static_cast<int>(migrations().size()); }
 
-bool Database::read_only() const { return sqlite3_db_readonly(db_->getHandle(), "main") == 1; }
+const fs::path& Database::path() const { return impl_->path; }
 
-SQLite::Statement& Database::cached(const std::string& sql) {
-  auto it = statements_.find(sql);
-  if (it != statements_.end()) return *it->second;
+bool Database::read_only() const { return sqlite3_db_readonly(impl_->db->getHandle(), "main") == 1; }
+
+namespace detail {
+
+std::string immutable_uri(const fs::path& file) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string uri = "file:";
+  for (unsigned char c : fs::absolute(file).string()) {
+    if (c == '%' || c == '?' || c == '#' || c < 0x21 || c == 0x7f) {
+      uri += '%';
+      uri += hex[c >> 4];
+      uri += hex[c & 0x0f];
+    } else {
+      uri += static_cast<char>(c);
+    }
+  }
+  return uri + "?immutable=1";
+}
+
+SQLite::Database& Access::sql(Database& db) { return *db.impl_->db; }
+
+SQLite::Statement& Access::cached(Database& db, const std::string& sql) {
+  auto& statements = db.impl_->statements;
+  auto it = statements.find(sql);
+  if (it != statements.end()) return *it->second;
   try {
-    auto stmt = std::make_unique<SQLite::Statement>(*db_, sql);
-    return *statements_.emplace(sql, std::move(stmt)).first->second;
+    auto stmt = std::make_unique<SQLite::Statement>(*db.impl_->db, sql);
+    return *statements.emplace(sql, std::move(stmt)).first->second;
   } catch (const SQLite::Exception& e) {
     throw_db_error(e, "preparing a statement");
   }
 }
 
-CachedStatement::CachedStatement(Database& db, const std::string& sql) : stmt_(db.cached(sql)) {
+CachedStatement::CachedStatement(Database& db, const std::string& sql) : stmt_(Access::cached(db, sql)) {
   stmt_.tryReset();
   try {
     stmt_.clearBindings();
@@ -551,6 +640,8 @@ CachedStatement::CachedStatement(Database& db, const std::string& sql) : stmt_(d
 
 CachedStatement::~CachedStatement() { stmt_.tryReset(); }
 
+}  // namespace detail
+
 DbError journal_unavailable_error(int sqlite_code, const std::string& detail) {
   std::string cause = cause_of(sqlite_code);
   if (!detail.empty()) cause += ", while " + detail;
@@ -559,6 +650,8 @@ DbError journal_unavailable_error(int sqlite_code, const std::string& detail) {
                      "): free disk space / check the data folder; no work can be done until it can",
                  sqlite_code);
 }
+
+namespace detail {
 
 void throw_db_error(const SQLite::Exception& e, const std::string& doing) {
   const int code = e.getExtendedErrorCode();
@@ -582,34 +675,39 @@ void throw_db_error(const SQLite::Exception& e, const std::string& doing) {
   }
 }
 
+}  // namespace detail
+
 // ---- Transaction ---------------------------------------------------------------
 
 Transaction::Transaction(Database& db) : db_(db) {
-  sqlite3* handle = db_.sql().getHandle();
+  SQLite::Database& sql = detail::sql(db_);
+  sqlite3* handle = sql.getHandle();
   if (sqlite3_get_autocommit(handle) == 0)
     throw DbError(codes::database_error,
                   "a transaction is already open on this database; finish it before starting another");
-  int rc = db_.sql().tryExec("BEGIN IMMEDIATE");
-  if (rc != SQLITE_OK) throw journal_unavailable_error(db_.sql().getExtendedErrorCode(), "starting a transaction");
+  int rc = sql.tryExec("BEGIN IMMEDIATE");
+  if (rc != SQLITE_OK) throw journal_unavailable_error(sql.getExtendedErrorCode(), "starting a transaction");
   // A read-only connection may begin; refuse here so no step starts unlogged.
   if (db_.read_only()) {
-    db_.sql().tryExec("ROLLBACK");
+    sql.tryExec("ROLLBACK");
     throw journal_unavailable_error(SQLITE_READONLY, "starting a transaction");
   }
 }
 
 Transaction::~Transaction() {
-  if (!done_ && sqlite3_get_autocommit(db_.sql().getHandle()) == 0) db_.sql().tryExec("ROLLBACK");
+  SQLite::Database& sql = detail::sql(db_);
+  if (!done_ && sqlite3_get_autocommit(sql.getHandle()) == 0) sql.tryExec("ROLLBACK");
 }
 
 void Transaction::commit() {
   if (done_) throw DbError(codes::database_error, "this transaction was already committed");
-  if (sqlite3_get_autocommit(db_.sql().getHandle()) != 0)
+  SQLite::Database& sql = detail::sql(db_);
+  if (sqlite3_get_autocommit(sql.getHandle()) != 0)
     throw DbError(codes::journal_unavailable,
                   "the transaction was rolled back by the database after an error; nothing of it was saved — "
                   "free disk space / check the data folder and start again");
-  int rc = db_.sql().tryExec("COMMIT");
-  if (rc != SQLITE_OK) throw journal_unavailable_error(db_.sql().getExtendedErrorCode(), "saving the work");
+  int rc = sql.tryExec("COMMIT");
+  if (rc != SQLITE_OK) throw journal_unavailable_error(sql.getExtendedErrorCode(), "saving the work");
   done_ = true;
 }
 

@@ -2,18 +2,22 @@
 // The SQLite database file: opened in WAL mode with synchronous=FULL, foreign
 // keys on and a busy timeout, its schema brought up to date by numbered
 // migrations (PRAGMA user_version). One Database per thread.
-
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Statement.h>
+//
+// No SQLite type crosses this header (STYLE habit 14): the connection lives
+// behind a pimpl, and only db/'s own files reach it (db/detail.h). Tests that
+// must poke raw SQL use db/testing.h (test-only).
 
 #include <filesystem>
 #include <memory>
 #include <string>
-#include <unordered_map>
 
 #include "common/error.h"
 
 namespace certdesk::db {
+
+namespace detail {
+struct Access;   // db/detail.h: db/'s own way to the connection
+}
 
 class Database {
  public:
@@ -29,6 +33,11 @@ class Database {
   // supervisor reading a copy, and for tests of the "cannot write" path — every
   // Transaction on it throws DbError(journal_unavailable). Same checks and
   // errors as open(); throws database_error when its schema is not the latest.
+  // Works on a copy nobody may write: a file of mode 0444, in a read-only
+  // folder or on read-only media, without its -wal/-shm. Such a copy is opened
+  // immutable (SQLite's immutable=1: no lock, no -shm, nothing written); a WAL
+  // file beside a copy that cannot be written is refused with a message, since
+  // its pages could not be read without writing a -shm.
   static Database open_readonly(const std::filesystem::path& file);
   // An in-memory database with the full schema, for unit tests.
   static Database in_memory();
@@ -37,54 +46,25 @@ class Database {
   Database& operator=(Database&&) noexcept;
   ~Database();
 
-  SQLite::Database& sql() { return *db_; }
   int schema_version() const;
   static int latest_schema_version();
-  const std::filesystem::path& path() const { return path_; }
+  const std::filesystem::path& path() const;
   // True when this connection cannot write (opened read-only, or the file is).
   bool read_only() const;
 
-  // A statement prepared once and kept for the life of this Database (the
-  // journal's hot path). Use it through CachedStatement, which resets it; the
-  // reference stays valid until the Database is destroyed or moved-assigned.
-  // Throws DbError when the SQL does not prepare.
-  SQLite::Statement& cached(const std::string& sql);
+  // The connection, its cached statements and the path (db/database.cpp).
+  struct Impl;
 
  private:
-  explicit Database(std::unique_ptr<SQLite::Database> db, std::filesystem::path path);
-  // Member order encodes teardown: the cached statements are finalized before
-  // the connection closes.
-  std::unique_ptr<SQLite::Database> db_;
-  std::filesystem::path path_;
-  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
-};
-
-// One use of a cached statement: bindings cleared on entry, reset when the
-// scope ends (so no read snapshot is left open). Not copyable.
-class CachedStatement {
- public:
-  CachedStatement(Database& db, const std::string& sql);
-  CachedStatement(const CachedStatement&) = delete;
-  CachedStatement& operator=(const CachedStatement&) = delete;
-  ~CachedStatement();
-  SQLite::Statement& operator*() { return stmt_; }
-  SQLite::Statement* operator->() { return &stmt_; }
-
- private:
-  SQLite::Statement& stmt_;
+  friend struct detail::Access;
+  explicit Database(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
 };
 
 // The DbError for "this database cannot be written" (codes::journal_unavailable),
 // its message naming the cause behind the SQLite result code (disk full,
 // read-only, locked, I/O error …) and what to do.
 DbError journal_unavailable_error(int sqlite_code, const std::string& detail = {});
-
-// Turns a SQLite::Exception into the DbError the rest of certdesk sees (no
-// SQLite::Exception ever leaves db/): UNIQUE / PRIMARY KEY → duplicate,
-// CORRUPT / NOTADB → database_corrupt, FULL / READONLY / BUSY / LOCKED / IOERR
-// → journal_unavailable, anything else → database_error. `doing` says what was
-// being done ("saving staff member 'li'"); it starts the message.
-[[noreturn]] void throw_db_error(const SQLite::Exception& e, const std::string& doing);
 
 // A write transaction as a scope (STYLE habit 5): BEGIN IMMEDIATE in the
 // constructor, ROLLBACK in the destructor unless commit() ran. A flow step and

@@ -55,7 +55,7 @@ StaffToken read_token(SQLite::Statement& q) {
 
 void DayCloses::insert(const DayCloseRecord& r) {
   detail::guarded("recording the close of " + r.business_day, [&] {
-    SQLite::Statement q(db_.sql(), std::string("INSERT INTO day_closes (") + kCloseColumns +
+    SQLite::Statement q(detail::sql(db_), std::string("INSERT INTO day_closes (") + kCloseColumns +
                                        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
     q.bind(1, r.business_day);
     q.bind(2, r.closed_utc);
@@ -77,7 +77,7 @@ void DayCloses::insert(const DayCloseRecord& r) {
 
 std::optional<DayCloseRecord> DayCloses::by_day(const std::string& business_day) {
   return detail::guarded("reading the close of " + business_day, [&]() -> std::optional<DayCloseRecord> {
-    SQLite::Statement q(db_.sql(), std::string("SELECT ") + kCloseColumns + " FROM day_closes WHERE business_day = ?1");
+    SQLite::Statement q(detail::sql(db_), std::string("SELECT ") + kCloseColumns + " FROM day_closes WHERE business_day = ?1");
     q.bind(1, business_day);
     if (!q.executeStep()) return std::nullopt;
     return read_close(q);
@@ -86,7 +86,7 @@ std::optional<DayCloseRecord> DayCloses::by_day(const std::string& business_day)
 
 bool DayCloses::is_closed(const std::string& business_day) {
   return detail::guarded("reading the close of " + business_day, [&] {
-    CachedStatement q(db_, "SELECT 1 FROM day_closes WHERE business_day = ?1");
+    detail::CachedStatement q(db_, "SELECT 1 FROM day_closes WHERE business_day = ?1");
     q->bind(1, business_day);
     return q->executeStep();
   });
@@ -95,7 +95,7 @@ bool DayCloses::is_closed(const std::string& business_day) {
 std::vector<std::string> DayCloses::closed_days(int limit) {
   return detail::guarded("reading the closed days", [&] {
     std::vector<std::string> out;
-    SQLite::Statement q(db_.sql(), "SELECT business_day FROM day_closes ORDER BY business_day DESC LIMIT ?1");
+    SQLite::Statement q(detail::sql(db_), "SELECT business_day FROM day_closes ORDER BY business_day DESC LIMIT ?1");
     q.bind(1, limit);
     while (q.executeStep()) out.push_back(q.getColumn(0).getString());
     return out;
@@ -104,7 +104,7 @@ std::vector<std::string> DayCloses::closed_days(int limit) {
 
 Id StaffTokens::insert(const StaffToken& t) {
   return detail::guarded("recording the token of staff member " + std::to_string(t.staff_id), [&] {
-    SQLite::Statement q(db_.sql(),
+    SQLite::Statement q(detail::sql(db_),
                         "INSERT INTO staff_tokens (staff_id, token_serial, key_id, cert_serial, cert_der, enrolled_utc, "
                         "active) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     q.bind(1, static_cast<std::int64_t>(t.staff_id));
@@ -115,13 +115,13 @@ Id StaffTokens::insert(const StaffToken& t) {
     q.bind(6, t.enrolled_utc);
     q.bind(7, t.active ? 1 : 0);
     q.exec();
-    return static_cast<Id>(db_.sql().getLastInsertRowid());
+    return static_cast<Id>(detail::sql(db_).getLastInsertRowid());
   });
 }
 
 std::optional<StaffToken> StaffTokens::active_of(Id staff_id) {
   return detail::guarded("reading a staff member's token", [&]() -> std::optional<StaffToken> {
-    SQLite::Statement q(db_.sql(), std::string("SELECT ") + kTokenColumns +
+    SQLite::Statement q(detail::sql(db_), std::string("SELECT ") + kTokenColumns +
                                        " FROM staff_tokens WHERE staff_id = ?1 AND active = 1 ORDER BY id DESC LIMIT 1");
     q.bind(1, static_cast<std::int64_t>(staff_id));
     if (!q.executeStep()) return std::nullopt;
@@ -131,7 +131,7 @@ std::optional<StaffToken> StaffTokens::active_of(Id staff_id) {
 
 std::optional<StaffToken> StaffTokens::by_serial(const std::string& token_serial) {
   return detail::guarded("reading a staff token", [&]() -> std::optional<StaffToken> {
-    SQLite::Statement q(db_.sql(), std::string("SELECT ") + kTokenColumns + " FROM staff_tokens WHERE token_serial = ?1");
+    SQLite::Statement q(detail::sql(db_), std::string("SELECT ") + kTokenColumns + " FROM staff_tokens WHERE token_serial = ?1");
     q.bind(1, token_serial);
     if (!q.executeStep()) return std::nullopt;
     return read_token(q);
@@ -140,7 +140,7 @@ std::optional<StaffToken> StaffTokens::by_serial(const std::string& token_serial
 
 void StaffTokens::deactivate_others(Id staff_id, const std::string& keep_serial) {
   detail::guarded("replacing a staff member's token", [&] {
-    SQLite::Statement q(db_.sql(), "UPDATE staff_tokens SET active = 0 WHERE staff_id = ?1 AND token_serial <> ?2");
+    SQLite::Statement q(detail::sql(db_), "UPDATE staff_tokens SET active = 0 WHERE staff_id = ?1 AND token_serial <> ?2");
     q.bind(1, static_cast<std::int64_t>(staff_id));
     q.bind(2, keep_serial);
     q.exec();
@@ -182,7 +182,7 @@ JournalEntry read_entry(SQLite::Statement& s) {
 DayRange DayJournal::range(const std::string& business_day) {
   return detail::guarded("reading the journal of " + business_day, [&] {
     // Covered by journal_day_staff (business_day, staff, seq): only the day's index entries are read.
-    CachedStatement q(db_, "SELECT count(*), min(seq), max(seq) FROM journal INDEXED BY journal_day_staff WHERE business_day = ?1");
+    detail::CachedStatement q(db_, "SELECT count(*), min(seq), max(seq) FROM journal INDEXED BY journal_day_staff WHERE business_day = ?1");
     q->bind(1, business_day);
     DayRange r;
     if (q->executeStep()) {
@@ -222,7 +222,7 @@ std::vector<JournalEntry> DayJournal::page(const std::string& business_day, cons
     if (!filter.flow.empty()) sql += " AND flow = ?5";
     if (!filter.organisation.empty()) sql += " AND organisation = ?6";
     sql += " ORDER BY seq LIMIT ?7";
-    CachedStatement q(db_, sql);
+    detail::CachedStatement q(db_, sql);
     q->bind(1, business_day);
     q->bind(2, static_cast<std::int64_t>(lo));
     if (by_range) q->bind(3, static_cast<std::int64_t>(hi));
@@ -237,7 +237,7 @@ std::vector<JournalEntry> DayJournal::page(const std::string& business_day, cons
 
 std::optional<JournalEntry> DayJournal::at(std::int64_t seq) {
   return detail::guarded("reading journal entry " + std::to_string(seq), [&]() -> std::optional<JournalEntry> {
-    CachedStatement q(db_, std::string("SELECT ") + kEntryColumns + " FROM journal WHERE seq = ?1");
+    detail::CachedStatement q(db_, std::string("SELECT ") + kEntryColumns + " FROM journal WHERE seq = ?1");
     q->bind(1, static_cast<std::int64_t>(seq));
     if (!q->executeStep()) return std::nullopt;
     return read_entry(*q);
@@ -256,12 +256,12 @@ std::vector<std::string> DayJournal::days(int limit) {
   return detail::guarded("reading the journal's business days", [&] {
     // Skip-scan over the index: one probe per distinct day, newest first.
     std::vector<std::string> out;
-    CachedStatement first(db_, "SELECT max(business_day) FROM journal INDEXED BY journal_day_staff");
+    detail::CachedStatement first(db_, "SELECT max(business_day) FROM journal INDEXED BY journal_day_staff");
     if (!first->executeStep() || first->getColumn(0).isNull()) return out;
     std::string day = first->getColumn(0).getString();
     out.push_back(day);
     while (static_cast<int>(out.size()) < limit) {
-      CachedStatement next(db_, "SELECT max(business_day) FROM journal INDEXED BY journal_day_staff WHERE business_day < ?1");
+      detail::CachedStatement next(db_, "SELECT max(business_day) FROM journal INDEXED BY journal_day_staff WHERE business_day < ?1");
       next->bind(1, day);
       if (!next->executeStep() || next->getColumn(0).isNull()) break;
       day = next->getColumn(0).getString();

@@ -1,17 +1,63 @@
 #pragma once
-// Internal to db/: small helpers shared by the .cpp files. Not part of the API.
+// Internal to db/: the way to the SQLite connection behind db::Database and
+// small helpers shared by db/'s .cpp files. Not part of the API: nothing
+// outside db/ includes this header (tests use db/testing.h), so SQLiteCpp
+// stays PRIVATE to certdesk_db.
 
 #include <SQLiteCpp/Column.h>
+#include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 
 #include "db/database.h"
 
-namespace certdesk::db::detail {
+namespace certdesk::db {
+
+namespace detail {
+
+// db/'s own access to what Database keeps behind its pimpl.
+struct Access {
+  static SQLite::Database& sql(Database& db);
+  // A statement prepared once and kept for the life of db (the journal's hot
+  // path). Use it through CachedStatement, which resets it; the reference stays
+  // valid until db is destroyed or move-assigned. Throws DbError when the SQL
+  // does not prepare.
+  static SQLite::Statement& cached(Database& db, const std::string& sql);
+};
+
+inline SQLite::Database& sql(Database& db) { return Access::sql(db); }
+inline SQLite::Database& sql(const Database& db) { return Access::sql(const_cast<Database&>(db)); }
+
+// One use of a cached statement: bindings cleared on entry, reset when the
+// scope ends (so no read snapshot is left open). Not copyable.
+class CachedStatement {
+ public:
+  CachedStatement(Database& db, const std::string& sql);
+  CachedStatement(const CachedStatement&) = delete;
+  CachedStatement& operator=(const CachedStatement&) = delete;
+  ~CachedStatement();
+  SQLite::Statement& operator*() { return stmt_; }
+  SQLite::Statement* operator->() { return &stmt_; }
+
+ private:
+  SQLite::Statement& stmt_;
+};
+
+// Turns a SQLite::Exception into the DbError the rest of certdesk sees (no
+// SQLite::Exception ever leaves db/): UNIQUE / PRIMARY KEY → duplicate,
+// CORRUPT / NOTADB → database_corrupt, FULL / READONLY / BUSY / LOCKED / IOERR
+// → journal_unavailable, anything else → database_error. `doing` says what was
+// being done ("saving staff member 'li'"); it starts the message.
+[[noreturn]] void throw_db_error(const SQLite::Exception& e, const std::string& doing);
+
+// "file:/abs/path?immutable=1" for file, percent-encoded where a URI needs it:
+// how a copy that cannot change is opened (no lock, no -shm, nothing written).
+std::string immutable_uri(const std::filesystem::path& file);
 
 // Runs f(), turning a SQLite::Exception into DbError (throw_db_error).
 template <class F>
@@ -35,4 +81,5 @@ inline std::optional<std::int64_t> opt_int(const SQLite::Column& c) {
   return c.getInt64();
 }
 
-}  // namespace certdesk::db::detail
+}  // namespace detail
+}  // namespace certdesk::db

@@ -75,6 +75,9 @@ struct JournalHead {
 struct VerifyReport {
   bool ok = true;
   std::int64_t checked = 0;             // entries read
+  // Entries the fast pass accepted (the careful walk checked the rest): all of
+  // them on an intact journal, those before the first bad entry otherwise.
+  std::int64_t fast_accepted = 0;
   std::optional<std::int64_t> first_bad_seq;
   std::string problem;                  // "changed" | "removed" | "inserted" | "reordered" | "truncated"
   std::string message;                  // a sentence naming the entry, for the supervisor

@@ -175,18 +175,18 @@ std::string like_escaped(const std::string& text) {
 
 Id Organisations::insert(const Organisation& o) {
   return guarded("saving organisation '" + o.name + "'", [&] {
-    SQLite::Statement q(db_.sql(), "INSERT INTO organisations (name, uscc, created_utc) VALUES (?1, ?2, ?3)");
+    SQLite::Statement q(detail::sql(db_), "INSERT INTO organisations (name, uscc, created_utc) VALUES (?1, ?2, ?3)");
     q.bind(1, o.name);
     bind_text_or_null(q, 2, o.uscc);
     q.bind(3, o.created_utc);
     q.exec();
-    return db_.sql().getLastInsertRowid();
+    return detail::sql(db_).getLastInsertRowid();
   });
 }
 
 std::optional<Organisation> Organisations::by_id(Id id) {
   return guarded("reading organisation " + std::to_string(id), [&] {
-    SQLite::Statement q(db_.sql(), sql(kOrgCols, "FROM organisations WHERE id = ?1"));
+    SQLite::Statement q(detail::sql(db_), sql(kOrgCols, "FROM organisations WHERE id = ?1"));
     q.bind(1, static_cast<std::int64_t>(id));
     return one_row<Organisation>(q, read_org);
   });
@@ -194,7 +194,7 @@ std::optional<Organisation> Organisations::by_id(Id id) {
 
 std::optional<Organisation> Organisations::by_uscc(const std::string& uscc) {
   return guarded("reading organisation " + uscc, [&] {
-    SQLite::Statement q(db_.sql(), sql(kOrgCols, "FROM organisations WHERE uscc = ?1"));
+    SQLite::Statement q(detail::sql(db_), sql(kOrgCols, "FROM organisations WHERE uscc = ?1"));
     q.bind(1, uscc);
     return one_row<Organisation>(q, read_org);
   });
@@ -202,7 +202,7 @@ std::optional<Organisation> Organisations::by_uscc(const std::string& uscc) {
 
 std::vector<Organisation> Organisations::search(const std::string& text, int limit) {
   return guarded("searching organisations", [&] {
-    SQLite::Statement q(db_.sql(), sql(kOrgCols,
+    SQLite::Statement q(detail::sql(db_), sql(kOrgCols,
                                        "FROM organisations WHERE name LIKE ?1 ESCAPE '\\' OR uscc LIKE ?2 ESCAPE '\\' "
                                        "ORDER BY name, id LIMIT ?3"));
     const std::string escaped = like_escaped(text);
@@ -215,7 +215,7 @@ std::vector<Organisation> Organisations::search(const std::string& text, int lim
 
 Id Organisations::upsert_handler(const Handler& h) {
   return guarded("saving handler '" + h.name + "'", [&] {
-    SQLite::Statement q(db_.sql(),
+    SQLite::Statement q(detail::sql(db_),
                         "INSERT INTO handlers (organisation_id, name, id_number) VALUES (?1, ?2, ?3) "
                         "ON CONFLICT (organisation_id, id_number) DO UPDATE SET name = excluded.name RETURNING id");
     q.bind(1, static_cast<std::int64_t>(h.organisation_id));
@@ -231,7 +231,7 @@ Id Organisations::upsert_handler(const Handler& h) {
 
 std::optional<Handler> Organisations::handler(Id id) {
   return guarded("reading handler " + std::to_string(id), [&] {
-    SQLite::Statement q(db_.sql(), sql(kHandlerCols, "FROM handlers WHERE id = ?1"));
+    SQLite::Statement q(detail::sql(db_), sql(kHandlerCols, "FROM handlers WHERE id = ?1"));
     q.bind(1, static_cast<std::int64_t>(id));
     return one_row<Handler>(q, read_handler);
   });
@@ -239,7 +239,7 @@ std::optional<Handler> Organisations::handler(Id id) {
 
 std::vector<Handler> Organisations::handlers_of(Id organisation_id) {
   return guarded("reading handlers", [&] {
-    SQLite::Statement q(db_.sql(), sql(kHandlerCols, "FROM handlers WHERE organisation_id = ?1 ORDER BY name, id"));
+    SQLite::Statement q(detail::sql(db_), sql(kHandlerCols, "FROM handlers WHERE organisation_id = ?1 ORDER BY name, id"));
     q.bind(1, static_cast<std::int64_t>(organisation_id));
     return all_rows<Handler>(q, read_handler);
   });
@@ -249,7 +249,7 @@ std::vector<Handler> Organisations::handlers_of(Id organisation_id) {
 
 Id Staff::insert(const StaffMember& s) {
   return guarded("saving staff member '" + s.name + "'", [&] {
-    SQLite::Statement q(db_.sql(),
+    SQLite::Statement q(detail::sql(db_),
                         "INSERT INTO staff (name, role, password_hash, active, created_utc) VALUES (?1, ?2, ?3, ?4, ?5)");
     q.bind(1, s.name);
     q.bind(2, s.role);
@@ -257,13 +257,13 @@ Id Staff::insert(const StaffMember& s) {
     q.bind(4, s.active ? 1 : 0);
     q.bind(5, s.created_utc);
     q.exec();
-    return db_.sql().getLastInsertRowid();
+    return detail::sql(db_).getLastInsertRowid();
   });
 }
 
 std::optional<StaffMember> Staff::by_name(const std::string& name) {
   return guarded("reading staff member '" + name + "'", [&] {
-    SQLite::Statement q(db_.sql(), sql(kStaffCols, "FROM staff WHERE name = ?1"));
+    SQLite::Statement q(detail::sql(db_), sql(kStaffCols, "FROM staff WHERE name = ?1"));
     q.bind(1, name);
     return one_row<StaffMember>(q, read_staff);
   });
@@ -271,7 +271,7 @@ std::optional<StaffMember> Staff::by_name(const std::string& name) {
 
 std::optional<StaffMember> Staff::by_id(Id id) {
   return guarded("reading staff member " + std::to_string(id), [&] {
-    SQLite::Statement q(db_.sql(), sql(kStaffCols, "FROM staff WHERE id = ?1"));
+    SQLite::Statement q(detail::sql(db_), sql(kStaffCols, "FROM staff WHERE id = ?1"));
     q.bind(1, static_cast<std::int64_t>(id));
     return one_row<StaffMember>(q, read_staff);
   });
@@ -279,32 +279,32 @@ std::optional<StaffMember> Staff::by_id(Id id) {
 
 std::vector<StaffMember> Staff::all() {
   return guarded("reading the staff list", [&] {
-    SQLite::Statement q(db_.sql(), sql(kStaffCols, "FROM staff ORDER BY name"));
+    SQLite::Statement q(detail::sql(db_), sql(kStaffCols, "FROM staff ORDER BY name"));
     return all_rows<StaffMember>(q, read_staff);
   });
 }
 
 std::int64_t Staff::count() {
-  return guarded("counting staff", [&] { return db_.sql().execAndGet("SELECT count(*) FROM staff").getInt64(); });
+  return guarded("counting staff", [&] { return detail::sql(db_).execAndGet("SELECT count(*) FROM staff").getInt64(); });
 }
 
 void Staff::set_password_hash(Id id, const std::string& hash) {
   guarded("changing the password of staff member " + std::to_string(id), [&] {
-    SQLite::Statement q(db_.sql(), "UPDATE staff SET password_hash = ?2 WHERE id = ?1");
+    SQLite::Statement q(detail::sql(db_), "UPDATE staff SET password_hash = ?2 WHERE id = ?1");
     q.bind(1, static_cast<std::int64_t>(id));
     q.bind(2, hash);
     q.exec();
-    require_changed(db_.sql(), "staff member " + std::to_string(id));
+    require_changed(detail::sql(db_), "staff member " + std::to_string(id));
   });
 }
 
 void Staff::set_active(Id id, bool active) {
   guarded("changing staff member " + std::to_string(id), [&] {
-    SQLite::Statement q(db_.sql(), "UPDATE staff SET active = ?2 WHERE id = ?1");
+    SQLite::Statement q(detail::sql(db_), "UPDATE staff SET active = ?2 WHERE id = ?1");
     q.bind(1, static_cast<std::int64_t>(id));
     q.bind(2, active ? 1 : 0);
     q.exec();
-    require_changed(db_.sql(), "staff member " + std::to_string(id));
+    require_changed(detail::sql(db_), "staff member " + std::to_string(id));
   });
 }
 
@@ -312,7 +312,7 @@ void Staff::set_active(Id id, bool active) {
 
 Id Tokens::upsert(const TokenRecord& t) {
   return guarded("saving token " + t.serial, [&] {
-    SQLite::Statement q(db_.sql(),
+    SQLite::Statement q(detail::sql(db_),
                         "INSERT INTO tokens (serial, organisation_id, state, label, vendor, updated_utc) "
                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (serial) DO UPDATE SET "
                         "organisation_id = excluded.organisation_id, state = excluded.state, label = excluded.label, "
@@ -333,7 +333,7 @@ Id Tokens::upsert(const TokenRecord& t) {
 
 std::optional<TokenRecord> Tokens::by_serial(const std::string& serial) {
   return guarded("reading token " + serial, [&] {
-    SQLite::Statement q(db_.sql(), sql(kTokenCols, "FROM tokens WHERE serial = ?1"));
+    SQLite::Statement q(detail::sql(db_), sql(kTokenCols, "FROM tokens WHERE serial = ?1"));
     q.bind(1, serial);
     return one_row<TokenRecord>(q, read_token);
   });
@@ -341,7 +341,7 @@ std::optional<TokenRecord> Tokens::by_serial(const std::string& serial) {
 
 std::vector<TokenRecord> Tokens::of_organisation(Id organisation_id) {
   return guarded("reading the tokens of organisation " + std::to_string(organisation_id), [&] {
-    SQLite::Statement q(db_.sql(), sql(kTokenCols, "FROM tokens WHERE organisation_id = ?1 ORDER BY id"));
+    SQLite::Statement q(detail::sql(db_), sql(kTokenCols, "FROM tokens WHERE organisation_id = ?1 ORDER BY id"));
     q.bind(1, static_cast<std::int64_t>(organisation_id));
     return all_rows<TokenRecord>(q, read_token);
   });
@@ -349,12 +349,12 @@ std::vector<TokenRecord> Tokens::of_organisation(Id organisation_id) {
 
 void Tokens::set_state(const std::string& serial, const std::string& state, const std::string& updated_utc) {
   guarded("changing the state of token " + serial, [&] {
-    SQLite::Statement q(db_.sql(), "UPDATE tokens SET state = ?2, updated_utc = ?3 WHERE serial = ?1");
+    SQLite::Statement q(detail::sql(db_), "UPDATE tokens SET state = ?2, updated_utc = ?3 WHERE serial = ?1");
     q.bind(1, serial);
     q.bind(2, state);
     q.bind(3, updated_utc);
     q.exec();
-    require_changed(db_.sql(), "token " + serial);
+    require_changed(detail::sql(db_), "token " + serial);
   });
 }
 
@@ -362,7 +362,7 @@ void Tokens::set_state(const std::string& serial, const std::string& state, cons
 
 Id Certificates::insert(const CertificateRecord& c) {
   return guarded("saving certificate " + c.serial, [&] {
-    SQLite::Statement q(db_.sql(),
+    SQLite::Statement q(detail::sql(db_),
                         "INSERT INTO certificates (serial, organisation_id, token_serial, subject, not_before, "
                         "not_after, key_id, status, revoked_at, revocation_reason, order_id, der) "
                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
@@ -380,13 +380,13 @@ Id Certificates::insert(const CertificateRecord& c) {
     static const std::uint8_t kEmpty = 0;  // a null pointer would bind NULL, not an empty blob
     q.bind(12, static_cast<const void*>(c.der.empty() ? &kEmpty : c.der.data()), static_cast<int>(c.der.size()));
     q.exec();
-    return db_.sql().getLastInsertRowid();
+    return detail::sql(db_).getLastInsertRowid();
   });
 }
 
 std::optional<CertificateRecord> Certificates::by_serial(const std::string& serial) {
   return guarded("reading certificate " + serial, [&] {
-    SQLite::Statement q(db_.sql(), sql(kCertCols, "FROM certificates WHERE serial = ?1"));
+    SQLite::Statement q(detail::sql(db_), sql(kCertCols, "FROM certificates WHERE serial = ?1"));
     q.bind(1, serial);
     return one_row<CertificateRecord>(q, read_cert);
   });
@@ -394,7 +394,7 @@ std::optional<CertificateRecord> Certificates::by_serial(const std::string& seri
 
 std::vector<CertificateRecord> Certificates::of_organisation(Id organisation_id) {
   return guarded("reading certificates", [&] {
-    SQLite::Statement q(db_.sql(),
+    SQLite::Statement q(detail::sql(db_),
                         sql(kCertCols, "FROM certificates WHERE organisation_id = ?1 ORDER BY not_before DESC, id DESC"));
     q.bind(1, static_cast<std::int64_t>(organisation_id));
     return all_rows<CertificateRecord>(q, read_cert);
@@ -403,7 +403,7 @@ std::vector<CertificateRecord> Certificates::of_organisation(Id organisation_id)
 
 std::vector<CertificateRecord> Certificates::valid_of_organisation(Id organisation_id) {
   return guarded("reading certificates", [&] {
-    SQLite::Statement q(db_.sql(), sql(kCertCols,
+    SQLite::Statement q(detail::sql(db_), sql(kCertCols,
                                        "FROM certificates WHERE organisation_id = ?1 AND status = 'valid' "
                                        "ORDER BY not_before DESC, id DESC"));
     q.bind(1, static_cast<std::int64_t>(organisation_id));
@@ -413,7 +413,7 @@ std::vector<CertificateRecord> Certificates::valid_of_organisation(Id organisati
 
 std::vector<CertificateRecord> Certificates::on_token(const std::string& token_serial) {
   return guarded("reading the certificates on token " + token_serial, [&] {
-    SQLite::Statement q(db_.sql(),
+    SQLite::Statement q(detail::sql(db_),
                         sql(kCertCols, "FROM certificates WHERE token_serial = ?1 ORDER BY not_before DESC, id DESC"));
     q.bind(1, token_serial);
     return all_rows<CertificateRecord>(q, read_cert);
@@ -422,20 +422,20 @@ std::vector<CertificateRecord> Certificates::on_token(const std::string& token_s
 
 void Certificates::mark_revoked(const std::string& serial, std::int64_t at, const std::string& reason) {
   guarded("revoking certificate " + serial, [&] {
-    SQLite::Statement q(db_.sql(),
+    SQLite::Statement q(detail::sql(db_),
                         "UPDATE certificates SET status = 'revoked', revoked_at = ?2, revocation_reason = ?3 "
                         "WHERE serial = ?1");
     q.bind(1, serial);
     q.bind(2, static_cast<std::int64_t>(at));
     q.bind(3, reason);
     q.exec();
-    require_changed(db_.sql(), "certificate " + serial);
+    require_changed(detail::sql(db_), "certificate " + serial);
   });
 }
 
 std::vector<CertificateRecord> Certificates::all() {
   return guarded("reading certificates", [&] {
-    SQLite::Statement q(db_.sql(), sql(kCertCols, "FROM certificates ORDER BY id"));
+    SQLite::Statement q(detail::sql(db_), sql(kCertCols, "FROM certificates ORDER BY id"));
     return all_rows<CertificateRecord>(q, read_cert);
   });
 }
@@ -444,7 +444,7 @@ std::vector<CertificateRecord> Certificates::all() {
 
 Id Orders::insert(const ServiceOrder& o) {
   return guarded("saving a " + o.flow + " order", [&] {
-    SQLite::Statement q(db_.sql(),
+    SQLite::Statement q(detail::sql(db_),
                         "INSERT INTO orders (flow, state, step, organisation_id, handler_id, token_serial, staff_id, "
                         "request_key, request_json, data_json, error_code, created_utc, updated_utc) "
                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
@@ -462,13 +462,13 @@ Id Orders::insert(const ServiceOrder& o) {
     q.bind(12, o.created_utc);
     q.bind(13, o.updated_utc);
     q.exec();
-    return db_.sql().getLastInsertRowid();
+    return detail::sql(db_).getLastInsertRowid();
   });
 }
 
 std::optional<ServiceOrder> Orders::by_id(Id id) {
   return guarded("reading order " + std::to_string(id), [&] {
-    SQLite::Statement q(db_.sql(), sql(kOrderCols, "FROM orders WHERE id = ?1"));
+    SQLite::Statement q(detail::sql(db_), sql(kOrderCols, "FROM orders WHERE id = ?1"));
     q.bind(1, static_cast<std::int64_t>(id));
     return one_row<ServiceOrder>(q, read_order);
   });
@@ -476,7 +476,7 @@ std::optional<ServiceOrder> Orders::by_id(Id id) {
 
 std::optional<ServiceOrder> Orders::by_request_key(const std::string& key) {
   return guarded("reading an order by its request", [&] {
-    SQLite::Statement q(db_.sql(), sql(kOrderCols, "FROM orders WHERE request_key = ?1"));
+    SQLite::Statement q(detail::sql(db_), sql(kOrderCols, "FROM orders WHERE request_key = ?1"));
     q.bind(1, key);
     return one_row<ServiceOrder>(q, read_order);
   });
@@ -484,7 +484,7 @@ std::optional<ServiceOrder> Orders::by_request_key(const std::string& key) {
 
 void Orders::update(const ServiceOrder& o) {
   guarded("saving order " + std::to_string(o.id), [&] {
-    SQLite::Statement q(db_.sql(),
+    SQLite::Statement q(detail::sql(db_),
                         "UPDATE orders SET state = ?2, step = ?3, data_json = ?4, error_code = ?5, token_serial = ?6, "
                         "organisation_id = ?7, handler_id = ?8, updated_utc = ?9 WHERE id = ?1");
     q.bind(1, static_cast<std::int64_t>(o.id));
@@ -497,13 +497,13 @@ void Orders::update(const ServiceOrder& o) {
     bind_id_or_null(q, 8, o.handler_id);
     q.bind(9, o.updated_utc);
     q.exec();
-    require_changed(db_.sql(), "order " + std::to_string(o.id));
+    require_changed(detail::sql(db_), "order " + std::to_string(o.id));
   });
 }
 
 std::vector<ServiceOrder> Orders::unfinished() {
   return guarded("reading unfinished orders", [&] {
-    SQLite::Statement q(db_.sql(), sql(kOrderCols,
+    SQLite::Statement q(detail::sql(db_), sql(kOrderCols,
                                        "FROM orders WHERE state NOT IN ('completed', 'cancelled', 'failed') "
                                        "ORDER BY created_utc, id"));
     return all_rows<ServiceOrder>(q, read_order);
@@ -512,7 +512,7 @@ std::vector<ServiceOrder> Orders::unfinished() {
 
 std::vector<ServiceOrder> Orders::recent(int limit) {
   return guarded("reading recent orders", [&] {
-    SQLite::Statement q(db_.sql(), sql(kOrderCols, "FROM orders ORDER BY id DESC LIMIT ?1"));
+    SQLite::Statement q(detail::sql(db_), sql(kOrderCols, "FROM orders ORDER BY id DESC LIMIT ?1"));
     q.bind(1, limit);
     return all_rows<ServiceOrder>(q, read_order);
   });
@@ -520,7 +520,7 @@ std::vector<ServiceOrder> Orders::recent(int limit) {
 
 std::vector<ServiceOrder> Orders::of_organisation(Id organisation_id) {
   return guarded("reading the orders of organisation " + std::to_string(organisation_id), [&] {
-    SQLite::Statement q(db_.sql(), sql(kOrderCols, "FROM orders WHERE organisation_id = ?1 ORDER BY id DESC"));
+    SQLite::Statement q(detail::sql(db_), sql(kOrderCols, "FROM orders WHERE organisation_id = ?1 ORDER BY id DESC"));
     q.bind(1, static_cast<std::int64_t>(organisation_id));
     return all_rows<ServiceOrder>(q, read_order);
   });
@@ -530,7 +530,7 @@ std::vector<ServiceOrder> Orders::of_organisation(Id organisation_id) {
 
 void DocumentChecks::insert(const DocumentCheck& d) {
   guarded("saving the check of '" + d.item + "'", [&] {
-    SQLite::Statement q(db_.sql(),
+    SQLite::Statement q(detail::sql(db_),
                         "INSERT INTO document_checks (order_id, item, present, stamped, values_json, override_reason, "
                         "override_by, scan_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     q.bind(1, static_cast<std::int64_t>(d.order_id));
@@ -547,7 +547,7 @@ void DocumentChecks::insert(const DocumentCheck& d) {
 
 std::vector<DocumentCheck> DocumentChecks::of_order(Id order_id) {
   return guarded("reading the document checks of order " + std::to_string(order_id), [&] {
-    SQLite::Statement q(db_.sql(), sql(kCheckCols, "FROM document_checks WHERE order_id = ?1 ORDER BY id"));
+    SQLite::Statement q(detail::sql(db_), sql(kCheckCols, "FROM document_checks WHERE order_id = ?1 ORDER BY id"));
     q.bind(1, static_cast<std::int64_t>(order_id));
     return all_rows<DocumentCheck>(q, read_check);
   });
@@ -563,7 +563,7 @@ Fee read_fee(SQLite::Statement& s) {
 
 std::optional<Fee> FeeSchedule::get(const std::string& item) {
   return guarded("reading the fee of '" + item + "'", [&] {
-    SQLite::Statement q(db_.sql(), "SELECT item, amount_fen, description FROM fees WHERE item = ?1");
+    SQLite::Statement q(detail::sql(db_), "SELECT item, amount_fen, description FROM fees WHERE item = ?1");
     q.bind(1, item);
     return one_row<Fee>(q, read_fee);
   });
@@ -571,14 +571,14 @@ std::optional<Fee> FeeSchedule::get(const std::string& item) {
 
 std::vector<Fee> FeeSchedule::all() {
   return guarded("reading the fee schedule", [&] {
-    SQLite::Statement q(db_.sql(), "SELECT item, amount_fen, description FROM fees ORDER BY item");
+    SQLite::Statement q(detail::sql(db_), "SELECT item, amount_fen, description FROM fees ORDER BY item");
     return all_rows<Fee>(q, read_fee);
   });
 }
 
 void FeeSchedule::set(const Fee& f) {
   guarded("saving the fee of '" + f.item + "'", [&] {
-    SQLite::Statement q(db_.sql(),
+    SQLite::Statement q(detail::sql(db_),
                         "INSERT INTO fees (item, amount_fen, description) VALUES (?1, ?2, ?3) ON CONFLICT (item) "
                         "DO UPDATE SET amount_fen = excluded.amount_fen, description = excluded.description");
     q.bind(1, f.item);
@@ -595,12 +595,12 @@ std::string Payments::next_receipt_no(const std::string& branch, int year) {
     throw DbError(codes::bad_request, "the branch code '" + branch + "' cannot number receipts (empty or with '-')");
   if (year < 1000 || year > 9999)
     throw DbError(codes::bad_request, "the year " + std::to_string(year) + " cannot number receipts");
-  if (sqlite3_get_autocommit(db_.sql().getHandle()) != 0)
+  if (sqlite3_get_autocommit(detail::sql(db_).getHandle()) != 0)
     throw DbError(codes::database_error,
                   "a receipt number is taken inside the payment's Transaction only (so a cancelled payment gives it "
                   "back)");
   return guarded("numbering a receipt", [&] {
-    SQLite::Statement q(db_.sql(),
+    SQLite::Statement q(detail::sql(db_),
                         "INSERT INTO receipt_counters (branch, year, last) VALUES (?1, ?2, 1) "
                         "ON CONFLICT (branch, year) DO UPDATE SET last = last + 1 RETURNING last");
     q.bind(1, branch);
@@ -617,7 +617,7 @@ std::string Payments::next_receipt_no(const std::string& branch, int year) {
 
 Id Payments::insert(const Payment& p) {
   return guarded("saving payment " + p.receipt_no, [&] {
-    SQLite::Statement q(db_.sql(),
+    SQLite::Statement q(detail::sql(db_),
                         "INSERT INTO payments (order_id, receipt_no, method, payer, item, quantity, unit_fen, "
                         "amount_fen, teller_id, created_utc, invoice_no, status, void_reason, voided_by, "
                         "journal_hash, print_count) "
@@ -639,13 +639,13 @@ Id Payments::insert(const Payment& p) {
     q.bind(15, p.journal_hash);
     q.bind(16, static_cast<std::int64_t>(p.print_count));
     q.exec();
-    return db_.sql().getLastInsertRowid();
+    return detail::sql(db_).getLastInsertRowid();
   });
 }
 
 std::optional<Payment> Payments::by_receipt_no(const std::string& receipt_no) {
   return guarded("reading receipt " + receipt_no, [&] {
-    SQLite::Statement q(db_.sql(), sql(kPaymentCols, "FROM payments WHERE receipt_no = ?1"));
+    SQLite::Statement q(detail::sql(db_), sql(kPaymentCols, "FROM payments WHERE receipt_no = ?1"));
     q.bind(1, receipt_no);
     return one_row<Payment>(q, read_payment);
   });
@@ -653,7 +653,7 @@ std::optional<Payment> Payments::by_receipt_no(const std::string& receipt_no) {
 
 std::vector<Payment> Payments::of_order(Id order_id) {
   return guarded("reading the payments of order " + std::to_string(order_id), [&] {
-    SQLite::Statement q(db_.sql(), sql(kPaymentCols, "FROM payments WHERE order_id = ?1 ORDER BY id"));
+    SQLite::Statement q(detail::sql(db_), sql(kPaymentCols, "FROM payments WHERE order_id = ?1 ORDER BY id"));
     q.bind(1, static_cast<std::int64_t>(order_id));
     return all_rows<Payment>(q, read_payment);
   });
@@ -661,32 +661,32 @@ std::vector<Payment> Payments::of_order(Id order_id) {
 
 void Payments::set_journal_hash(Id id, const std::string& hash) {
   guarded("saving the journal hash of payment " + std::to_string(id), [&] {
-    SQLite::Statement q(db_.sql(), "UPDATE payments SET journal_hash = ?2 WHERE id = ?1");
+    SQLite::Statement q(detail::sql(db_), "UPDATE payments SET journal_hash = ?2 WHERE id = ?1");
     q.bind(1, static_cast<std::int64_t>(id));
     q.bind(2, hash);
     q.exec();
-    require_changed(db_.sql(), "payment " + std::to_string(id));
+    require_changed(detail::sql(db_), "payment " + std::to_string(id));
   });
 }
 
 void Payments::mark_voided(const std::string& receipt_no, const std::string& reason, Id by) {
   guarded("voiding receipt " + receipt_no, [&] {
-    SQLite::Statement q(db_.sql(),
+    SQLite::Statement q(detail::sql(db_),
                         "UPDATE payments SET status = 'voided', void_reason = ?2, voided_by = ?3 WHERE receipt_no = ?1");
     q.bind(1, receipt_no);
     q.bind(2, reason);
     q.bind(3, static_cast<std::int64_t>(by));
     q.exec();
-    require_changed(db_.sql(), "receipt " + receipt_no);
+    require_changed(detail::sql(db_), "receipt " + receipt_no);
   });
 }
 
 void Payments::count_print(const std::string& receipt_no) {
   guarded("counting a print of receipt " + receipt_no, [&] {
-    SQLite::Statement q(db_.sql(), "UPDATE payments SET print_count = print_count + 1 WHERE receipt_no = ?1");
+    SQLite::Statement q(detail::sql(db_), "UPDATE payments SET print_count = print_count + 1 WHERE receipt_no = ?1");
     q.bind(1, receipt_no);
     q.exec();
-    require_changed(db_.sql(), "receipt " + receipt_no);
+    require_changed(detail::sql(db_), "receipt " + receipt_no);
   });
 }
 
@@ -694,7 +694,7 @@ void Payments::count_print(const std::string& receipt_no) {
 
 std::optional<std::string> Settings::get(const std::string& key) {
   return guarded("reading setting '" + key + "'", [&]() -> std::optional<std::string> {
-    SQLite::Statement q(db_.sql(), "SELECT value FROM settings WHERE key = ?1");
+    SQLite::Statement q(detail::sql(db_), "SELECT value FROM settings WHERE key = ?1");
     q.bind(1, key);
     if (q.executeStep()) return q.getColumn(0).getString();
     return std::nullopt;
@@ -719,7 +719,7 @@ std::int64_t Settings::get_int(const std::string& key, std::int64_t fallback) {
 
 void Settings::set(const std::string& key, const std::string& value) {
   guarded("saving setting '" + key + "'", [&] {
-    SQLite::Statement q(db_.sql(),
+    SQLite::Statement q(detail::sql(db_),
                         "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = "
                         "excluded.value");
     q.bind(1, key);

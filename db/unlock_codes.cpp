@@ -9,7 +9,7 @@ namespace certdesk::db {
 
 Id UnlockCodes::insert(const UnlockCode& c) {
   try {
-    SQLite::Statement st(db_.sql(),
+    SQLite::Statement st(detail::sql(db_),
                          "INSERT INTO unlock_codes (token_serial, code_hash, issued_by, issued_utc, expires_utc) "
                          "VALUES (?, ?, ?, ?, ?)");
     st.bind(1, c.token_serial);
@@ -18,15 +18,15 @@ Id UnlockCodes::insert(const UnlockCode& c) {
     st.bind(4, c.issued_utc);
     st.bind(5, c.expires_utc);
     st.exec();
-    return db_.sql().getLastInsertRowid();
+    return detail::sql(db_).getLastInsertRowid();
   } catch (const SQLite::Exception& e) {
-    throw_db_error(e, "store the authorisation code");
+    detail::throw_db_error(e, "store the authorisation code");
   }
 }
 
 std::vector<UnlockCode> UnlockCodes::issued_since(const std::string& since_utc) {
   try {
-    SQLite::Statement st(db_.sql(),
+    SQLite::Statement st(detail::sql(db_),
                          "SELECT id, token_serial, code_hash, issued_by, issued_utc, expires_utc, used_utc, used_by "
                          "FROM unlock_codes WHERE issued_utc >= ? ORDER BY id DESC");
     st.bind(1, since_utc);
@@ -45,19 +45,19 @@ std::vector<UnlockCode> UnlockCodes::issued_since(const std::string& since_utc) 
     }
     return out;
   } catch (const SQLite::Exception& e) {
-    throw_db_error(e, "read the authorisation codes");
+    detail::throw_db_error(e, "read the authorisation codes");
   }
 }
 
 void UnlockCodes::mark_used(Id id, const std::string& used_utc, Id by) {
   try {
-    SQLite::Statement st(db_.sql(), "UPDATE unlock_codes SET used_utc = ?, used_by = ? WHERE id = ? AND used_utc IS NULL");
+    SQLite::Statement st(detail::sql(db_), "UPDATE unlock_codes SET used_utc = ?, used_by = ? WHERE id = ? AND used_utc IS NULL");
     st.bind(1, used_utc);
     st.bind(2, static_cast<int64_t>(by));
     st.bind(3, static_cast<int64_t>(id));
     if (st.exec() != 1) throw DbError(codes::duplicate, "the authorisation code was already used");
   } catch (const SQLite::Exception& e) {
-    throw_db_error(e, "use the authorisation code");
+    detail::throw_db_error(e, "use the authorisation code");
   }
 }
 

@@ -111,6 +111,11 @@ void init_data_dir(const fs::path& root, const InitOptions& o, const Clock& cloc
 }
 
 AppContext::AppContext(const fs::path& root, const Clock& clock, int scrypt_log2_n)
+    : AppContext(root, clock, scrypt_log2_n, false) {}
+
+AppContext::AppContext(const fs::path& root, const Clock& clock, ReadOnly) : AppContext(root, clock, 15, true) {}
+
+AppContext::AppContext(const fs::path& root, const Clock& clock, int scrypt_log2_n, bool read_only)
     : paths_{root}, clock_(clock), db_([&] {
         std::error_code ec;
         if (!fs::exists(root, ec))
@@ -122,7 +127,7 @@ AppContext::AppContext(const fs::path& root, const Clock& clock, int scrypt_log2
         if (!fs::exists(file, ec))
           unusable(fmt::format(fmt::runtime(tr("The data folder {} has no database. Run certdesk-cli init first.")),
                                root.string()));
-        return db::Database::open(file, false);
+        return read_only ? db::Database::open_readonly(file) : db::Database::open(file, false);
       }()) {
   db::Settings settings(db_);
   config_.branch = settings.get_or("branch", "BJ01");

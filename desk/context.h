@@ -57,6 +57,11 @@ class AppContext {
   // missing or unreadable ("run certdesk-cli init" / "check its permissions"),
   // DbError for a corrupt database.
   AppContext(const std::filesystem::path& root, const Clock& clock, int scrypt_log2_n = 15);
+  // The same with the database opened read-only (db::Database::open_readonly),
+  // for commands that only read — `journal verify`, `day verify` — so they run
+  // on a copy nobody may write (mode 0444, a read-only folder or medium).
+  struct ReadOnly {};
+  AppContext(const std::filesystem::path& root, const Clock& clock, ReadOnly);
   ~AppContext();
 
   const DataPaths& paths() const { return paths_; }
@@ -79,6 +84,7 @@ class AppContext {
   std::string insert_blank_token(const std::string& serial);
 
  private:
+  AppContext(const std::filesystem::path& root, const Clock& clock, int scrypt_log2_n, bool read_only);
   DataPaths paths_;
   const Clock& clock_;
   db::Database db_;

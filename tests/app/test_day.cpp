@@ -69,7 +69,8 @@ struct DayFixture : FlowFixture {
 
   // A copy of the data folder for one attack.
   fs::path copy(const std::string& name) {
-    ctx->db().sql().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    RunResult checkpoint = sql(data, "PRAGMA wal_checkpoint(TRUNCATE);");
+    BOOST_TEST_REQUIRE(checkpoint.exit_code == 0, checkpoint.err);
     fs::path to = tmp / name;
     fs::copy(data, to, fs::copy_options::recursive);
     return to;

@@ -9,6 +9,7 @@
 #include "db/database.h"
 #include "db/journal.h"
 #include "db/repositories.h"
+#include "db/testing.h"
 #include "tests/db/db_fixture.h"
 
 using namespace certdesk;
@@ -47,10 +48,10 @@ BOOST_AUTO_TEST_SUITE(database)
 BOOST_AUTO_TEST_CASE(pragmas_are_in_effect_on_a_real_file) {
   TempDir dir;
   auto db = db::Database::open(dir / "certdesk.db", true);
-  BOOST_TEST(db.sql().execAndGet("PRAGMA journal_mode").getString() == "wal");
-  BOOST_TEST(db.sql().execAndGet("PRAGMA synchronous").getInt() == 2);
-  BOOST_TEST(db.sql().execAndGet("PRAGMA foreign_keys").getInt() == 1);
-  BOOST_TEST(db.sql().execAndGet("PRAGMA busy_timeout").getInt() == 5000);
+  BOOST_TEST(db::testing::query_text(db, "PRAGMA journal_mode") == "wal");
+  BOOST_TEST(db::testing::query_int(db, "PRAGMA synchronous") == 2);
+  BOOST_TEST(db::testing::query_int(db, "PRAGMA foreign_keys") == 1);
+  BOOST_TEST(db::testing::query_int(db, "PRAGMA busy_timeout") == 5000);
   BOOST_TEST(db.schema_version() == db::Database::latest_schema_version());
   BOOST_TEST(db.path() == dir / "certdesk.db");
   BOOST_TEST(!db.read_only());
@@ -59,9 +60,9 @@ BOOST_AUTO_TEST_CASE(pragmas_are_in_effect_on_a_real_file) {
 BOOST_AUTO_TEST_CASE(in_memory_has_the_full_schema) {
   auto db = db::Database::in_memory();
   BOOST_TEST(db.schema_version() == db::Database::latest_schema_version());
-  BOOST_TEST(db.sql().execAndGet("PRAGMA foreign_keys").getInt() == 1);
-  BOOST_TEST(db.sql().tableExists("journal"));
-  BOOST_TEST(db.sql().tableExists("journal_anchor"));
+  BOOST_TEST(db::testing::query_int(db, "PRAGMA foreign_keys") == 1);
+  BOOST_TEST(db::testing::query_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = \'table\' AND name = \'journal\'") == 1);
+  BOOST_TEST(db::testing::query_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = \'table\' AND name = \'journal_anchor\'") == 1);
 }
 
 BOOST_AUTO_TEST_CASE(migrations_are_idempotent_across_reopen) {
@@ -224,13 +225,13 @@ BOOST_AUTO_TEST_CASE(query_only_makes_the_journal_unavailable) {
   TempDir dir;
   auto db = db::Database::open(dir / "certdesk.db", true);
   db::Journal journal(db, "ws-01", 480);
-  db.sql().exec("PRAGMA query_only = 1");
+  db::testing::exec(db, "PRAGMA query_only = 1");
   auto e = db_error_of([&] { db::Transaction tx(db); });
   BOOST_TEST(e.code() == codes::journal_unavailable);
   e = db_error_of([&] { journal.append(test::sample_record(1), test::sample_time()); });
   BOOST_TEST(e.code() == codes::journal_unavailable);
   BOOST_TEST(e.sqlite_code() != 0);
-  db.sql().exec("PRAGMA query_only = 0");
+  db::testing::exec(db, "PRAGMA query_only = 0");
   BOOST_TEST(journal.verify().ok);
   BOOST_TEST(journal.head().count == 0);
 }
@@ -239,8 +240,8 @@ BOOST_AUTO_TEST_CASE(a_full_disk_makes_the_journal_unavailable_and_keeps_it_inta
   TempDir dir;
   auto db = db::Database::open(dir / "certdesk.db", true);
   db::Journal journal(db, "ws-01", 480);
-  const int pages = db.sql().execAndGet("PRAGMA page_count").getInt();
-  db.sql().exec("PRAGMA max_page_count = " + std::to_string(pages + 4));
+  const int pages = db::testing::query_int(db, "PRAGMA page_count");
+  db::testing::exec(db, "PRAGMA max_page_count = " + std::to_string(pages + 4));
   db::JournalRecord big = test::sample_record(1);
   big.details = std::string(3000, 'x');
   std::int64_t written = 0;

@@ -3,14 +3,14 @@
 #undef BOOST_TEST_MODULE
 #include <boost/test/unit_test.hpp>
 
-#include <SQLiteCpp/Exception.h>
-
 #include <filesystem>
+#include <limits>
 #include <set>
 
 #include "common/error.h"
 #include "common/i18n.h"
 #include "db/journal.h"
+#include "db/testing.h"
 #include "tests/db/db_fixture.h"
 
 using namespace certdesk;
@@ -207,19 +207,19 @@ BOOST_AUTO_TEST_CASE(triggers_refuse_update_delete_and_out_of_place_insert) {
   auto db = db::Database::in_memory();
   db::Journal journal(db, "ws-01", 480);
   for (int i = 1; i <= 3; ++i) journal.append(test::sample_record(i), test::sample_time(i));
-  BOOST_CHECK_THROW(db.sql().exec("UPDATE journal SET details = 'x' WHERE seq = 2"), SQLite::Exception);
-  BOOST_CHECK_THROW(db.sql().exec("DELETE FROM journal WHERE seq = 3"), SQLite::Exception);
-  BOOST_CHECK_THROW(db.sql().exec("DELETE FROM journal"), SQLite::Exception);
-  BOOST_CHECK_THROW(db.sql().exec("UPDATE journal_anchor SET count = 2"), SQLite::Exception);
-  BOOST_CHECK_THROW(db.sql().exec("DELETE FROM journal_anchor"), SQLite::Exception);
+  BOOST_CHECK_THROW(db::testing::exec(db, "UPDATE journal SET details = 'x' WHERE seq = 2"), DbError);
+  BOOST_CHECK_THROW(db::testing::exec(db, "DELETE FROM journal WHERE seq = 3"), DbError);
+  BOOST_CHECK_THROW(db::testing::exec(db, "DELETE FROM journal"), DbError);
+  BOOST_CHECK_THROW(db::testing::exec(db, "UPDATE journal_anchor SET count = 2"), DbError);
+  BOOST_CHECK_THROW(db::testing::exec(db, "DELETE FROM journal_anchor"), DbError);
   auto entries = journal.entries_of_day("2026-11-22");
   db::JournalEntry forged = entries[1];
   forged.seq = 9;  // not the head
   forged.hash = db::Journal::entry_hash(forged);
-  BOOST_CHECK_THROW(db.sql().exec(test::sql_insert_entry(forged)), SQLite::Exception);
+  BOOST_CHECK_THROW(db::testing::exec(db, test::sql_insert_entry(forged)), DbError);
   forged.seq = 4;  // at the head, but not chained to it
   forged.hash = db::Journal::entry_hash(forged);
-  BOOST_CHECK_THROW(db.sql().exec(test::sql_insert_entry(forged)), SQLite::Exception);
+  BOOST_CHECK_THROW(db::testing::exec(db, test::sql_insert_entry(forged)), DbError);
   BOOST_TEST(journal.head().count == 3);
   BOOST_TEST(journal.verify().ok);
 }
@@ -239,9 +239,8 @@ BOOST_AUTO_TEST_CASE(triggers_refuse_the_sqlite3_tool_too) {
 BOOST_AUTO_TEST_CASE(review_queries_use_the_journal_indexes) {
   auto db = db::Database::in_memory();
   auto plan = [&](const std::string& sql) {
-    SQLite::Statement q(db.sql(), "EXPLAIN QUERY PLAN " + sql);
     std::string out;
-    while (q.executeStep()) out += q.getColumn(3).getString() + "\n";
+    for (const std::string& step : db::testing::query_column(db, "EXPLAIN QUERY PLAN " + sql, 3)) out += step + "\n";
     return out;
   };
   BOOST_TEST(plan("SELECT seq FROM journal WHERE business_day = '2026-11-22' AND outcome <> '0000'")
@@ -270,6 +269,42 @@ BOOST_AUTO_TEST_CASE(verify_reports_progress) {
 }
 
 // ---- tampering, done with the sqlite3 tool on a real file --------------------------
+
+// Entries with every kind of value the encoder meets (absent and negative
+// integers, empty, multi-byte and NUL-holding text, a long detail): the fast
+// pass accepts them all, on a file and in memory, so it never hands an intact
+// entry to the careful walk.
+BOOST_AUTO_TEST_CASE(the_fast_pass_accepts_an_intact_journal_entirely) {
+  std::vector<db::JournalRecord> records;
+  for (int i = 1; i <= 30; ++i) records.push_back(test::sample_record(i));
+  db::JournalRecord odd;
+  odd.staff = "";
+  odd.action = "payment";
+  odd.order_id = -1;
+  odd.amount_fen = std::numeric_limits<std::int64_t>::min();
+  odd.details = std::string("a\0b", 3) + std::string(70000, 'x');
+  odd.organisation = "北京示例科技有限公司";
+  records.push_back(odd);
+  odd.order_id = std::numeric_limits<std::int64_t>::max();
+  odd.amount_fen.reset();
+  odd.details.clear();
+  records.push_back(odd);
+  TempDir dir;
+  auto file_db = db::Database::open(dir / "certdesk.db", true);
+  auto memory_db = db::Database::in_memory();
+  for (db::Database* db : {&file_db, &memory_db}) {
+    db::Journal journal(*db, "ws-01", 480);
+    int i = 0;
+    for (const auto& r : records) journal.append(r, test::sample_time(++i));
+    const db::VerifyReport rep = journal.verify();
+    BOOST_TEST(rep.ok, rep.message);
+    BOOST_TEST(rep.checked == static_cast<std::int64_t>(records.size()));
+    BOOST_TEST(rep.fast_accepted == rep.checked);
+    // What the fast pass hashed is what append stored: each stored hash is
+    // SHA-256 of prev_hash ‖ canonical_bytes of the entry read back.
+    for (const auto& e : journal.entries_of_day("2026-11-22")) BOOST_TEST(db::Journal::entry_hash(e) == e.hash);
+  }
+}
 
 BOOST_AUTO_TEST_CASE(an_untouched_file_verifies) {
   TempDir dir;
@@ -477,6 +512,27 @@ BOOST_AUTO_TEST_CASE(a_long_journal_verifies_in_two_halves) {
   auto r = verify_file(long_journal().tampered(to, ""));
   BOOST_TEST(r.ok, r.message);
   BOOST_TEST(r.checked == kLong);
+  // The fast pass (both halves) accepts every entry: its bytes are append's.
+  BOOST_TEST(r.fast_accepted == kLong);
+}
+
+// A read-only copy (mode 0444, opened immutable) is read in two halves too,
+// the second connection opened the same way: nothing is written beside it.
+BOOST_AUTO_TEST_CASE(a_long_read_only_copy_verifies_entirely_in_the_fast_pass) {
+  TempDir to;
+  const fs::path copy = long_journal().tampered(to, "");
+  fs::permissions(copy, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  {
+    auto db = db::Database::open_readonly(copy);
+    db::Journal journal(db, "ws-01", 480);
+    const db::VerifyReport r = journal.verify();
+    BOOST_TEST(r.ok, r.message);
+    BOOST_TEST(r.checked == kLong);
+    BOOST_TEST(r.fast_accepted == kLong);
+  }
+  BOOST_TEST(!fs::exists(copy.string() + "-shm"));
+  BOOST_TEST(!fs::exists(copy.string() + "-wal"));
+  fs::permissions(copy, fs::perms::owner_all);
 }
 
 BOOST_AUTO_TEST_CASE(a_long_journal_names_a_changed_entry_in_either_half_and_at_batch_edges) {
@@ -486,6 +542,7 @@ BOOST_AUTO_TEST_CASE(a_long_journal_names_a_changed_entry_in_either_half_and_at_
         to, "UPDATE journal SET details = 'nothing happened' WHERE seq = " + std::to_string(k) + ";"));
     expect_bad(r, k, "changed");
     BOOST_TEST(r.checked == k);   // entries read, the bad one included
+    BOOST_TEST(r.fast_accepted == k - 1);   // the fast pass stops right at it, in either half
   }
 }
 

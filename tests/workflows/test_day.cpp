@@ -6,8 +6,6 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include <SQLiteCpp/Database.h>
-
 #include <memory>
 #include <set>
 
@@ -18,6 +16,7 @@
 #include "db/day_close.h"
 #include "db/journal.h"
 #include "db/repositories.h"
+#include "db/testing.h"
 #include "workflows/day.h"
 #include "workflows/services.h"
 
@@ -355,24 +354,21 @@ BOOST_AUTO_TEST_CASE(a_closed_day_never_changes_and_later_entries_go_to_the_next
   // A bypass of Journal::append is refused by the trigger.
   db::JournalHead h = d.journal.head();
   try {
-    SQLite::Statement q(d.db.sql(),
-                        "INSERT INTO journal (seq, utc_time, business_day, workstation, staff, action, order_id, organisation, "
-                        "token_serial, cert_serial, amount_fen, receipt_no, outcome, details, flow, prev_hash, hash) VALUES "
-                        "(?1, '2026-11-22T10:00:00Z', '2026-11-22', 'ws1', 'x', 'login', NULL, '', '', '', NULL, '', '0000', "
-                        "'', '', ?2, ?3)");
-    q.bind(1, static_cast<std::int64_t>(h.count + 1));
-    q.bind(2, h.hash);
-    q.bind(3, std::string(64, 'a'));
-    q.exec();
+    db::testing::exec(d.db,
+                      "INSERT INTO journal (seq, utc_time, business_day, workstation, staff, action, order_id, organisation, "
+                      "token_serial, cert_serial, amount_fen, receipt_no, outcome, details, flow, prev_hash, hash) VALUES (" +
+                          std::to_string(h.count + 1) +
+                          ", '2026-11-22T10:00:00Z', '2026-11-22', 'ws1', 'x', 'login', NULL, '', '', '', NULL, '', '0000', "
+                          "'', '', '" + h.hash + "', '" + std::string(64, 'a') + "')");
     BOOST_FAIL("an entry was added to a closed day");
-  } catch (const SQLite::Exception& e) {
+  } catch (const DbError& e) {
     BOOST_TEST(std::string(e.what()).find("closed") != std::string::npos);
   }
   // A receipt of the closed day keeps its amount.
-  BOOST_CHECK_THROW(d.db.sql().exec("UPDATE payments SET amount_fen = 1 WHERE method = 'cash'"), SQLite::Exception);
+  BOOST_CHECK_THROW(db::testing::exec(d.db, "UPDATE payments SET amount_fen = 1 WHERE method = 'cash'"), DbError);
   // The close itself cannot be changed or removed.
-  BOOST_CHECK_THROW(d.db.sql().exec("UPDATE day_closes SET fee_total_fen = 0"), SQLite::Exception);
-  BOOST_CHECK_THROW(d.db.sql().exec("DELETE FROM day_closes"), SQLite::Exception);
+  BOOST_CHECK_THROW(db::testing::exec(d.db, "UPDATE day_closes SET fee_total_fen = 0"), DbError);
+  BOOST_CHECK_THROW(db::testing::exec(d.db, "DELETE FROM day_closes"), DbError);
 
   // Closing again is refused.
   try {
