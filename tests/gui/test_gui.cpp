@@ -48,9 +48,11 @@ struct WxGlobal : test::WxSession {
 };
 BOOST_TEST_GLOBAL_FIXTURE(WxGlobal);
 
+// Screenshots go to the build folder ($CERTDESK_SCREENSHOT_DIR, set by CMake), never
+// into the source tree; scripts/screenshots copies them to docs/screenshots.
 fs::path shots_dir() {
-  const char* src = std::getenv("CERTDESK_SOURCE_DIR");
-  fs::path d = fs::path(src ? src : ".") / "docs" / "screenshots";
+  const char* dir = std::getenv("CERTDESK_SCREENSHOT_DIR");
+  fs::path d = dir && *dir ? fs::path(dir) : fs::current_path() / "screenshots";
   fs::create_directories(d);
   return d;
 }
