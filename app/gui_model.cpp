@@ -155,7 +155,7 @@ std::string install_translations() {
   auto* t = new wxTranslations;
   wxTranslations::Set(t);
   if (lang == "zh_CN") {
-    wxFileTranslationsLoader::AddCatalogLookupPathPrefix(wxString::FromUTF8(CERTDESK_LOCALEDIR));
+    wxFileTranslationsLoader::AddCatalogLookupPathPrefix(wxString::FromUTF8(current_locale_dir()));
     t->SetLanguage("zh_CN");
     t->AddStdCatalog();
     t->AddCatalog("certdesk");

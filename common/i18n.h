@@ -37,6 +37,16 @@ std::string msg(const char* translated, Args&&... args) {
 // Chooses the language once at start: CERTDESK_LANG (zh_CN | en), else the
 // environment's LANGUAGE/LC_ALL/LC_MESSAGES/LANG when it asks for English,
 // else Simplified Chinese. Returns "zh_CN" or "en".
+// The catalogs are looked up in locale_dir(localedir).
 const char* init_language(const char* localedir = nullptr);
+
+// Where the "certdesk" catalog is read from: $CERTDESK_LOCALEDIR when set; else
+// <prefix>/share/locale when the program runs from <prefix>/bin and the catalog is
+// installed there (the Debian package); else build_tree_dir, by default the build
+// tree's locale folder (compiled in). Never throws.
+std::string locale_dir(const char* build_tree_dir = nullptr);
+
+// The folder init_language() bound the catalog to (empty before, or in English).
+const std::string& current_locale_dir();
 
 }  // namespace certdesk

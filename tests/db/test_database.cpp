@@ -1,6 +1,9 @@
 #include <boost/test/unit_test.hpp>
 
+#include <grp.h>
+#include <pwd.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -111,18 +114,49 @@ BOOST_AUTO_TEST_CASE(a_missing_or_unusable_folder_is_data_dir_unusable) {
   BOOST_TEST(e.code() == codes::data_dir_unusable);
 }
 
-BOOST_AUTO_TEST_CASE(an_unreadable_folder_is_data_dir_unusable_when_not_root) {
-  if (::geteuid() == 0) {
-    BOOST_TEST_MESSAGE("running as root: permissions do not stop root, so this case only runs as a normal user");
+// Permissions do not stop root, and CI runs as root: there the case runs in a child
+// process that first drops to the unprivileged user nobody, in a folder of its own.
+BOOST_AUTO_TEST_CASE(an_unreadable_folder_is_data_dir_unusable) {
+  auto check = []() -> int {  // 0: the right error; else what went wrong
+    TempDir dir;
+    fs::create_directory(dir / "locked");
+    make_database(dir / "locked" / "certdesk.db", 1);
+    fs::permissions(dir / "locked", fs::perms::owner_read | fs::perms::owner_exec);
+    int result = 1;
+    try {
+      db::Database::open(dir / "locked" / "certdesk.db");
+      result = 2;  // opened: nothing stopped it
+    } catch (const DbError& e) {
+      result = e.code() == codes::data_dir_unusable ? 0 : 3;
+    }
+    fs::permissions(dir / "locked", fs::perms::owner_all);
+    return result;
+  };
+  if (::geteuid() != 0) {
+    BOOST_TEST(check() == 0);
     return;
   }
-  TempDir dir;
-  fs::create_directory(dir / "locked");
-  make_database(dir / "locked" / "certdesk.db", 1);
-  fs::permissions(dir / "locked", fs::perms::owner_read | fs::perms::owner_exec);
-  auto e = db_error_of([&] { db::Database::open(dir / "locked" / "certdesk.db"); });
-  fs::permissions(dir / "locked", fs::perms::owner_all);
-  BOOST_TEST(e.code() == codes::data_dir_unusable);
+  const passwd* nobody = ::getpwnam("nobody");
+  BOOST_REQUIRE_MESSAGE(nobody, "running as root needs the user nobody to run this case unprivileged");
+  const pid_t child = ::fork();
+  BOOST_REQUIRE(child >= 0);
+  if (child == 0) {
+    int code = 4;  // could not drop privileges
+    if (::setgroups(0, nullptr) == 0 && ::setgid(nobody->pw_gid) == 0 && ::setuid(nobody->pw_uid) == 0 &&
+        ::geteuid() != 0) {
+      try {
+        code = check();
+      } catch (...) {
+        code = 5;
+      }
+    }
+    ::_exit(code);
+  }
+  int status = 0;
+  BOOST_REQUIRE(::waitpid(child, &status, 0) == child);
+  BOOST_REQUIRE(WIFEXITED(status));
+  // 0 the right error, 2 opened anyway, 3 another error, 4 could not become nobody, 5 set-up failed.
+  BOOST_TEST(WEXITSTATUS(status) == 0);
 }
 
 BOOST_AUTO_TEST_CASE(a_garbage_file_is_database_corrupt_and_left_unchanged) {

@@ -50,11 +50,11 @@ struct WxGlobal : test::WxSession {
 };
 BOOST_TEST_GLOBAL_FIXTURE(WxGlobal);
 
+// Screenshots go to the build folder ($CERTDESK_SCREENSHOT_DIR, set by CMake), never
+// into the source tree; scripts/screenshots copies them to docs/screenshots.
 fs::path shots_dir() {
-  // Never into the source tree: $CERTDESK_SCREENSHOT_DIR (e.g. docs/screenshots,
-  // to refresh the documentation's pictures on purpose), else the build's folder.
   const char* dir = std::getenv("CERTDESK_SCREENSHOT_DIR");
-  fs::path d = dir ? fs::path(dir) : fs::current_path() / "screenshots";
+  fs::path d = dir && *dir ? fs::path(dir) : fs::current_path() / "screenshots";
   fs::create_directories(d);
   return d;
 }

@@ -1,7 +1,7 @@
 // The supervisor's review window under Xvfb (issue 6): a day with a failed
 // login and a voided receipt among ordinary entries; the window lists them
 // first, shows the totals, opens an order's history and verifies the journal
-// with its progress bar. Screenshots go to $CERTDESK_SCREENSHOT_DIR/review*.png (the build's screenshots/ by default).
+// with its progress bar. Screenshots go to the build folder (screenshots/review*.png).
 
 #include <boost/test/unit_test.hpp>
 
@@ -52,10 +52,10 @@ bool pump_until(const std::function<bool()>& pred, std::chrono::milliseconds tim
 
 void screenshot(const std::string& name) {
   pump_until([] { return false; }, 600ms);
-  // Never into the source tree: $CERTDESK_SCREENSHOT_DIR (e.g. docs/screenshots,
-  // to refresh the documentation's pictures on purpose), else the build's folder.
+  // Into the build folder ($CERTDESK_SCREENSHOT_DIR), never the source tree; scripts/screenshots
+  // copies them to docs/screenshots.
   const char* dir = std::getenv("CERTDESK_SCREENSHOT_DIR");
-  fs::path d = dir ? fs::path(dir) : fs::current_path() / "screenshots";
+  fs::path d = dir && *dir ? fs::path(dir) : fs::current_path() / "screenshots";
   fs::create_directories(d);
   std::string cmd = "import -window root '" + (d / name).string() + "' 2>/dev/null";
   BOOST_CHECK(std::system(cmd.c_str()) == 0);
