@@ -25,6 +25,7 @@
 #include "workflows/unlock_codes.h"
 #include "app/prompts.h"
 #include "common/error.h"
+#include "common/hardening.h"
 #include "common/i18n.h"
 #include "common/text.h"
 #include "db/repositories.h"
@@ -526,6 +527,7 @@ struct Cli {
 }  // namespace
 
 int main(int argc, char** argv) {
+  harden_process();
   init_language();
   Cli cli;
   std::string command = argc > 1 ? argv[1] : "";
