@@ -251,14 +251,7 @@ struct Cli {
   int order_run() {
     std::string flow_name = args.word(2, "the flow (issue, reissue, unlock, update, replace, cancel)");
     workflows::Flow flow = workflows::flow_from(flow_name);
-    std::string request_text = [&] {
-      std::string path = args.need("--request");
-      std::ifstream f(path, std::ios::binary);
-      if (!f)
-        throw InputError(codes::bad_request, fmt::format(fmt::runtime(tr("Cannot read the request file {}.")), path));
-      return std::string((std::istreambuf_iterator<char>(f)), {});
-    }();
-    workflows::ServiceRequest request = workflows::parse_request(request_text);
+    workflows::ServiceRequest request = workflows::parse_request(workflows::read_request_file(args.need("--request")));
     request.flow = flow;
 
     return with_counter([&](workflows::Flows& flows, const workflows::Actor& teller) {

@@ -38,6 +38,7 @@ void Counter::refused(const Actor& teller, const ServiceRequest& r, const Error&
 Counter::Intake Counter::review(const Actor& teller, const ServiceRequest& r) {
   Intake out;
   require(teller, Permission::run_order);
+  require_valid_request(r);   // every field clean before anything is read or written (issue 13.4)
   std::string key = request_key(r);
   db::Orders orders(s_.db);
   if (auto existing = orders.by_request_key(key)) {
