@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "common/i18n.h"
 #include "common/text.h"
+#include "workflows/clock_guard.h"
 #include "workflows/states.h"
 
 namespace certdesk::workflows {
@@ -39,6 +40,7 @@ Counter::Intake Counter::review(const Actor& teller, const ServiceRequest& r) {
   Intake out;
   require(teller, Permission::run_order);
   require_valid_request(r);   // every field clean before anything is read or written (issue 13.4)
+  require_clock_not_behind(s_.db, s_.clock);   // no work booked before the journal's newest entry (13.9)
   std::string key = request_key(r);
   db::Orders orders(s_.db);
   if (auto existing = orders.by_request_key(key)) {
