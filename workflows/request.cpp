@@ -86,6 +86,9 @@ json parse_strict(std::string_view text) {
     return json::parse(text.begin(), text.end(), cb);
   } catch (const json::parse_error& e) {
     bad(msg(tr("The request is not valid JSON (at byte {}); check the file."), e.byte));
+  } catch (const json::exception&) {
+    // out_of_range: a number such as 1e400 that no double holds (found by fuzz/fuzz_request).
+    bad(tr("The request holds a number too large to read; check the file."));
   }
 }
 

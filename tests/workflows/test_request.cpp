@@ -171,6 +171,11 @@ BOOST_AUTO_TEST_CASE(nesting_sizes_and_counts) {
   BOOST_TEST(contains(refusal_of(big, codes::bad_request), "amount_fen"));
   big["payment"]["amount_fen"] = kMaxAmountFen;
   BOOST_TEST(refusal_of(big) == "accepted");
+  // A number no double holds is a refusal too, not an escaping nlohmann exception.
+  std::string overflow = big.dump();
+  overflow.replace(overflow.find(std::to_string(kMaxAmountFen)), std::to_string(kMaxAmountFen).size(), "1e400");
+  BOOST_TEST(contains(refusal(overflow, codes::bad_request), "too large"));
+  BOOST_TEST(contains(refusal(R"({"x":-5E55555})", codes::bad_request), "too large"));
 }
 
 BOOST_AUTO_TEST_CASE(request_files_are_read_at_most_one_mib) {
