@@ -88,6 +88,10 @@ std::optional<Secret> TerminalPinPrompt::new_pin(const workflows::PinRules& rule
   return std::nullopt;
 }
 
+void TerminalPinPrompt::check_ahead(const workflows::PinRules& rules, std::string_view) {
+  if (new_pin_file_) workflows::check_pin_rules(rules, read_secret(*new_pin_file_, tr_noop("new PIN")));
+}
+
 std::optional<Secret> TerminalPinPrompt::current_pin(const workflows::PinRules&, std::string_view serial) {
   if (pin_file_) return read_secret(*pin_file_, tr_noop("PIN"));
   return ask_secret(fmt::format(fmt::runtime(tr("Customer: type the PIN of token {}: ")), serial));

@@ -24,6 +24,8 @@ class TerminalPinPrompt final : public workflows::PinPrompt {
   TerminalPinPrompt(std::optional<std::filesystem::path> new_pin_file, std::optional<std::filesystem::path> pin_file);
   std::optional<Secret> new_pin(const workflows::PinRules& rules, std::string_view serial) override;
   std::optional<Secret> current_pin(const workflows::PinRules& rules, std::string_view serial) override;
+  // The new-PIN file against the token's rules (InputError(pin_length)).
+  void check_ahead(const workflows::PinRules& rules, std::string_view serial) override;
 
  private:
   std::optional<std::filesystem::path> new_pin_file_, pin_file_;

@@ -224,7 +224,9 @@ PinRules Counter::require_blank_token(const std::string& serial, std::optional<d
     throw RuleRefused(codes::token_not_blank, "token-state",
                       fmt::format(fmt::runtime(tr("Token {} is not a factory-blank token (it is already personalised). Use a new blank token, or the unlock / update flow for this one.")),
                                   serial));
-  return new_pin_rules(info, s_.config);
+  PinRules rules = new_pin_rules(info, s_.config);
+  prompts_.pin.check_ahead(rules, serial);   // a PIN file outside the rules is refused before the payment
+  return rules;
 }
 
 std::unique_ptr<TokenSession> Counter::open_token(const std::string& serial) {

@@ -97,6 +97,16 @@ BOOST_FIXTURE_TEST_CASE(a_pin_file_with_a_nul_is_refused_before_anything_changes
   BOOST_TEST(r.err.find("NUL") != std::string::npos, r.err);
   BOOST_TEST(std::count(r.err.begin(), r.err.end(), '\n') == 1);
   BOOST_TEST(cli({"--json", "order", "list"}).out + cli({"--json", "token", "list"}).out == before);
+  // A PIN outside the token's rules in the file: refused before the payment too.
+  fs::path short_pin = write_file(tmp / "short.pin", "12\n");
+  r = issue(request_for("2100012346"), short_pin);
+  BOOST_TEST(r.exit_code == 4, r.err);
+  BOOST_TEST(r.err.find("[9007]") != std::string::npos, r.err);
+  BOOST_TEST(cli({"--json", "order", "list"}).out + cli({"--json", "token", "list"}).out == before);
+  // And the same request with a good PIN then goes through, receipt number 1.
+  r = issue(request_for("2100012346"), pin);
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  BOOST_TEST(json::parse(r.out).at("receipt_no").get<std::string>().ends_with("000001"));
   // The library function itself, and the prompt that reads its files up front.
   BOOST_CHECK_THROW(app::read_secret(nul_pin, "PIN"), InputError);
   BOOST_CHECK_THROW(app::TerminalPinPrompt(nul_pin, std::nullopt), InputError);
