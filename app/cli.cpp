@@ -21,6 +21,7 @@
 #include "app/cli_options.h"
 #include "app/prompts.h"
 #include "common/error.h"
+#include "common/hardening.h"
 #include "common/i18n.h"
 #include "common/text.h"
 #include "desk/desk.h"
@@ -165,14 +166,7 @@ struct Cli {
 
   int order_run() {
     workflows::Flow flow = workflows::flow_from(o.flow);
-    std::string request_text = [&] {
-      const std::string& path = o.request;
-      std::ifstream f(path, std::ios::binary);
-      if (!f)
-        throw InputError(codes::bad_request, fmt::format(fmt::runtime(tr("Cannot read the request file {}.")), path));
-      return std::string((std::istreambuf_iterator<char>(f)), {});
-    }();
-    workflows::ServiceRequest request = workflows::parse_request(request_text);
+    workflows::ServiceRequest request = workflows::parse_request(workflows::read_request_file(o.request));
     request.flow = flow;
 
     return with_counter([&](desk::Desk& desk, const workflows::Actor& teller, workflows::Prompts prompts) {
@@ -500,6 +494,7 @@ void add_commands(CLI::App& app, CliOptions& o, std::function<int()>& chosen) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  harden_process();
   init_language();
   CliOptions o;
   std::string command = argc > 1 ? argv[1] : "";

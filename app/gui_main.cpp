@@ -15,6 +15,7 @@
 #include "desk/context.h"
 #include "app/gui_model.h"
 #include "common/error.h"
+#include "common/hardening.h"
 #include "forms/counter_frame.h"
 #include "forms/dialogs.h"
 #include "forms/ui.h"
@@ -96,4 +97,9 @@ class CertdeskApp : public wxApp {
 
 }  // namespace
 
-wxIMPLEMENT_APP(CertdeskApp);
+wxIMPLEMENT_APP_NO_MAIN(CertdeskApp);
+
+int main(int argc, char** argv) {
+  certdesk::harden_process();   // before wx or GTK start a thread or create a file
+  return wxEntry(argc, argv);
+}

@@ -19,7 +19,17 @@ Secret read_secret(const std::filesystem::path& file, const char* what) {
   if (!f)
     throw InputError(codes::bad_request,
                      fmt::format(fmt::runtime(tr("Cannot read the {} file {}.")), tr(what), file.string()));
-  std::string s((std::istreambuf_iterator<char>(f)), {});
+  // A PIN or password is one short line: read at most 4 KiB + 1 (never all of /dev/zero).
+  constexpr std::size_t kMax = 4096;
+  std::string s(kMax + 1, '\0');
+  f.read(s.data(), static_cast<std::streamsize>(s.size()));
+  s.resize(static_cast<std::size_t>(f.gcount()));
+  if (s.size() > kMax) {
+    explicit_bzero(s.data(), s.size());
+    throw InputError(codes::bad_request,
+                     msg(tr("The {} file {} is longer than 4 KiB; it must hold the one line of the secret."), tr(what),
+                         file.string()));
+  }
   auto nl = s.find_first_of("\r\n");
   if (nl != std::string::npos) {
     explicit_bzero(s.data() + nl, s.size() - nl);
@@ -27,6 +37,13 @@ Secret read_secret(const std::filesystem::path& file, const char* what) {
   }
   if (s.empty())
     throw InputError(codes::bad_request, fmt::format(fmt::runtime(tr("The {} file {} is empty.")), tr(what), file.string()));
+  // A NUL would silently cut the secret where C code (PKCS#11, OpenSSL) reads it.
+  if (s.find('\0') != std::string::npos) {
+    explicit_bzero(s.data(), s.size());
+    throw InputError(codes::bad_request,
+                     msg(tr("The {} file {} contains a NUL byte; write the secret again as plain text."), tr(what),
+                         file.string()));
+  }
   Secret out(s);
   explicit_bzero(s.data(), s.size());
   return out;
@@ -50,6 +67,13 @@ std::optional<Secret> ask_secret(const std::string& prompt) {
   return s;
 }
 
+TerminalPinPrompt::TerminalPinPrompt(std::optional<std::filesystem::path> new_pin_file,
+                                     std::optional<std::filesystem::path> pin_file)
+    : new_pin_file_(std::move(new_pin_file)), pin_file_(std::move(pin_file)) {
+  if (new_pin_file_) read_secret(*new_pin_file_, tr_noop("new PIN"));
+  if (pin_file_) read_secret(*pin_file_, tr_noop("PIN"));
+}
+
 std::optional<Secret> TerminalPinPrompt::new_pin(const workflows::PinRules& rules, std::string_view serial) {
   if (new_pin_file_) return read_secret(*new_pin_file_, tr_noop("new PIN"));
   for (int attempt = 0; attempt < 3; ++attempt) {
@@ -62,6 +86,10 @@ std::optional<Secret> TerminalPinPrompt::new_pin(const workflows::PinRules& rule
     std::fprintf(stderr, "%s\n", tr("The two PINs differ; try again."));
   }
   return std::nullopt;
+}
+
+void TerminalPinPrompt::check_ahead(const workflows::PinRules& rules, std::string_view) {
+  if (new_pin_file_) workflows::check_pin_rules(rules, read_secret(*new_pin_file_, tr_noop("new PIN")));
 }
 
 std::optional<Secret> TerminalPinPrompt::current_pin(const workflows::PinRules&, std::string_view serial) {

@@ -19,10 +19,13 @@ std::optional<Secret> ask_secret(const std::string& prompt);
 class TerminalPinPrompt final : public workflows::PinPrompt {
  public:
   // Files win; otherwise the terminal; otherwise the prompt counts as cancelled.
-  TerminalPinPrompt(std::optional<std::filesystem::path> new_pin_file, std::optional<std::filesystem::path> pin_file)
-      : new_pin_file_(std::move(new_pin_file)), pin_file_(std::move(pin_file)) {}
+  // The files are read once here, so a bad one (unreadable, empty, a NUL byte)
+  // is refused before an order is opened or paid; throws InputError.
+  TerminalPinPrompt(std::optional<std::filesystem::path> new_pin_file, std::optional<std::filesystem::path> pin_file);
   std::optional<Secret> new_pin(const workflows::PinRules& rules, std::string_view serial) override;
   std::optional<Secret> current_pin(const workflows::PinRules& rules, std::string_view serial) override;
+  // The new-PIN file against the token's rules (InputError(pin_length)).
+  void check_ahead(const workflows::PinRules& rules, std::string_view serial) override;
 
  private:
   std::optional<std::filesystem::path> new_pin_file_, pin_file_;

@@ -111,12 +111,32 @@ bool equal_ct(std::string_view a, std::string_view b) {
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+namespace {
+constexpr uint32_t kScryptR = 8, kScryptP = 1;
+std::string encode_password_hash(int log2_n, const Bytes& salt, const Bytes& h) {
+  return "scrypt$" + std::to_string(log2_n) + "$" + std::to_string(kScryptR) + "$" + std::to_string(kScryptP) + "$" +
+         base64(salt) + "$" + base64(h);
+}
+}  // namespace
+
 std::string hash_password(const Secret& password, int log2_n) {
-  const uint32_t r = 8, p = 1;
   Bytes salt = random_bytes(16);
-  Bytes h = scrypt(password.reveal(), salt, uint64_t{1} << log2_n, r, p, 32);
-  return "scrypt$" + std::to_string(log2_n) + "$" + std::to_string(r) + "$" + std::to_string(p) + "$" + base64(salt) +
-         "$" + base64(h);
+  Bytes h = scrypt(password.reveal(), salt, uint64_t{1} << log2_n, kScryptR, kScryptP, 32);
+  return encode_password_hash(log2_n, salt, h);
+}
+
+std::string unmatchable_password_hash(int log2_n) {
+  // A random 32-byte "hash": finding a password for it is breaking scrypt.
+  return encode_password_hash(log2_n, random_bytes(16), random_bytes(32));
+}
+
+std::string password_cost(std::string_view encoded) {
+  std::size_t end = 0;   // the fourth '$' ends "scrypt$N$r$p"
+  for (int i = 0; i < 4; ++i) {
+    end = encoded.find('$', i == 0 ? 0 : end + 1);
+    if (end == std::string_view::npos) return {};
+  }
+  return encoded.substr(0, 6) == "scrypt" ? std::string(encoded.substr(0, end)) : std::string();
 }
 
 bool verify_password(const Secret& password, std::string_view encoded) {

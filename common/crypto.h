@@ -34,5 +34,11 @@ bool equal_ct(std::string_view a, std::string_view b);
 std::string hash_password(const Secret& password, int log2_n = 15);
 // True when the password matches the stored encoding; false for a malformed one.
 bool verify_password(const Secret& password, std::string_view encoded);
+// An encoding with hash_password's parameters (this log2_n, the same r and p)
+// that no password matches: verifying against it costs exactly what verifying a
+// real hash costs, without hashing anything to make it. For unknown names.
+std::string unmatchable_password_hash(int log2_n = 15);
+// The cost part "scrypt$N$r$p" of an encoding (empty when it is none).
+std::string password_cost(std::string_view encoded);
 
 }  // namespace certdesk::crypto

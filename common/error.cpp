@@ -2,7 +2,12 @@
 
 #include <openssl/err.h>
 
+#include "common/text.h"
+
 namespace certdesk {
+
+Error::Error(ErrorKind kind, std::string code, const std::string& message)
+    : std::runtime_error(text::one_line(message)), kind_(kind), code_(std::move(code)) {}
 
 namespace {
 std::string drain_openssl_queue() {

@@ -31,6 +31,7 @@ inline constexpr const char* bad_credentials = "2001";
 inline constexpr const char* permission_denied = "2002";
 inline constexpr const char* self_approval = "2003";
 inline constexpr const char* approval_required = "2004";
+inline constexpr const char* account_locked = "2005";
 // 3xxx: database and journal
 inline constexpr const char* journal_tampered = "3001";
 inline constexpr const char* journal_unavailable = "3002";
@@ -43,6 +44,7 @@ inline constexpr const char* fee_mismatch = "4002";
 inline constexpr const char* token_state_refused = "4003";
 inline constexpr const char* wrong_token = "4004";
 inline constexpr const char* rule_refused = "4005";
+inline constexpr const char* clock_behind = "4006";   // the clock is earlier than the journal's last entry
 // 5xxx: certificate authority
 inline constexpr const char* ca_error = "5001";
 // 9xxx: token and module (9002 from the bank FAQ)
@@ -68,10 +70,13 @@ enum class ErrorKind {
   other,              // database, CA, I/O: exit 1
 };
 
+// what() is always safe to print (issue 13.10): the constructor turns the
+// message into one line (text::one_line) — line breaks become spaces, control
+// characters, NUL and bytes that are not UTF-8 are escaped, and an over-long
+// message keeps its start and end around "…". Every subclass goes through it.
 class Error : public std::runtime_error {
  public:
-  Error(ErrorKind kind, std::string code, const std::string& message)
-      : std::runtime_error(message), kind_(kind), code_(std::move(code)) {}
+  Error(ErrorKind kind, std::string code, const std::string& message);
   ErrorKind kind() const noexcept { return kind_; }
   const std::string& code() const noexcept { return code_; }
 

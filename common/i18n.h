@@ -7,7 +7,11 @@
 #include <fmt/format.h>
 
 #include <string>
+#include <string_view>
+#include <type_traits>
 #include <utility>
+
+#include "common/text.h"
 
 namespace certdesk {
 
@@ -26,12 +30,24 @@ constexpr const char* tr_noop(const char* msgid) { return msgid; }
 const char* tr_ctx(const char* context, const char* msgid);
 constexpr const char* tr_noop_ctx(const char* /*context*/, const char* msgid) { return msgid; }
 
+// A value of a message as shown: text is made printable and cut (text::printable,
+// 160 code points), anything else is passed through to fmt.
+inline constexpr std::size_t kMaxShownValue = 160;
+template <typename T>
+decltype(auto) shown_value(T&& v) {
+  if constexpr (std::is_convertible_v<std::decay_t<T>, std::string_view>)
+    return text::printable(std::string_view(v), kMaxShownValue);
+  else
+    return std::forward<T>(v);
+}
+
 // A translated message with its values filled in: translated is the tr() of a
 // msgid with fmt {} placeholders (tr at the call keeps it visible to xgettext),
-// e.g. msg(tr("entry {} was changed"), seq).
+// e.g. msg(tr("entry {} was changed"), seq). Text values are shown safely
+// (shown_value): a typed value never breaks the line or floods the message.
 template <typename... Args>
 std::string msg(const char* translated, Args&&... args) {
-  return fmt::format(fmt::runtime(translated), std::forward<Args>(args)...);
+  return fmt::format(fmt::runtime(translated), shown_value(std::forward<Args>(args))...);
 }
 
 // Chooses the language once at start: CERTDESK_LANG (zh_CN | en), else the

@@ -1,8 +1,12 @@
 #include "common/text.h"
 
 #include <fmt/format.h>
+#include <utf8proc.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <memory>
+#include <vector>
 
 #include "common/error.h"
 #include "common/i18n.h"
@@ -33,7 +37,101 @@ std::size_t decode(std::string_view s, std::size_t i, char32_t& cp) {
 bool is_control(char32_t cp) { return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || cp == 0x2028 || cp == 0x2029; }
 
 constexpr std::string_view ideographic_space = "\xE3\x80\x80";
+
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// One printable piece per code point (or per bad byte), so cutting never splits one.
+// with_breaks: a line break or tab is a space (a whole message); else it is escaped (a value).
+template <class F>
+void for_each_shown(std::string_view s, bool breaks_as_space, F&& emit) {
+  char32_t cp;
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t n = decode(s, i, cp);
+    if (n == 0) {
+      emit(fmt::format("\\x{:02X}", static_cast<unsigned char>(s[i])));
+      i += 1;
+      continue;
+    }
+    i += n;
+    if (breaks_as_space && (cp == '\n' || cp == '\r' || cp == '\t' || cp == 0x2028 || cp == 0x2029)) {
+      if (cp == '\r' && i < s.size() && s[i] == '\n') ++i;
+      emit(" ");
+    } else if (cp < 0x80 && is_control(cp)) {
+      emit(fmt::format("\\x{:02X}", static_cast<unsigned>(cp)));
+    } else if (is_control(cp) || is_noncharacter(cp)) {
+      emit(fmt::format("\\u{{{:04X}}}", static_cast<unsigned>(cp)));
+    } else {
+      std::string one;
+      append_utf8(one, cp);
+      emit(one);
+    }
+  }
+}
+
+std::vector<std::string> shown_pieces(std::string_view s, bool breaks_as_space) {
+  std::vector<std::string> pieces;
+  for_each_shown(s, breaks_as_space, [&](std::string p) { pieces.push_back(std::move(p)); });
+  return pieces;
+}
+
+constexpr std::string_view ellipsis = "\xE2\x80\xA6";   // …
 }  // namespace
+
+bool is_noncharacter(char32_t cp) { return (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE; }
+
+std::string nfc(std::string_view s) {
+  if (!valid_utf8(s))
+    throw InputError(codes::invalid_text, tr("The text is not valid UTF-8; type it again."));
+  if (s.empty()) return {};
+  utf8proc_uint8_t* raw = nullptr;
+  utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
+                                    static_cast<utf8proc_ssize_t>(s.size()), &raw,
+                                    static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+  std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owned(raw, &std::free);   // owned before the check
+  if (n < 0) throw InputError(codes::invalid_text, tr("The text is not valid UTF-8; type it again."));
+  return std::string(reinterpret_cast<const char*>(owned.get()), static_cast<std::size_t>(n));
+}
+
+std::string printable(std::string_view value, std::size_t max_chars) {
+  std::vector<std::string> pieces = shown_pieces(value, false);
+  std::string out;
+  std::size_t keep = pieces.size() > max_chars ? (max_chars > 0 ? max_chars - 1 : 0) : pieces.size();
+  for (std::size_t i = 0; i < keep; ++i) out += pieces[i];
+  if (keep < pieces.size()) out += ellipsis;
+  return out;
+}
+
+std::string one_line(std::string_view message, std::size_t max_chars) {
+  std::vector<std::string> pieces = shown_pieces(message, true);
+  std::string out;
+  if (pieces.size() <= max_chars || max_chars < 3) {
+    for (auto& p : pieces) out += p;
+    return out;
+  }
+  // The start says what failed, the end what to do: keep both.
+  const std::size_t tail = max_chars / 3;
+  const std::size_t head = max_chars - tail - 1;
+  for (std::size_t i = 0; i < head; ++i) out += pieces[i];
+  out += ellipsis;
+  for (std::size_t i = pieces.size() - tail; i < pieces.size(); ++i) out += pieces[i];
+  return out;
+}
 
 bool valid_utf8(std::string_view s) {
   char32_t cp;
@@ -71,13 +169,17 @@ std::string trim(std::string_view s) {
 std::string checked(std::string_view field, std::string_view value, std::size_t max_chars, bool required) {
   if (!valid_utf8(value))
     throw InputError(codes::invalid_text, fmt::format(fmt::runtime(tr("{}: the text is not valid UTF-8; type it again.")), field));
-  std::string t = trim(value);
+  std::string t = nfc(trim(value));
   char32_t cp;
   for (std::size_t i = 0; i < t.size();) {
     std::size_t n = decode(t, i, cp);
     if (is_control(cp))
       throw InputError(codes::invalid_text,
                        fmt::format(fmt::runtime(tr("{}: contains a control character (U+{:04X}); remove it.")), field,
+                                   static_cast<unsigned>(cp)));
+    if (is_noncharacter(cp))
+      throw InputError(codes::invalid_text,
+                       fmt::format(fmt::runtime(tr("{}: contains U+{:04X}, which is not a character; remove it.")), field,
                                    static_cast<unsigned>(cp)));
     i += n;
   }

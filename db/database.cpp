@@ -302,6 +302,14 @@ CREATE TABLE unlock_codes (
 );
 CREATE INDEX unlock_codes_serial ON unlock_codes(token_serial);
 )sql",
+      // 5: staff accounts like a bank's (issue 13.5, db/staff_logins.h): the name
+      // printed as payee (empty = the login name), wrong passwords in a row, and
+      // the UTC second a lockout ends (0 = not locked).
+      R"sql(
+ALTER TABLE staff ADD COLUMN display_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE staff ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0 CHECK (failed_logins >= 0);
+ALTER TABLE staff ADD COLUMN locked_until INTEGER NOT NULL DEFAULT 0;
+)sql",
   };
   return scripts;
 }

@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "common/i18n.h"
 #include "common/text.h"
+#include "workflows/clock_guard.h"
 #include "workflows/states.h"
 
 namespace certdesk::workflows {
@@ -38,6 +39,8 @@ void Counter::refused(const Actor& teller, const ServiceRequest& r, const Error&
 Counter::Intake Counter::review(const Actor& teller, const ServiceRequest& r) {
   Intake out;
   require(teller, Permission::run_order);
+  require_valid_request(r);   // every field clean before anything is read or written (issue 13.4)
+  require_clock_not_behind(s_.db, s_.clock);   // no work booked before the journal's newest entry (13.9)
   std::string key = request_key(r);
   db::Orders orders(s_.db);
   if (auto existing = orders.by_request_key(key)) {
@@ -221,7 +224,9 @@ PinRules Counter::require_blank_token(const std::string& serial, std::optional<d
     throw RuleRefused(codes::token_not_blank, "token-state",
                       fmt::format(fmt::runtime(tr("Token {} is not a factory-blank token (it is already personalised). Use a new blank token, or the unlock / update flow for this one.")),
                                   serial));
-  return new_pin_rules(info, s_.config);
+  PinRules rules = new_pin_rules(info, s_.config);
+  prompts_.pin.check_ahead(rules, serial);   // a PIN file outside the rules is refused before the payment
+  return rules;
 }
 
 std::unique_ptr<TokenSession> Counter::open_token(const std::string& serial) {

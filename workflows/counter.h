@@ -68,6 +68,8 @@ class Counter {
   // record as anything but blank. Returns its PIN rules. With owner set, a token
   // this organisation's unfinished order already began to personalise (on
   // record as blank, for that organisation) is accepted too: it is wiped again.
+  // Asks the PIN prompt to check a PIN it already holds against those rules
+  // (PinPrompt::check_ahead), so such a refusal too comes before any write.
   PinRules require_blank_token(const std::string& serial, std::optional<db::Id> owner = std::nullopt);
 
   // Makes the database agree with the CA's own index, which is written first:

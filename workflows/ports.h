@@ -130,6 +130,11 @@ class PinPrompt {
   virtual ~PinPrompt() = default;
   virtual std::optional<Secret> new_pin(const PinRules& rules, std::string_view token_serial) = 0;
   virtual std::optional<Secret> current_pin(const PinRules& rules, std::string_view token_serial) = 0;
+  // Called before an order writes anything, once the rules of the blank token
+  // are known: a prompt that already holds the new PIN (a PIN file) checks it
+  // now and throws InputError(pin_length) instead of after the payment. A
+  // prompt that asks a person later does nothing.
+  virtual void check_ahead(const PinRules& /*rules*/, std::string_view /*token_serial*/) {}
 };
 
 // A supervisor enters their own credentials at the teller's workstation.

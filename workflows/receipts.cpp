@@ -23,6 +23,12 @@ db::Payment Receipts::void_receipt(const Actor& supervisor, const std::string& r
   if (p.status == "voided")
     throw RuleRefused(codes::duplicate, "receipt",
                       fmt::format(fmt::runtime(tr("Receipt {} is already void ({}).")), receipt_no, p.void_reason));
+  // Nobody voids the money of their own order: a second supervisor must (SPEC §1).
+  auto order = db::Orders(s_.db).by_id(p.order_id);
+  if (p.teller_id == supervisor.id || (order && order->staff_id == supervisor.id))
+    throw AuthError(codes::self_approval,
+                    msg(tr("{} ran the order of receipt {} and cannot void its receipt; another supervisor must."),
+                        supervisor.name, receipt_no));
   db::Transaction tx(s_.db);
   db::Payments(s_.db).mark_voided(receipt_no, why, supervisor.id);
   s_.journal.append({.staff = supervisor.name, .action = "receipt.voided", .order_id = p.order_id,

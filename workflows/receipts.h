@@ -18,7 +18,9 @@ class Receipts {
   // Throws RuleRefused(not_found) naming the number.
   db::Payment get(const std::string& receipt_no);
 
-  // A supervisor voids a receipt; the reason is required. Voiding twice is refused.
+  // A supervisor voids a receipt; the reason is required. Voiding twice is
+  // refused, and so is voiding the receipt of an order the supervisor ran
+  // themselves (AuthError(self_approval)).
   db::Payment void_receipt(const Actor& supervisor, const std::string& receipt_no, const std::string& reason);
 
   // Records one printing; returns true when it is a reprint (an earlier print

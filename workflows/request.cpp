@@ -4,9 +4,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <fstream>
+#include <initializer_list>
+#include <set>
+#include <vector>
+
 #include "common/crypto.h"
 #include "common/error.h"
 #include "common/i18n.h"
+#include "common/text.h"
+#include "workflows/documents.h"
 
 namespace certdesk::workflows {
 
@@ -28,6 +36,61 @@ constexpr FlowName kFlows[] = {
 };
 
 [[noreturn]] void bad(const std::string& message) { throw InputError(codes::bad_request, message); }
+
+// The items a checklist can name (workflows/documents.cpp); overrides may name these and "uscc".
+const std::vector<std::string>& document_items() {
+  static const std::vector<std::string> items{"application_form", "org_code_copy", "handler_id_copy", "token"};
+  return items;
+}
+bool is_document_item(const std::string& item) {
+  const auto& items = document_items();
+  return std::find(items.begin(), items.end(), item) != items.end();
+}
+
+// Refuses a key of obj that is not one of known: a misspelt field would otherwise be ignored.
+void only(const json& obj, std::initializer_list<const char*> known, const char* where) {
+  for (auto it = obj.begin(); it != obj.end(); ++it) {
+    if (std::none_of(known.begin(), known.end(), [&](const char* k) { return it.key() == k; }))
+      bad(msg(tr("The request has an unknown field {}{}; check its spelling against the request format (docs/cli.md)."),
+              where, it.key()));
+  }
+}
+
+// The deepest a request nests: top level → documents → one item.
+constexpr int kMaxDepth = 3;
+
+// Parses with a callback that sees every key before it lands in an object, so a
+// repeated key (which nlohmann would silently keep the last of) is refused.
+json parse_strict(std::string_view text) {
+  std::vector<std::set<std::string>> open;   // keys seen so far, per open object
+  json::parser_callback_t cb = [&](int depth, json::parse_event_t event, json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start:
+      case json::parse_event_t::array_start:
+        if (depth >= kMaxDepth) bad(tr("The request nests objects or lists too deeply; check the file."));
+        if (event == json::parse_event_t::object_start) open.emplace_back();
+        break;
+      case json::parse_event_t::object_end:
+        if (!open.empty()) open.pop_back();
+        break;
+      case json::parse_event_t::key:
+        if (!open.empty() && !open.back().insert(parsed.get<std::string>()).second)
+          bad(msg(tr("The request names the field {} twice; keep one."), parsed.get<std::string>()));
+        break;
+      default:
+        break;
+    }
+    return true;
+  };
+  try {
+    return json::parse(text.begin(), text.end(), cb);
+  } catch (const json::parse_error& e) {
+    bad(msg(tr("The request is not valid JSON (at byte {}); check the file."), e.byte));
+  } catch (const json::exception&) {
+    // out_of_range: a number such as 1e400 that no double holds (found by fuzz/fuzz_request).
+    bad(tr("The request holds a number too large to read; check the file."));
+  }
+}
 
 const json& field(const json& obj, const char* key, const char* where) {
   auto it = obj.find(key);
@@ -84,26 +147,45 @@ const char* business_type_label(Flow f) {
   return "?";
 }
 
+std::string read_request_file(const std::filesystem::path& file) {
+  std::ifstream f(file, std::ios::binary);
+  if (!f) bad(msg(tr("Cannot read the request file {}."), file.string()));
+  std::string text(kMaxRequestBytes + 1, '\0');
+  f.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (f.bad()) bad(msg(tr("Cannot read the request file {}."), file.string()));
+  text.resize(static_cast<std::size_t>(f.gcount()));
+  if (text.size() > kMaxRequestBytes)
+    bad(msg(tr("The request file {} is larger than 1 MiB; a request is a few hundred bytes — check that it is the right file."),
+            file.string()));
+  return text;
+}
+
 ServiceRequest parse_request(std::string_view text) {
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::parse_error& e) {
-    bad(fmt::format(fmt::runtime(tr("The request is not valid JSON (at byte {}); check the file.")), e.byte));
-  }
+  if (text.size() > kMaxRequestBytes)
+    bad(tr("The request is larger than 1 MiB; a request is a few hundred bytes — check that it is the right file."));
+  json j = parse_strict(text);
   if (!j.is_object()) bad(tr("The request must be a JSON object {…}."));
+  only(j, {"flow", "organisation", "handler", "documents", "token_serial", "old_token_serial", "reason", "payment",
+           "overrides", "waiver_reason", "wipe_token"},
+       "");
   ServiceRequest r;
   if (j.contains("flow")) r.flow = flow_from(str(j, "flow", ""));
   const json& org = object(j, "organisation", "");
+  only(org, {"name", "uscc"}, "organisation.");
   r.organisation_name = str(org, "name", "organisation.");
   r.uscc = str(org, "uscc", "organisation.");
   const json& handler = object(j, "handler", "");
+  only(handler, {"name", "id_number"}, "handler.");
   r.handler_name = str(handler, "name", "handler.");
   r.handler_id_number = str(handler, "id_number", "handler.");
   const json& docs = object(j, "documents", "");
   for (auto it = docs.begin(); it != docs.end(); ++it) {
+    if (!is_document_item(it.key()))
+      bad(msg(tr("The request has an unknown document {}; use application_form, org_code_copy, handler_id_copy or token."),
+              it.key()));
     if (!it->is_object()) bad(fmt::format(fmt::runtime(tr("documents.{} must be an object {{…}}.")), it.key()));
     std::string where = "documents." + it.key() + ".";
+    only(*it, {"present", "stamped", "business_type"}, where.c_str());
     DocumentTick t;
     t.present = boolean(*it, "present", where.c_str());
     t.stamped = boolean(*it, "stamped", where.c_str());
@@ -114,9 +196,11 @@ ServiceRequest parse_request(std::string_view text) {
   r.old_token_serial = str(j, "old_token_serial", "", false);
   r.reason = str(j, "reason", "", false);
   const json& pay = object(j, "payment", "");
+  only(pay, {"method", "amount_fen", "invoice_no"}, "payment.");
   r.payment_method = str(pay, "method", "payment.");
   const json& amount = field(pay, "amount_fen", "payment.");
-  if (!amount.is_number_integer() || amount.get<std::int64_t>() < 0)
+  if (!amount.is_number_integer() || (amount.is_number_unsigned() && amount.get<std::uint64_t>() > std::uint64_t(kMaxAmountFen)) ||
+      amount.get<std::int64_t>() < 0)
     bad(tr("payment.amount_fen must be a whole, non-negative number of fen (5000 = 50.00 yuan)."));
   r.amount_fen = amount.get<std::int64_t>();
   r.invoice_no = str(pay, "invoice_no", "payment.", false);
@@ -130,7 +214,44 @@ ServiceRequest parse_request(std::string_view text) {
   }
   r.waiver_reason = str(j, "waiver_reason", "", false);
   r.wipe_token = boolean(j, "wipe_token", "");
+  check_request(r);
   return r;
+}
+
+void check_request(ServiceRequest& r) {
+  auto clean = [](std::string& value, const std::string& field, std::size_t max_chars) {
+    value = text::checked(field, value, max_chars, /*required=*/false);
+  };
+  clean(r.organisation_name, tr("organisation name"), kMaxOrganisationName);
+  clean(r.uscc, "organisation.uscc", 40);
+  clean(r.handler_name, tr("handler name"), kMaxPersonName);
+  clean(r.handler_id_number, "handler.id_number", 40);
+  for (auto& [item, tick] : r.documents) {
+    if (!is_document_item(item))
+      bad(msg(tr("The request has an unknown document {}; use application_form, org_code_copy, handler_id_copy or token."),
+              item));
+    clean(tick.business_type, "documents." + item + ".business_type", 16);
+  }
+  clean(r.token_serial, tr("token serial"), 32);
+  clean(r.old_token_serial, "old_token_serial", 32);
+  clean(r.reason, "reason", 32);
+  clean(r.payment_method, "payment.method", 16);
+  if (r.amount_fen < 0 || r.amount_fen > kMaxAmountFen)
+    bad(tr("payment.amount_fen must be a whole, non-negative number of fen (5000 = 50.00 yuan)."));
+  clean(r.invoice_no, tr("invoice number"), 40);
+  for (auto& [item, reason] : r.document_overrides) {
+    if (!is_document_item(item))
+      bad(msg(tr("The request overrides {}, which is no document of the checklist; only a document or uscc can be overridden."),
+              item));
+    clean(reason, tr("override reason"), kMaxReason);
+  }
+  clean(r.uscc_override_reason, tr("override reason"), kMaxReason);
+  clean(r.waiver_reason, tr("waiver reason"), kMaxReason);
+}
+
+void require_valid_request(const ServiceRequest& r) {
+  ServiceRequest copy = r;
+  check_request(copy);
 }
 
 std::string to_json(const ServiceRequest& r) {

@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "common/i18n.h"
 #include "common/text.h"
+#include "db/staff_logins.h"
 
 namespace certdesk::workflows {
 
@@ -65,33 +66,84 @@ void require(const Actor& who, Permission what) {
 }
 
 StaffService::StaffService(db::Database& db, db::Journal& journal, const Clock& clock, int scrypt_log2_n)
-    : db_(db), journal_(journal), clock_(clock), log2_n_(scrypt_log2_n) {}
+    : db_(db), journal_(journal), clock_(clock), log2_n_(scrypt_log2_n),
+      unknown_hash_(crypto::unmatchable_password_hash(scrypt_log2_n)) {}
 
-Actor StaffService::check(const std::string& name, const Secret& password) {
-  db::Staff staff(db_);
-  auto s = staff.by_name(name);
-  // Hash even for an unknown name, so timing does not tell which names exist.
-  static const std::string dummy = crypto::hash_password(Secret("not-a-password"), 10);
-  bool ok = crypto::verify_password(password, s ? s->password_hash : dummy);
-  if (!s || !ok || !s->active)
-    throw AuthError(codes::bad_credentials, tr("Wrong name or password, or the account is disabled."));
-  return Actor{s->id, s->name, role_from(s->role)};
+namespace {
+std::int64_t seconds(Seconds t) { return t.time_since_epoch().count(); }
+AuthError wrong_credentials() {
+  return AuthError(codes::bad_credentials, tr("Wrong name or password, or the account is disabled."));
+}
+}  // namespace
+
+int StaffService::lockout_minutes() {
+  std::int64_t m = db::Settings(db_).get_int(kLockoutMinutesSetting, kDefaultLockoutMinutes);
+  return m < 1 ? 1 : m > 24 * 60 ? 24 * 60 : static_cast<int>(m);
+}
+
+StaffService::Verdict StaffService::verify(const std::string& name, const Secret& password) const {
+  Verdict v;
+  v.member = db::Staff(db_).by_name(name);
+  // The same scrypt for an unknown name, so timing does not tell which names exist.
+  v.password_ok = crypto::verify_password(password, v.member ? v.member->password_hash : unknown_hash_);
+  return v;
+}
+
+Actor StaffService::settle(const Verdict& v, const std::function<void(const AuthError&)>& journal_refusal) {
+  const Seconds now = clock_.now();
+  std::optional<db::StaffLogin> login;
+  if (v.member) login = db::StaffLogins(db_).of(v.member->id);
+  const bool locked = login && login->locked_until > seconds(now);
+  if (v.member && !locked && v.password_ok && v.member->active) {
+    if (login->failed_logins != 0 || login->locked_until != 0) {
+      db::Transaction tx(db_);
+      db::StaffLogins(db_).set_failures(v.member->id, 0, 0);
+      tx.commit();
+    }
+    return Actor{v.member->id, v.member->name, role_from(v.member->role),
+                 login->display_name.empty() ? v.member->name : login->display_name};
+  }
+  AuthError refusal = wrong_credentials();
+  db::Transaction tx(db_);
+  if (locked) {
+    // Locked: refused whatever was typed, and the try is not counted (the lock does not grow).
+    refusal = AuthError(codes::account_locked,
+                        msg(tr("The account {} is locked after {} wrong passwords until {} (UTC); wait, or ask an admin to unlock it."),
+                            v.member->name, kLockoutAfterFailures, text::iso_utc(Seconds(std::chrono::seconds(login->locked_until)))));
+  } else if (v.member && !v.password_ok) {
+    // A lock that ran out starts the count again.
+    int failed = (login->locked_until != 0 ? 0 : login->failed_logins) + 1;
+    std::int64_t until = 0;
+    if (failed >= kLockoutAfterFailures) {
+      const int minutes = lockout_minutes();
+      until = seconds(now) + std::int64_t{minutes} * 60;
+      journal_.append({.staff = v.member->name, .action = "staff.locked", .outcome = codes::account_locked,
+                       .details = fmt::format("{} wrong passwords in a row; locked for {} minutes", failed, minutes)},
+                      now);
+      refusal = AuthError(codes::account_locked,
+                          msg(tr("The account {} is locked after {} wrong passwords until {} (UTC); wait, or ask an admin to unlock it."),
+                              v.member->name, kLockoutAfterFailures, text::iso_utc(Seconds(std::chrono::seconds(until)))));
+    }
+    db::StaffLogins(db_).set_failures(v.member->id, failed, until);
+  }
+  journal_refusal(refusal);
+  tx.commit();
+  throw refusal;
+}
+
+Actor StaffService::check(const std::string& name, const Secret& password,
+                          const std::function<void(const AuthError&)>& journal_refusal) {
+  return settle(verify(name, password), journal_refusal);
 }
 
 Actor StaffService::login(const std::string& name, const Secret& password, const std::string& workstation_note) {
-  try {
-    Actor a = check(name, password);
-    db::Transaction tx(db_);
-    journal_.append({.staff = a.name, .action = "login", .details = workstation_note}, clock_.now());
-    tx.commit();
-    return a;
-  } catch (const AuthError& e) {
-    db::Transaction tx(db_);
-    journal_.append({.staff = text::checked("name", name, 64, false), .action = "login.refused", .outcome = e.code()},
-                    clock_.now());
-    tx.commit();
-    throw;
-  }
+  Actor a = check(name, password, [&](const AuthError& e) {
+    journal_.append({.staff = text::printable(name, 64), .action = "login.refused", .outcome = e.code()}, clock_.now());
+  });
+  db::Transaction tx(db_);
+  journal_.append({.staff = a.name, .action = "login", .details = workstation_note}, clock_.now());
+  tx.commit();
+  return a;
 }
 
 void StaffService::logout(const Actor& who) {
@@ -108,11 +160,19 @@ Actor StaffService::bootstrap_admin(const std::string& name, const Secret& passw
   return add(system, name, Role::admin, password);
 }
 
-Actor StaffService::add(const Actor& by, const std::string& name, Role role, const Secret& password) {
-  if (by.id != 0) require(by, Permission::manage_staff);
-  std::string clean = text::checked(tr("staff name"), name, 32);
+void StaffService::require_new_password(const Secret& password) const {
   if (password.size() < 8)
     throw InputError(codes::invalid_text, tr("A staff password needs at least 8 characters."));
+  if (password.size() > 256)
+    throw InputError(codes::invalid_text, tr("A staff password has at most 256 characters."));
+}
+
+Actor StaffService::add(const Actor& by, const std::string& name, Role role, const Secret& password,
+                        const std::string& display_name) {
+  if (by.id != 0) require(by, Permission::manage_staff);
+  std::string clean = text::checked(tr("staff name"), name, 32);
+  std::string shown = text::checked(tr("display name"), display_name, 40, false);
+  require_new_password(password);
   db::Staff staff(db_);
   if (staff.by_name(clean))
     throw InputError(codes::duplicate, fmt::format(fmt::runtime(tr("There is already a staff member called {}.")), clean));
@@ -120,19 +180,110 @@ Actor StaffService::add(const Actor& by, const std::string& name, Role role, con
   db::Transaction tx(db_);
   db::Id id = staff.insert({.name = clean, .role = to_string(role), .password_hash = hash, .active = true,
                             .created_utc = text::iso_utc(clock_.now())});
+  if (!shown.empty()) db::StaffLogins(db_).set_display_name(id, shown);
   journal_.append({.staff = by.name, .action = "staff.added", .details = fmt::format("{} ({})", clean, to_string(role))},
                   clock_.now());
   tx.commit();
-  return Actor{id, clean, role};
+  return Actor{id, clean, role, shown.empty() ? clean : shown};
+}
+
+db::StaffMember StaffService::member(const std::string& name) {
+  auto m = db::Staff(db_).by_name(name);
+  if (!m)
+    throw RuleRefused(codes::not_found, "staff", msg(tr("There is no staff member called {}."), name));
+  return *m;
+}
+
+std::vector<StaffView> StaffService::list(const Actor& by) {
+  require(by, Permission::manage_staff);
+  const std::int64_t now = seconds(clock_.now());
+  std::vector<StaffView> out;
+  db::StaffLogins logins(db_);
+  for (const auto& m : db::Staff(db_).all()) {
+    db::StaffLogin l = logins.of(m.id).value_or(db::StaffLogin{});
+    out.push_back({m.id, m.name, l.display_name.empty() ? m.name : l.display_name, role_from(m.role), m.active,
+                   l.failed_logins,
+                   l.locked_until > now ? text::iso_utc(Seconds(std::chrono::seconds(l.locked_until))) : std::string()});
+  }
+  return out;
+}
+
+void StaffService::set_active(const Actor& by, const std::string& name, bool active) {
+  require(by, Permission::manage_staff);
+  db::StaffMember m = member(name);
+  if (m.active == active) return;
+  if (!active && m.role == to_string(Role::admin)) {
+    int other_admins = 0;
+    for (const auto& s : db::Staff(db_).all())
+      other_admins += s.id != m.id && s.active && s.role == to_string(Role::admin);
+    if (other_admins == 0)
+      throw RuleRefused(codes::rule_refused, "last-admin",
+                        msg(tr("{} is the only active admin; add or enable another admin before disabling this account."),
+                            m.name));
+  }
+  db::Transaction tx(db_);
+  db::Staff(db_).set_active(m.id, active);
+  journal_.append({.staff = by.name, .action = active ? "staff.enabled" : "staff.disabled", .details = m.name},
+                  clock_.now());
+  tx.commit();
+}
+
+void StaffService::unlock(const Actor& by, const std::string& name) {
+  require(by, Permission::manage_staff);
+  db::StaffMember m = member(name);
+  db::Transaction tx(db_);
+  db::StaffLogins(db_).set_failures(m.id, 0, 0);
+  journal_.append({.staff = by.name, .action = "staff.unlocked", .details = m.name}, clock_.now());
+  tx.commit();
+}
+
+void StaffService::reset_password(const Actor& by, const std::string& name, const Secret& new_password) {
+  require(by, Permission::manage_staff);
+  db::StaffMember m = member(name);
+  require_new_password(new_password);
+  std::string hash = crypto::hash_password(new_password, log2_n_);
+  db::Transaction tx(db_);
+  db::Staff(db_).set_password_hash(m.id, hash);
+  db::StaffLogins(db_).set_failures(m.id, 0, 0);
+  journal_.append({.staff = by.name, .action = "staff.password_reset", .details = m.name}, clock_.now());
+  tx.commit();
+}
+
+void StaffService::set_display_name(const Actor& by, const std::string& name, const std::string& display_name) {
+  require(by, Permission::manage_staff);
+  db::StaffMember m = member(name);
+  std::string shown = text::checked(tr("display name"), display_name, 40, false);
+  db::Transaction tx(db_);
+  db::StaffLogins(db_).set_display_name(m.id, shown);
+  journal_.append({.staff = by.name, .action = "staff.renamed", .details = fmt::format("{}: {}", m.name, shown)},
+                  clock_.now());
+  tx.commit();
+}
+
+void StaffService::change_password(const Actor& who, const Secret& old_password, const Secret& new_password) {
+  require_new_password(new_password);
+  if (old_password == new_password)
+    throw InputError(codes::invalid_text, tr("The new password must differ from the old one."));
+  check(who.name, old_password, [&](const AuthError& e) {
+    journal_.append({.staff = who.name, .action = "staff.password_refused", .outcome = e.code()}, clock_.now());
+  });
+  std::string hash = crypto::hash_password(new_password, log2_n_);
+  db::Transaction tx(db_);
+  db::Staff(db_).set_password_hash(who.id, hash);
+  journal_.append({.staff = who.name, .action = "staff.password_changed"}, clock_.now());
+  tx.commit();
 }
 
 Approval StaffService::approve(const Actor& requester, ApprovalPrompt& prompt, std::string_view what,
                                std::optional<db::Id> order_id) {
-  auto refuse = [&](const AuthError& e, const std::string& who) -> AuthError {
-    db::Transaction tx(db_);
+  auto journal_refused = [&](const AuthError& e, const std::string& who) {
     journal_.append({.staff = requester.name, .action = "approval.refused", .order_id = order_id, .outcome = e.code(),
                      .details = fmt::format("{}; asked of {}", what, who)},
                     clock_.now());
+  };
+  auto refuse = [&](const AuthError& e, const std::string& who) -> AuthError {
+    db::Transaction tx(db_);
+    journal_refused(e, who);
     tx.commit();
     return e;
   };
@@ -141,12 +292,9 @@ Approval StaffService::approve(const Actor& requester, ApprovalPrompt& prompt, s
     throw refuse(AuthError(codes::approval_required,
                            fmt::format(fmt::runtime(tr("This needs a supervisor's approval: {}.")), what)),
                  "nobody");
-  Actor sup;
-  try {
-    sup = check(creds->name, creds->password);
-  } catch (const AuthError& e) {
-    throw refuse(e, creds->name);
-  }
+  // A wrong supervisor password counts towards that supervisor's lockout.
+  Actor sup = check(creds->name, creds->password,
+                    [&](const AuthError& e) { journal_refused(e, text::printable(creds->name, 64)); });
   if (sup.id == requester.id)
     throw refuse(AuthError(codes::self_approval,
                            tr("Nobody approves their own work: another supervisor must enter their credentials.")),

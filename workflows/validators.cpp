@@ -72,10 +72,13 @@ bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 
 // ---------------------------------------------------------------- message helpers (msg: common/i18n.h)
 
-CheckResult fail(std::string normalised, std::string problem) {
+// normalised by reference: callers write fail(std::move(code), msg(…, code…)), and a
+// by-value parameter could be moved from before the message reads code (clang
+// evaluates arguments left to right; found by fuzz/fuzz_validators).
+CheckResult fail(const std::string& normalised, std::string problem) {
   CheckResult r;
   r.ok = false;
-  r.normalised = std::move(normalised);
+  r.normalised = normalised;
   r.problem = std::move(problem);
   return r;
 }

@@ -10,6 +10,7 @@
 #include "db/journal.h"
 #include "db/repositories.h"
 #include "common/i18n.h"
+#include "tests/workflows/sample_request.h"
 #include "workflows/day.h"
 #include "workflows/documents.h"
 #include "workflows/fees.h"
@@ -22,19 +23,7 @@ using namespace certdesk::workflows;
 
 namespace {
 
-const char* kRequest = R"({
-  "organisation": {"name": "北京示例科技有限公司", "uscc": "91110108MA01C8D24U"},
-  "handler": {"name": "张三", "id_number": "11010519491231002X"},
-  "documents": {
-    "application_form": {"present": true, "stamped": true, "business_type": "issue"},
-    "org_code_copy":    {"present": true, "stamped": true},
-    "handler_id_copy":  {"present": true, "stamped": true},
-    "token":            {"present": true}
-  },
-  "token_serial": "2100012345",
-  "reason": "",
-  "payment": {"method": "cash", "amount_fen": 5000}
-})";
+const char* kRequest = test::kSampleRequest;
 
 template <class E>
 bool throws_code(const std::function<void()>& f, const std::string& code) {

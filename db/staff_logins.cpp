@@ -1,0 +1,49 @@
+#include "db/staff_logins.h"
+
+#include <SQLiteCpp/Statement.h>
+
+#include <functional>
+
+#include "common/error.h"
+#include "db/detail.h"
+
+namespace certdesk::db {
+
+using detail::guarded;
+
+std::optional<StaffLogin> StaffLogins::of(Id staff_id) {
+  return guarded("reading the login state of staff member " + std::to_string(staff_id), [&]() -> std::optional<StaffLogin> {
+    SQLite::Statement q(db_.sql(), "SELECT display_name, failed_logins, locked_until FROM staff WHERE id = ?1");
+    q.bind(1, static_cast<std::int64_t>(staff_id));
+    if (!q.executeStep()) return std::nullopt;
+    return StaffLogin{staff_id, q.getColumn(0).getString(), q.getColumn(1).getInt(), q.getColumn(2).getInt64()};
+  });
+}
+
+namespace {
+void update_one(Database& db, const std::string& doing, const char* sql, Id staff_id,
+                const std::function<void(SQLite::Statement&)>& bind) {
+  guarded(doing, [&] {
+    SQLite::Statement q(db.sql(), sql);
+    q.bind(1, static_cast<std::int64_t>(staff_id));
+    bind(q);
+    if (q.exec() != 1) throw DbError(codes::not_found, doing + ": there is no staff member " + std::to_string(staff_id));
+  });
+}
+}  // namespace
+
+void StaffLogins::set_failures(Id staff_id, int failed_logins, std::int64_t locked_until) {
+  update_one(db_, "recording the login attempts of staff member " + std::to_string(staff_id),
+             "UPDATE staff SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1", staff_id, [&](SQLite::Statement& q) {
+               q.bind(2, failed_logins);
+               q.bind(3, locked_until);
+             });
+}
+
+void StaffLogins::set_display_name(Id staff_id, const std::string& display_name) {
+  update_one(db_, "changing the display name of staff member " + std::to_string(staff_id),
+             "UPDATE staff SET display_name = ?2 WHERE id = ?1", staff_id,
+             [&](SQLite::Statement& q) { q.bind(2, display_name); });
+}
+
+}  // namespace certdesk::db
