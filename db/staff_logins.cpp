@@ -13,7 +13,7 @@ using detail::guarded;
 
 std::optional<StaffLogin> StaffLogins::of(Id staff_id) {
   return guarded("reading the login state of staff member " + std::to_string(staff_id), [&]() -> std::optional<StaffLogin> {
-    SQLite::Statement q(db_.sql(), "SELECT display_name, failed_logins, locked_until FROM staff WHERE id = ?1");
+    SQLite::Statement q(detail::sql(db_), "SELECT display_name, failed_logins, locked_until FROM staff WHERE id = ?1");
     q.bind(1, static_cast<std::int64_t>(staff_id));
     if (!q.executeStep()) return std::nullopt;
     return StaffLogin{staff_id, q.getColumn(0).getString(), q.getColumn(1).getInt(), q.getColumn(2).getInt64()};
@@ -24,7 +24,7 @@ namespace {
 void update_one(Database& db, const std::string& doing, const char* sql, Id staff_id,
                 const std::function<void(SQLite::Statement&)>& bind) {
   guarded(doing, [&] {
-    SQLite::Statement q(db.sql(), sql);
+    SQLite::Statement q(detail::sql(db), sql);
     q.bind(1, static_cast<std::int64_t>(staff_id));
     bind(q);
     if (q.exec() != 1) throw DbError(codes::not_found, doing + ": there is no staff member " + std::to_string(staff_id));
