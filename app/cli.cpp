@@ -26,6 +26,7 @@
 #include "app/prompts.h"
 #include "common/error.h"
 #include "common/i18n.h"
+#include "common/money.h"
 #include "common/text.h"
 #include "db/repositories.h"
 #include "workflows/flows.h"
@@ -488,7 +489,7 @@ struct Cli {
   }
 
   int money_words() {
-    std::int64_t fen = printing::parse_amount(args.word(2, "an amount in yuan, e.g. 1005.00"));
+    std::int64_t fen = money::parse_yuan(args.word(2, "an amount in yuan, e.g. 1005.00"));
     std::string words = printing::amount_in_words(fen);
     out({{"fen", fen}, {"words", words}}, words);
     return 0;
