@@ -16,7 +16,6 @@
 #include "pki/softhsm.h"
 #include "workflows/day.h"
 #include "workflows/flows.h"
-#include "workflows/issuance.h"
 #include "workflows/receipts.h"
 #include "workflows/states.h"
 
