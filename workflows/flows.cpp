@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "common/crypto.h"
 #include "common/error.h"
 #include "common/i18n.h"
 #include "common/text.h"
+#include "workflows/certificates.h"
 #include "workflows/choices.h"
 #include "workflows/flow_steps.h"
 #include "workflows/renewal.h"
@@ -150,10 +153,9 @@ OrderResult Flows::resume(const Actor& teller, db::Id order_id, bool hand_over) 
   return run(teller, r, hand_over);
 }
 
-OrderResult Flows::rollback(const Actor& teller, db::Id order_id) {
+db::ServiceOrder Flows::order_to_roll_back(const Actor& teller, db::Id order_id) {
   require(teller, Permission::run_order);
-  Services& s = c_.services();
-  auto found = db::Orders(s.db).by_id(order_id);
+  auto found = db::Orders(c_.services().db).by_id(order_id);
   if (!found) throw RuleRefused(codes::not_found, "order", msg(tr("There is no order {}."), order_id));
   OrderState st = order_state_from(found->state);
   if (is_final(st))
@@ -162,17 +164,71 @@ OrderResult Flows::rollback(const Actor& teller, db::Id order_id) {
   if (st == OrderState::token_done || st == OrderState::handed_over)
     throw RuleRefused(codes::illegal_transition, "order-state",
                       msg(tr("Order {}: the token work is done; resume it to finish the handover."), order_id));
-  ServiceRequest r = parse_request(found->request_json);
-  const FlowSteps& steps = steps_of(flow_from(found->flow));
-  steps.check_rollback(*found);
-  const json planned = OrderBook::data(*found);
+  steps_of(flow_from(found->flow)).check_rollback(*found);
+  return *found;
+}
+
+OrderResult Flows::rollback(const Actor& teller, db::Id order_id) {
+  Services& s = c_.services();
+  db::ServiceOrder found = order_to_roll_back(teller, order_id);
+  ServiceRequest r = parse_request(found.request_json);
+  const FlowSteps& steps = steps_of(flow_from(found.flow));
+  const json planned = OrderBook::data(found);
   c_.reconcile_with_ca(teller);
-  FlowRun run{c_, s, teller, r, *found, nullptr};
+  FlowRun run{c_, s, teller, r, found, nullptr};
   if (auto fresh = db::Orders(s.db).by_id(order_id)) run.order = *fresh;
 
   // Undo on the token first: if it is absent this throws and nothing else changes.
   steps.undo_on_token(run);
   close_rolled_back(run, planned.value("cert_serial", ""), "order rolled back");
+  return c_.book().result_of(run.order);
+}
+
+OrderResult Flows::rollback_without_token(const Actor& teller, db::Id order_id, TokenState gone_as, const std::string& why) {
+  Services& s = c_.services();
+  if (gone_as != TokenState::lost && gone_as != TokenState::damaged)
+    throw InputError(codes::bad_request, tr("A token gone for good is reported lost or damaged."));
+  const std::string reason = text::checked(tr("reason"), why, 200);
+  db::ServiceOrder found = order_to_roll_back(teller, order_id);
+  ServiceRequest r = parse_request(found.request_json);
+  const std::string serial = found.token_serial;
+  // The token's record must be able to take the new state before anything is done.
+  std::optional<db::TokenRecord> rec = db::Tokens(s.db).by_serial(serial);
+  if (rec && token_state_from(rec->state) != gone_as) require_token_move(serial, token_state_from(rec->state), gone_as);
+  Approval a = c_.approval(teller,
+                           msg(tr("roll back order {} without its token: token {} is {} ({})"), order_id, serial,
+                               tr_ctx("state", to_string(gone_as)), reason),
+                           order_id);
+  const json planned = OrderBook::data(found);
+  c_.reconcile_with_ca(teller);
+  FlowRun run{c_, s, teller, r, found, nullptr};
+  if (auto fresh = db::Orders(s.db).by_id(order_id)) run.order = *fresh;
+
+  // What the order issued, and what lives on the token: none of it can be trusted now.
+  std::vector<std::string> certs;
+  if (std::string issued = planned.value("cert_serial", ""); !issued.empty()) certs.push_back(issued);
+  for (const auto& c : valid_certificates_on(s.db, serial))
+    if (std::find(certs.begin(), certs.end(), c) == certs.end()) certs.push_back(c);
+  const bool lost = gone_as == TokenState::lost;
+  for (const auto& serial_of_cert : certs) {
+    auto c = db::Certificates(s.db).by_serial(serial_of_cert);
+    if (!c || c->status == "valid")
+      c_.revoke(run.order, teller, serial_of_cert, lost ? RevocationReason::key_compromise : RevocationReason::superseded,
+                "token gone for good; order rolled back without it");
+  }
+  run.book().record(run.order, teller, "rollback.token_gone", std::nullopt,
+                    {.action = "token.state", .token_serial = serial,
+                     .details = fmt::format("{} → {}: {} (rolled back without the token; approved by {})",
+                                            rec ? rec->state : "-", to_string(gone_as), reason, a.supervisor.name)},
+                    [&](db::JournalRecord&) {
+                      db::Tokens tokens(s.db);
+                      if (tokens.by_serial(serial))
+                        tokens.set_state(serial, to_string(gone_as), text::iso_utc(s.clock.now()));
+                      else
+                        tokens.upsert({.serial = serial, .organisation_id = run.order.organisation_id,
+                                       .state = to_string(gone_as), .updated_utc = text::iso_utc(s.clock.now())});
+                    });
+  close_rolled_back(run, "", "order rolled back without its token");
   return c_.book().result_of(run.order);
 }
 

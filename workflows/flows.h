@@ -48,11 +48,25 @@ class Flows {
   // instead. Throws TokenError(no_token) when the token it must clean is absent.
   OrderResult rollback(const Actor& teller, db::Id order_id);
 
+  // Closes an unfinished order whose token is gone for good (issue 13.7: lost
+  // by the customer, broken in the reader) — today such an order stays stuck,
+  // as rollback() must clean the token first. A supervisor approves it (asked
+  // here, journaled). Every certificate the order issued and every valid one
+  // on that token is revoked (gone_as lost: keyCompromise, damaged:
+  // superseded), the token is recorded as gone_as, each receipt is voided with
+  // the refund (approved), the order cancelled. gone_as is TokenState::lost or
+  // TokenState::damaged; reason is required. Refused like rollback() where the
+  // order cannot be rolled back; nothing changes on a refusal.
+  OrderResult rollback_without_token(const Actor& teller, db::Id order_id, TokenState gone_as, const std::string& reason);
+
   // The renewal window of SPEC §2 for a certificate ending at not_after.
   // Kept for callers: RenewalWindow::from(config).require(now, not_after).
   static void require_renewal_window(const CounterConfig& config, Seconds now, std::int64_t not_after);
 
  private:
+  // The unfinished order, checked as every roll back checks it (permission,
+  // not final, token work not done, the flow's own rule). Throws the refusal.
+  db::ServiceOrder order_to_roll_back(const Actor& teller, db::Id order_id);
   Counter& c_;
 };
 

@@ -113,6 +113,7 @@ const std::vector<TokenMove>& token_moves() {
       {T::locked, T::retired, "replaced or certificate cancelled"},
       {T::damaged, T::retired, "damaged token handed in"},
       {T::blank, T::damaged, "blank token found faulty"},
+      {T::blank, T::lost, "lost during its personalisation (order rolled back without it)"},
   };
   return moves;
 }

@@ -545,3 +545,67 @@ BOOST_AUTO_TEST_CASE(the_report_table) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Issue 13.7: an order whose token is gone for good can be closed.
+BOOST_AUTO_TEST_SUITE(rollback_without_token)
+
+BOOST_FIXTURE_TEST_CASE(a_lost_token_is_closed_with_revocation_refund_and_record, FlowDesk) {
+  tokens.insert_blank("T1");
+  pins.new_pins.push_back(kPin);
+  faults.arm("token.store_certificate");
+  BOOST_TEST(!code_of<TokenError>([&] { run(request(Flow::issue, "T1")); }).empty());
+  db::Id id = last_order_id();
+  std::string issued = OrderBook::data(order(id)).value("cert_serial", "");
+  tokens.pull("T1");   // the customer left with it, or it broke in the reader
+  BOOST_TEST(code_of<TokenError>([&] { flows.rollback(teller, id); }) == codes::no_token);
+  OrderResult res = flows.rollback_without_token(teller, id, TokenState::lost, "the customer lost it on the way back");
+  BOOST_TEST(res.state == OrderState::cancelled);
+  BOOST_TEST(cert(issued)->status == "revoked");
+  BOOST_TEST(ca.record(issued)->reason == RevocationReason::key_compromise);
+  BOOST_TEST(token_state("T1") == "lost");
+  BOOST_TEST(payments(id)[0].status == "voided");
+  BOOST_TEST(approval.asked.size() == 2u);   // the roll back itself and the refund
+  BOOST_TEST(has_action(id, "order.rolled_back"));
+}
+
+BOOST_FIXTURE_TEST_CASE(a_damaged_customer_token_loses_its_certificates_as_superseded, FlowDesk) {
+  OrderResult first = issue("T1");
+  tokens.token("T1")->locked = true;
+  pins.new_pins.push_back(std::nullopt);   // the unlock waits; then the key breaks
+  OrderResult res = run(request(Flow::unlock, "T1"));
+  BOOST_TEST(res.waiting);
+  tokens.pull("T1");
+  BOOST_TEST(flows.rollback_without_token(teller, res.order_id, TokenState::damaged, "cracked casing").state ==
+             OrderState::cancelled);
+  BOOST_TEST(cert(first.cert_serial)->status == "revoked");
+  BOOST_TEST(ca.record(first.cert_serial)->reason == RevocationReason::superseded);
+  BOOST_TEST(token_state("T1") == "damaged");
+}
+
+BOOST_FIXTURE_TEST_CASE(without_a_supervisor_nothing_changes, FlowDesk) {
+  tokens.insert_blank("T1");
+  pins.new_pins.push_back(std::nullopt);
+  OrderResult res = run(request(Flow::issue, "T1"));
+  approval.name.clear();   // nobody approves
+  const std::int64_t before = journal_size();
+  BOOST_TEST(code_of<AuthError>([&] { flows.rollback_without_token(teller, res.order_id, TokenState::lost, "gone"); }) ==
+             codes::approval_required);
+  BOOST_TEST(order(res.order_id).state == "paid");
+  BOOST_TEST(payments(res.order_id)[0].status == "issued");
+  BOOST_TEST(journal_size() == before + 1);   // only approval.refused
+  BOOST_TEST(code_of<InputError>([&] { flows.rollback_without_token(teller, res.order_id, TokenState::retired, "x"); }) ==
+             codes::bad_request);
+  BOOST_TEST(!code_of<InputError>([&] { flows.rollback_without_token(teller, res.order_id, TokenState::lost, ""); }).empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(a_revocation_already_made_still_refuses, FlowDesk) {
+  issue("T1");
+  auto r = request(Flow::cancel, "T1");
+  r.wipe_token = true;
+  faults.arm("token.reinitialise");
+  BOOST_TEST(!code_of<TokenError>([&] { run(r); }).empty());
+  BOOST_TEST(code_of<RuleRefused>([&] { flows.rollback_without_token(teller, last_order_id(), TokenState::lost, "gone"); }) ==
+             codes::illegal_transition);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
