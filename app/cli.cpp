@@ -23,6 +23,7 @@
 #include "common/error.h"
 #include "common/hardening.h"
 #include "common/i18n.h"
+#include "common/money.h"
 #include "common/text.h"
 #include "desk/desk.h"
 #include "printing/amount_words.h"
@@ -360,7 +361,7 @@ struct Cli {
   }
 
   int money_words() {
-    std::int64_t fen = printing::parse_amount(o.amount);
+    std::int64_t fen = money::parse_yuan(o.amount);
     std::string words = printing::amount_in_words(fen);
     out({{"fen", fen}, {"words", words}}, words);
     return 0;

@@ -8,7 +8,10 @@
 #include <openssl/params.h>
 #include <openssl/rand.h>
 
+#include <charconv>
 #include <memory>
+#include <optional>
+#include <system_error>
 
 #include "common/error.h"
 
@@ -94,16 +97,23 @@ std::string base64(const Bytes& b) {
   return out;
 }
 
-Bytes from_base64(std::string_view s) {
-  if (s.size() % 4) throw InputError(codes::bad_request, "base64 text has a wrong length");
+std::optional<Bytes> try_from_base64(std::string_view s) {
+  if (s.size() % 4) return std::nullopt;
   Bytes out(3 * s.size() / 4 + 1);
   int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(s.data()), static_cast<int>(s.size()));
-  if (n < 0) throw InputError(codes::bad_request, "base64 text is malformed");
+  if (n < 0) return std::nullopt;
   std::size_t pad = 0;
   if (!s.empty() && s.back() == '=') ++pad;
   if (s.size() > 1 && s[s.size() - 2] == '=') ++pad;
   out.resize(static_cast<std::size_t>(n) - pad);
   return out;
+}
+
+Bytes from_base64(std::string_view s) {
+  if (s.size() % 4) throw InputError(codes::bad_request, "base64 text has a wrong length");
+  std::optional<Bytes> out = try_from_base64(s);
+  if (!out) throw InputError(codes::bad_request, "base64 text is malformed");
+  return std::move(*out);
 }
 
 bool equal_ct(std::string_view a, std::string_view b) {
@@ -149,18 +159,21 @@ bool verify_password(const Secret& password, std::string_view encoded) {
     start = d + 1;
   }
   if (parts.size() != 6 || parts[0] != "scrypt") return false;
-  try {
-    int log2_n = std::stoi(std::string(parts[1]));
-    uint32_t r = static_cast<uint32_t>(std::stoul(std::string(parts[2])));
-    uint32_t p = static_cast<uint32_t>(std::stoul(std::string(parts[3])));
-    if (log2_n < 1 || log2_n > 22 || r == 0 || r > 32 || p == 0 || p > 16) return false;
-    Bytes salt = from_base64(parts[4]);
-    Bytes want = from_base64(parts[5]);
-    Bytes got = scrypt(password.reveal(), salt, uint64_t{1} << log2_n, r, p, want.size());
-    return CRYPTO_memcmp(got.data(), want.data(), want.size()) == 0;
-  } catch (const std::exception&) {
-    return false;
-  }
+  // A malformed encoding is a miss (false); only a failure of scrypt itself
+  // (OpenSSL) throws CryptoError — it is never reported as a wrong password.
+  auto number = [](std::string_view t, unsigned long& v) {
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    return ec == std::errc() && end == t.data() + t.size() && !t.empty();
+  };
+  unsigned long log2_n = 0, r = 0, p = 0;
+  if (!number(parts[1], log2_n) || !number(parts[2], r) || !number(parts[3], p)) return false;
+  if (log2_n < 1 || log2_n > 22 || r == 0 || r > 32 || p == 0 || p > 16) return false;
+  std::optional<Bytes> salt = try_from_base64(parts[4]);
+  std::optional<Bytes> want = try_from_base64(parts[5]);
+  if (!salt || !want || want->empty()) return false;
+  Bytes got = scrypt(password.reveal(), *salt, uint64_t{1} << log2_n, static_cast<uint32_t>(r), static_cast<uint32_t>(p),
+                     want->size());
+  return CRYPTO_memcmp(got.data(), want->data(), want->size()) == 0;
 }
 
 }  // namespace certdesk::crypto

@@ -1,5 +1,7 @@
 #include "desk/context.h"
 
+#include "workflows/settings.h"
+
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -61,7 +63,6 @@ void check_branch(const std::string& b) {
                      fmt::format(fmt::runtime(tr("Branch code '{}' must be 2 to 8 capital letters or digits, e.g. BJ01.")), b));
 }
 
-int setting_int(db::Settings& s, const char* key, int fallback) { return static_cast<int>(s.get_int(key, fallback)); }
 }  // namespace
 
 void init_data_dir(const fs::path& root, const InitOptions& o, const Clock& clock) {
@@ -129,15 +130,11 @@ AppContext::AppContext(const fs::path& root, const Clock& clock, int scrypt_log2
                                root.string()));
         return read_only ? db::Database::open_readonly(file) : db::Database::open(file, false);
       }()) {
-  db::Settings settings(db_);
-  config_.branch = settings.get_or("branch", "BJ01");
-  config_.branch_name = settings.get_or("branch_name", config_.branch);
-  config_.key_algorithm = settings.get_or("key_algorithm", "ec_p256") == "rsa_2048" ? workflows::KeyAlgorithm::rsa_2048
-                                                                                     : workflows::KeyAlgorithm::ec_p256;
-  config_.cert_days = setting_int(settings, "cert_days", 365);
-  config_.renewal_opens_days_before = setting_int(settings, "renewal_opens_days_before", 30);
-  config_.renewal_closes_days_after = setting_int(settings, "renewal_closes_days_after", 90);
-  config_.utc_offset_minutes = setting_int(settings, "utc_offset_minutes", 480);
+  // A bad value left by an older version never stops the start: its default is
+  // used and setting_problems() names the setting to fix.
+  workflows::LoadedConfig loaded = workflows::load_counter_config(db_);
+  config_ = loaded.config;
+  setting_problems_ = std::move(loaded.problems);
   journal_ = std::make_unique<db::Journal>(db_, workstation_name(), config_.utc_offset_minutes);
   staff_ = std::make_unique<workflows::StaffService>(db_, *journal_, clock_, scrypt_log2_n);
 }

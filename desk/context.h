@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "desk/adapters.h"
 #include "common/clock.h"
@@ -70,6 +71,9 @@ class AppContext {
   db::Journal& journal() { return *journal_; }
   workflows::StaffService& staff() { return *staff_; }
   const workflows::CounterConfig& config() const { return config_; }
+  // Settings holding a bad value (an older version wrote it): each line names
+  // the key, what it must be and the default used meanwhile. Empty when all are good.
+  const std::vector<std::string>& setting_problems() const { return setting_problems_; }
   std::string module_path();
 
   // Loaded on first use; throw TokenError(module_unavailable) when the module
@@ -91,6 +95,7 @@ class AppContext {
   std::unique_ptr<db::Journal> journal_;
   std::unique_ptr<workflows::StaffService> staff_;
   workflows::CounterConfig config_;
+  std::vector<std::string> setting_problems_;
   std::unique_ptr<MasterSecretPins> pins_;
   std::shared_ptr<pki::Module> token_module_;
   std::shared_ptr<pki::Module> ca_module_;

@@ -1,10 +1,12 @@
 #pragma once
 // Money as it is printed: integer fen (分) to the amount in Chinese capitals
-// (人民币大写) and to figures, and teller-typed yuan text to fen (SPEC §4).
+// (人民币大写) (SPEC §4); figures and parsing live in common/money.h.
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+#include "common/money.h"
 
 namespace certdesk::printing {
 
@@ -18,17 +20,10 @@ inline constexpr std::int64_t kMaxFen = 99'999'999'999'999;
 // all-zero 万 group writes no 万. Throws InputError(bad_request) for fen < 0 or fen > kMaxFen.
 std::string amount_in_words(std::int64_t fen);
 
-// Parses yuan as a teller types it: "1005.00", "50", "0.5", "  12.3 " (surrounding
-// spaces allowed; an optional leading ¥/￥). Returns fen. Throws InputError(bad_request)
-// with a teller-readable message for a negative amount, more than two decimals,
-// anything that is not a number (thousands separators, exponents, "1.", ".5"),
-// and amounts above kMaxFen (9999亿).
-std::int64_t parse_amount(std::string_view yuan_text);
-
-// Figures without separators: 100500 → "1005.00", 5 → "0.05", -150 → "-1.50".
-std::string format_fen(std::int64_t fen);
-
-// format_fen with the yuan sign: 5000 → "¥50.00", -150 → "-¥1.50".
-std::string format_yuan(std::int64_t fen);
+// Figures and the yuan sign come from the one money formatter (common/money.h):
+// format_fen(100500) → "1005.00", format_yuan(5000) → "¥50.00". Typed yuan text
+// is parsed by money::parse_yuan / money::try_parse_yuan.
+using money::format_fen;
+using money::format_yuan;
 
 }  // namespace certdesk::printing

@@ -22,18 +22,39 @@ Approval Counter::approval(const Actor& teller, const std::string& what, std::op
   return staff_.approve(teller, prompts_.approval, what, order_id);
 }
 
-void Counter::refused(const Actor& teller, const ServiceRequest& r, const Error& e) {
+std::optional<std::string> Counter::try_journal(const db::JournalRecord& entry) {
   try {
     db::Transaction tx(s_.db);
-    s_.journal.append({.staff = teller.name, .action = "order.refused", .organisation = r.uscc,
-                       .token_serial = r.token_serial, .outcome = e.code(),
-                       .details = std::string(e.what()).substr(0, 300), .flow = to_string(r.flow)},
-                      s_.clock.now());
+    s_.journal.append(entry, s_.clock.now());
     tx.commit();
-  } catch (const Error&) {
-    // The journal itself cannot be written: the original error is what the teller must see.
+  } catch (const Error& journal_failure) {
+    return std::string(journal_failure.what());
   }
+  return std::nullopt;
+}
+
+namespace {
+// The error being handled, or — when the journal could not record it either and
+// it is not itself a database error — one that says both (nothing is silent).
+[[noreturn]] void rethrow_noting(const Error& e, const std::optional<std::string>& journal_failure) {
+  if (journal_failure && !dynamic_cast<const DbError*>(&e))
+    throw DbError(codes::journal_unavailable,
+                  msg(tr("{} (The journal could not record this either: {})"), e.what(), *journal_failure));
   throw;   // the exception being handled, with its own type (never `throw e`: that slices it to Error)
+}
+}  // namespace
+
+void Counter::refused(const Actor& teller, const ServiceRequest& r, const Error& e) {
+  rethrow_noting(e, try_journal({.staff = teller.name, .action = "order.refused", .organisation = r.uscc,
+                                 .token_serial = r.token_serial, .outcome = e.code(),
+                                 .details = std::string(e.what()).substr(0, 300), .flow = to_string(r.flow)}));
+}
+
+void Counter::interrupted(const db::ServiceOrder& order, const Actor& teller, const Error& e) {
+  rethrow_noting(e, try_journal({.staff = teller.name, .action = "order.interrupted", .order_id = order.id,
+                                 .token_serial = order.token_serial, .outcome = e.code(),
+                                 .details = fmt::format("at {}: {}", order.step, std::string(e.what()).substr(0, 240)),
+                                 .flow = order.flow}));
 }
 
 Counter::Intake Counter::review(const Actor& teller, const ServiceRequest& r) {
@@ -274,10 +295,7 @@ std::unique_ptr<TokenSession> Counter::prepare_blank(db::ServiceOrder& order, co
   bool fresh = true;
   {
     Secret transport = s_.so_pins.transport();
-    try {
-      token->reinitialise(transport, label);
-    } catch (const TokenError& e) {
-      if (e.code() != codes::wrong_pin) throw;
+    if (token->try_reinitialise(transport, label) == PinOutcome::wrong_pin) {
       // An interrupted attempt already set the derived SO PIN.
       token->reinitialise(so_pin, label);
       fresh = false;

@@ -1,8 +1,8 @@
 #pragma once
 // The steps every counter flow shares (SPEC §2): intake of the documents,
 // payment, personalising a blank token, handover. Each step is durable
-// (OrderBook::record) before the next begins. The flows (issuance.h, …) are
-// short scripts over these steps.
+// (OrderBook::record) before the next begins. The flows (flow_steps.h,
+// flow_issue.cpp …) are short scripts over these steps.
 
 #include <optional>
 #include <string>
@@ -120,8 +120,16 @@ class Counter {
   void hand_over(db::ServiceOrder& order, const Actor& teller);
 
   // Journals a refused request (outcome code, no other change) and rethrows the
-  // exception being handled. Call it only from inside a catch block.
+  // exception being handled. Call it only from inside a catch block. When the
+  // journal cannot record it either, throws DbError(journal_unavailable) with
+  // both messages (a DbError being handled is rethrown as it is).
   [[noreturn]] void refused(const Actor& teller, const ServiceRequest& r, const Error& e);
+  // The same for a failure after payment: journals order.interrupted at the
+  // order's last durable step and rethrows.
+  [[noreturn]] void interrupted(const db::ServiceOrder& order, const Actor& teller, const Error& e);
+  // One journal entry in its own transaction; the journal's own error message
+  // when it cannot be written (the non-throwing twin of Journal::append).
+  std::optional<std::string> try_journal(const db::JournalRecord& entry);
 
   // Asks a supervisor's approval; journaled by StaffService.
   Approval approval(const Actor& teller, const std::string& what, std::optional<db::Id> order_id = std::nullopt);

@@ -4,14 +4,11 @@
 
 #include "common/error.h"
 #include "common/i18n.h"
+#include "common/money.h"
 
 namespace certdesk::workflows {
 
-std::string yuan(std::int64_t fen) {
-  const char* sign = fen < 0 ? "-" : "";
-  std::int64_t a = fen < 0 ? -fen : fen;
-  return fmt::format("{}{}.{:02}", sign, a / 100, a % 100);
-}
+std::string yuan(std::int64_t fen) { return money::format_fen(fen); }
 
 FeeQuote quote(db::FeeSchedule& schedule, Flow flow, std::string_view reason) {
   FeeQuote q;

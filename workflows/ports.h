@@ -41,10 +41,21 @@ struct TokenObjectView {
 
 using pki::KeyAlgorithm;
 
+// A PIN the caller expected might be wrong (STYLE habit 13): returned, not thrown.
+enum class PinOutcome { accepted, wrong_pin };
+
 // A session on one token. Every call may throw TokenError (codes in common/error.h).
 class TokenSession {
  public:
   virtual ~TokenSession() = default;
+  // Twins of reinitialise / login_user for a caller that expects a wrong PIN
+  // (an interrupted personalisation already changed the SO PIN; a customer
+  // mistyping theirs with tries left): CKR_PIN_INCORRECT is the value
+  // wrong_pin; every other failure (a locked PIN included) still throws.
+  // The defaults map the throwing call's TokenError(wrong_pin); an adapter
+  // that sees the CK_RV itself may override them.
+  virtual PinOutcome try_reinitialise(const Secret& so_pin, const std::string& label);
+  virtual PinOutcome try_login_user(const Secret& user_pin);
   virtual TokenView info() = 0;
   virtual void reinitialise(const Secret& so_pin, const std::string& label) = 0;
   virtual void change_so_pin(const Secret& old_pin, const Secret& new_pin) = 0;
@@ -69,6 +80,10 @@ class TokenPort {
   virtual std::vector<TokenView> list() = 0;
   // Throws TokenError(no_token) when no token with that serial is present.
   virtual std::unique_ptr<TokenSession> open(const std::string& serial) = 0;
+  // The twin for a caller that expects the token may be absent (a roll back
+  // of an order whose token the customer took away): nullptr when no token
+  // with that serial is inserted; other failures throw. The default asks list().
+  virtual std::unique_ptr<TokenSession> try_open(const std::string& serial);
 };
 
 // The SO PINs: per token, HMAC-SHA256(master secret, serial), never stored;

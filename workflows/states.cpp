@@ -113,6 +113,7 @@ const std::vector<TokenMove>& token_moves() {
       {T::locked, T::retired, "replaced or certificate cancelled"},
       {T::damaged, T::retired, "damaged token handed in"},
       {T::blank, T::damaged, "blank token found faulty"},
+      {T::blank, T::lost, "lost during its personalisation (order rolled back without it)"},
   };
   return moves;
 }
@@ -135,6 +136,56 @@ void require_token_move(const std::string& serial, TokenState from, TokenState t
   throw RuleRefused(codes::token_state_refused, "token-state",
                     fmt::format(fmt::runtime(tr("Token {} is {}; it cannot become {}. From {} it can only become: {}.")), serial,
                                 to_string(from), to_string(to), to_string(from), allowed));
+}
+
+const std::vector<TokenReportMove>& token_reports() {
+  using T = TokenState;
+  using R = TokenReport;
+  static const std::vector<TokenReportMove> reports{
+      {R::suspend, T::active, T::suspended}, {R::suspend, T::locked, T::suspended},
+      {R::found, T::suspended, T::active},   {R::lost, T::suspended, T::lost},
+      {R::lost, T::active, T::lost},         {R::lost, T::locked, T::lost},
+  };
+  return reports;
+}
+
+const char* to_string(TokenReport r) {
+  switch (r) {
+    case TokenReport::suspend: return tr_noop_ctx("report", "suspend");
+    case TokenReport::found: return tr_noop_ctx("report", "found");
+    case TokenReport::lost: return tr_noop_ctx("report", "lost");
+  }
+  return "?";
+}
+
+std::optional<TokenState> token_report_target(TokenState from, TokenReport report) {
+  for (const auto& m : token_reports())
+    if (m.report == report && m.from == from) {
+      // Every report is also a move of the token table (one source of truth for the states).
+      if (!token_move_allowed(m.from, m.to)) return std::nullopt;
+      return m.to;
+    }
+  return std::nullopt;
+}
+
+std::vector<TokenReport> reports_allowed(TokenState from) {
+  std::vector<TokenReport> out;
+  for (TokenReport r : {TokenReport::suspend, TokenReport::found, TokenReport::lost})
+    if (token_report_target(from, r)) out.push_back(r);
+  return out;
+}
+
+TokenState require_token_report(const std::string& serial, TokenState from, TokenReport report) {
+  if (std::optional<TokenState> to = token_report_target(from, report)) return *to;
+  std::string allowed;
+  for (TokenReport r : reports_allowed(from)) {
+    if (!allowed.empty()) allowed += ", ";
+    allowed += tr_ctx("report", to_string(r));
+  }
+  if (allowed.empty()) allowed = tr("nothing");
+  throw RuleRefused(codes::token_state_refused, "token-report",
+                    msg(tr("Token {} is {}; it cannot be reported {}. A token in this state can only be reported: {}."),
+                        serial, tr_ctx("state", to_string(from)), tr_ctx("report", to_string(report)), allowed));
 }
 
 }  // namespace certdesk::workflows

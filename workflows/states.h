@@ -45,4 +45,24 @@ bool token_move_allowed(TokenState from, TokenState to);
 // Throws RuleRefused(token_state_refused) naming the token, both states and what is allowed from `from`.
 void require_token_move(const std::string& serial, TokenState from, TokenState to);
 
+// Reports about a token outside an order (SPEC §2): suspended when reported
+// temporarily lost, found again (only a suspended token: an active one was
+// never missing), or confirmed lost. Each report is a row of its own table:
+// active → active is a PIN reset, not a "found".
+enum class TokenReport { suspend, found, lost };
+struct TokenReportMove {
+  TokenReport report;
+  TokenState from;
+  TokenState to;
+};
+const std::vector<TokenReportMove>& token_reports();
+const char* to_string(TokenReport r);
+// The state a report moves a token in `from` to; nothing when it does not apply.
+std::optional<TokenState> token_report_target(TokenState from, TokenReport report);
+// The reports a token in `from` may receive (what the window offers).
+std::vector<TokenReport> reports_allowed(TokenState from);
+// Throws RuleRefused(token_state_refused) naming the token, its state and the
+// reports it may receive; returns the state the report moves it to.
+TokenState require_token_report(const std::string& serial, TokenState from, TokenReport report);
+
 }  // namespace certdesk::workflows

@@ -14,33 +14,10 @@
 #include "common/text.h"
 #include "db/repositories.h"
 #include "tests/support/support.h"
+#include "tests/workflows/scripted_counter.h"
 #include "workflows/flows.h"
 
 namespace certdesk::test {
-
-// PINs the customer "types": one per prompt, in order; nullopt = cancelled.
-struct ScriptedPins : workflows::PinPrompt {
-  std::deque<std::optional<std::string>> new_pins, current_pins;
-  std::optional<Secret> new_pin(const workflows::PinRules&, std::string_view) override { return next(new_pins); }
-  std::optional<Secret> current_pin(const workflows::PinRules&, std::string_view) override { return next(current_pins); }
-  static std::optional<Secret> next(std::deque<std::optional<std::string>>& q) {
-    if (q.empty()) return std::nullopt;
-    auto v = q.front();
-    q.pop_front();
-    if (!v) return std::nullopt;
-    return Secret(*v);
-  }
-};
-
-struct ScriptedApproval : workflows::ApprovalPrompt {
-  std::string name, password;
-  int asked = 0;
-  std::optional<workflows::ApprovalCredentials> approve(std::string_view) override {
-    ++asked;
-    if (name.empty()) return std::nullopt;
-    return workflows::ApprovalCredentials{name, Secret(password)};
-  }
-};
 
 inline Seconds real_now() { return SystemClock().now(); }
 
@@ -72,17 +49,7 @@ struct FlowFixture {
   static workflows::ServiceRequest request(workflows::Flow flow, const std::string& token_serial,
                                            const std::string& uscc = "91110108MA01C8D24U",
                                            const std::string& name = "北京示例科技有限公司") {
-    workflows::ServiceRequest r;
-    r.flow = flow;
-    r.organisation_name = name;
-    r.uscc = uscc;
-    r.handler_name = "张三";
-    r.handler_id_number = "11010519491231002X";
-    for (const auto& c : workflows::checklist(flow, "")) r.documents[c.item] = {true, c.needs_stamp, ""};
-    r.documents["application_form"].business_type = workflows::to_string(flow);
-    r.token_serial = token_serial;
-    r.payment_method = "cash";
-    return r;
+    return sample_request(flow, token_serial, uscc, name);
   }
 
   // Pays what the schedule says.
@@ -144,14 +111,11 @@ struct FlowFixture {
   }
 };
 
+// The code f throws as E, or "no error".
 template <class E>
 std::string error_code_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.code();
-  }
-  return "no error";
+  std::string code = code_of<E>(f);
+  return code.empty() ? "no error" : code;
 }
 
 }  // namespace certdesk::test

@@ -293,3 +293,26 @@ BOOST_AUTO_TEST_CASE(a_code_unlocks_once_for_its_token_until_it_expires) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_FIXTURE_TEST_SUITE(settings_on_disk, FlowFixture)
+
+// Issue 13.6: a data folder whose database holds a bad value (an older version
+// stored "abc") still opens, runs an order, and names the setting to fix.
+BOOST_AUTO_TEST_CASE(a_bad_stored_setting_does_not_brick_the_data_folder) {
+  {
+    db::Settings settings(ctx->db());
+    settings.set("utc_offset_minutes", "abc");
+  }
+  ctx.reset();
+  counter.reset();
+  flows.reset();
+  ctx = std::make_unique<app::AppContext>(tmp / "data", clock, 10);
+  BOOST_REQUIRE(ctx->setting_problems().size() == 1u);
+  BOOST_TEST(ctx->setting_problems()[0].find("utc_offset_minutes") != std::string::npos);
+  BOOST_TEST(ctx->config().utc_offset_minutes == 480);
+  counter = std::make_unique<workflows::Counter>(ctx->services(), ctx->staff(), workflows::Prompts{pins, approval, progress});
+  flows = std::make_unique<workflows::Flows>(*counter);
+  BOOST_TEST((issue(blank("2101201201")).state == workflows::OrderState::completed));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -88,47 +88,4 @@ BOOST_AUTO_TEST_CASE(refuses_negative_and_too_large) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
-BOOST_AUTO_TEST_SUITE(parsing)
-
-BOOST_AUTO_TEST_CASE(accepts_yuan_text) {
-  BOOST_TEST(parse_amount("1005.00") == 100500);
-  BOOST_TEST(parse_amount("50") == 5000);
-  BOOST_TEST(parse_amount("0.5") == 50);
-  BOOST_TEST(parse_amount("0.05") == 5);
-  BOOST_TEST(parse_amount("0") == 0);
-  BOOST_TEST(parse_amount("0.00") == 0);
-  BOOST_TEST(parse_amount("  12.3 ") == 1230);
-  BOOST_TEST(parse_amount("¥16409.02") == 1640902);
-  BOOST_TEST(parse_amount("￥50") == 5000);
-  BOOST_TEST(parse_amount("007") == 700);
-  BOOST_TEST(parse_amount("999999999999.99") == kMaxFen);
-}
-
-BOOST_AUTO_TEST_CASE(refuses_bad_text) {
-  BOOST_TEST(refused_with([] { parse_amount("-1"); }, "a negative amount cannot be written on a receipt"));
-  BOOST_TEST(refused_with([] { parse_amount("-0.01"); }, "negative"));
-  BOOST_TEST(refused_with([] { parse_amount("1.234"); }, "more than two decimals"));
-  BOOST_TEST(refused_with([] { parse_amount("0.001"); }, "more than two decimals"));
-  for (const char* text : {"abc", "1,000", "1e3", ".5", "1.", "1.2.3", "12 3", "五十", "0x10", "+-1"})
-    BOOST_TEST(refused_with([&] { parse_amount(text); }, "not an amount"), text);
-  BOOST_TEST(refused_with([] { parse_amount(""); }, "no amount"));
-  BOOST_TEST(refused_with([] { parse_amount("   "); }, "no amount"));
-}
-
-BOOST_AUTO_TEST_CASE(refuses_overflow) {
-  BOOST_TEST(refused_with([] { parse_amount("1000000000000"); }, "9999亿"));
-  BOOST_TEST(refused_with([] { parse_amount("99999999999999999999999999"); }, "9999亿"));
-}
-
-BOOST_AUTO_TEST_SUITE_END()
-
-BOOST_AUTO_TEST_CASE(figures) {
-  BOOST_TEST(format_fen(100500) == "1005.00");
-  BOOST_TEST(format_fen(5) == "0.05");
-  BOOST_TEST(format_fen(0) == "0.00");
-  BOOST_TEST(format_fen(-150) == "-1.50");
-  BOOST_TEST(format_fen(kMaxFen) == "999999999999.99");
-  BOOST_TEST(format_yuan(5000) == "¥50.00");
-  BOOST_TEST(format_yuan(-150) == "-¥1.50");
-  BOOST_TEST(format_fen(INT64_MIN) == "-92233720368547758.08");
-}
+// Figures (format_fen / format_yuan) and parsing: tests/common/test_money.cpp.
