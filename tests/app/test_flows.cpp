@@ -306,7 +306,7 @@ BOOST_AUTO_TEST_CASE(a_bad_stored_setting_does_not_brick_the_data_folder) {
   ctx.reset();
   counter.reset();
   flows.reset();
-  ctx = std::make_unique<app::AppContext>(tmp / "data", clock, 10);
+  ctx = std::make_unique<desk::AppContext>(tmp / "data", clock, 10);
   BOOST_REQUIRE(ctx->setting_problems().size() == 1u);
   BOOST_TEST(ctx->setting_problems()[0].find("utc_offset_minutes") != std::string::npos);
   BOOST_TEST(ctx->config().utc_offset_minutes == 480);

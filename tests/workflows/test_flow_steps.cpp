@@ -5,10 +5,10 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include <SQLiteCpp/Database.h>
 
 #include <algorithm>
 
+#include "db/testing.h"
 #include "common/error.h"
 #include "tests/workflows/flow_desk.h"
 #include "workflows/receipts.h"
@@ -32,6 +32,11 @@ std::vector<std::string> key_ids(const certdesk::test::FakeToken& t) {
   return out;
 }
 }  // namespace
+
+namespace certdesk::pki {
+// Boost.Test prints a failed comparison of revocation reasons by name.
+inline std::ostream& operator<<(std::ostream& o, RevocationReason r) { return o << reason_name(r); }
+}  // namespace certdesk::pki
 
 BOOST_AUTO_TEST_SUITE(issue)
 
@@ -484,7 +489,7 @@ BOOST_AUTO_TEST_SUITE(journal)
 BOOST_FIXTURE_TEST_CASE(an_unwritable_journal_refuses_with_order_and_token_untouched, FlowDesk) {
   auto t = tokens.insert_blank("T1");
   pins.new_pins.push_back(kPin);
-  db.sql().exec("CREATE TEMP TRIGGER journal_full BEFORE INSERT ON journal BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+  db::testing::exec(db, "CREATE TEMP TRIGGER journal_full BEFORE INSERT ON journal BEGIN SELECT RAISE(ABORT, 'disk full'); END");
   const std::int64_t before = journal_size();
   std::string code = code_of<DbError>([&] { run(request(Flow::issue, "T1")); });
   BOOST_TEST(code == codes::journal_unavailable);
@@ -495,7 +500,7 @@ BOOST_FIXTURE_TEST_CASE(an_unwritable_journal_refuses_with_order_and_token_untou
   BOOST_TEST(t->so_pin == certdesk::test::kTransportSoPin);
   BOOST_TEST(ca.issued() == 0);
   // Once the journal works again the same request goes through, with receipt number 1.
-  db.sql().exec("DROP TRIGGER journal_full");
+  db::testing::exec(db, "DROP TRIGGER journal_full");
   pins.new_pins.push_back(kPin);
   OrderResult res = run(request(Flow::issue, "T1"));
   BOOST_TEST(res.state == OrderState::completed);
@@ -504,7 +509,7 @@ BOOST_FIXTURE_TEST_CASE(an_unwritable_journal_refuses_with_order_and_token_untou
 
 // A refusal the journal cannot record is not swallowed: the teller sees both.
 BOOST_FIXTURE_TEST_CASE(a_refusal_the_journal_cannot_record_says_so, FlowDesk) {
-  db.sql().exec("CREATE TEMP TRIGGER journal_full BEFORE INSERT ON journal BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+  db::testing::exec(db, "CREATE TEMP TRIGGER journal_full BEFORE INSERT ON journal BEGIN SELECT RAISE(ABORT, 'disk full'); END");
   auto r = request(Flow::unlock, "T404");   // refused: no customer on record
   try {
     run(r);
