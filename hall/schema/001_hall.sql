@@ -199,7 +199,11 @@ DECLARE
   last_hash text;
   stored text;
 BEGIN
-  SELECT w.branch_id, w.db_role INTO ws FROM hall.workstations w WHERE w.id = NEW.workstation_id;
+  -- One lookup per row: the workstation and the head of its chain.
+  SELECT w.branch_id, w.db_role, h.seq, h.hash INTO ws FROM hall.workstations w
+    LEFT JOIN LATERAL (SELECT e.seq, e.hash FROM hall.entries e WHERE e.workstation_id = w.id
+                        ORDER BY e.seq DESC LIMIT 1) h ON true
+   WHERE w.id = NEW.workstation_id;
   IF NOT FOUND THEN
     RAISE EXCEPTION USING ERRCODE = 'CDW02', MESSAGE = format('workstation %s is not registered', NEW.workstation_id);
   END IF;
@@ -207,8 +211,8 @@ BEGIN
     RAISE EXCEPTION USING ERRCODE = 'CDW02',
       MESSAGE = format('role %s may not extend the chain of workstation %s', session_user, NEW.workstation_id);
   END IF;
-  SELECT e.seq, e.hash INTO last_seq, last_hash FROM hall.entries e
-   WHERE e.workstation_id = NEW.workstation_id ORDER BY e.seq DESC LIMIT 1;
+  last_seq := ws.seq;
+  last_hash := ws.hash;
   IF last_seq IS NULL THEN
     last_seq := 0;
     last_hash := hall.zero_hash();
