@@ -57,6 +57,14 @@ inline constexpr const char* token_error = "9006";
 inline constexpr const char* pin_length = "9007";
 inline constexpr const char* token_removed = "9008";
 inline constexpr const char* crypto_error = "9009";
+// 6xxx: the hall server (hall/)
+inline constexpr const char* hall_unreachable = "6001";
+inline constexpr const char* hall_refused = "6002";
+inline constexpr const char* hall_schema_mismatch = "6003";
+inline constexpr const char* workstation_taken = "6004";
+inline constexpr const char* hall_conflict = "6005";
+inline constexpr const char* hall_gap = "6006";
+inline constexpr const char* hall_bad_conninfo = "6007";
 }  // namespace codes
 
 // What kind of failure; the CLI maps it to its exit status (SPEC §9).

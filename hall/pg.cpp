@@ -1,0 +1,207 @@
+#include "hall/pg.h"
+
+#include <filesystem>
+#include <string_view>
+
+#include "common/i18n.h"
+
+namespace certdesk::hall::pg {
+namespace {
+
+std::string trimmed(const char* s) {
+  std::string out = s ? s : "";
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out;
+}
+
+struct OptionsFree {
+  void operator()(PQconninfoOption* o) const noexcept { PQconninfoFree(o); }
+};
+
+HallError unreachable(const std::string& why) {
+  return HallError(ErrorKind::other, codes::hall_unreachable,
+                   msg(tr("the hall server cannot be reached ({}): the counter keeps working and ships "
+                          "its record when the server is back"),
+                       why));
+}
+
+// The server's refusal, by SQLSTATE (class CD: hall/schema/001_hall.sql).
+HallError refusal(const std::string& sqlstate, const std::string& primary) {
+  if (sqlstate == "CDC01" || sqlstate == "23505")
+    return HallError(ErrorKind::journal_integrity, codes::hall_conflict,
+                     msg(tr("the hall holds another version of this record ({}): the local record was changed "
+                            "after it was shipped — call the supervisor"),
+                         primary),
+                     sqlstate);
+  if (sqlstate == "CDG01")
+    return HallError(ErrorKind::rule, codes::hall_gap, msg(tr("the hall refused a gap in the record ({})"), primary),
+                     sqlstate);
+  if (sqlstate == "CDW01")
+    return HallError(ErrorKind::rule, codes::workstation_taken,
+                     msg(tr("the hall refused this workstation ({}): choose another workstation code or rejoin "
+                            "with this counter's own key"),
+                         primary),
+                     sqlstate);
+  if (sqlstate == "42501" || sqlstate == "CDW02")
+    return HallError(ErrorKind::auth, codes::hall_refused,
+                     msg(tr("the hall server refused: this counter's database role may not do that ({})"), primary),
+                     sqlstate);
+  if (sqlstate.rfind("08", 0) == 0 || sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03")
+    return unreachable(primary);
+  if (sqlstate == "42P01" || sqlstate == "3F000" || sqlstate == "42883" || sqlstate == "42703")
+    return HallError(ErrorKind::other, codes::hall_schema_mismatch,
+                     msg(tr("the hall database does not hold the schema this program expects ({}): run the "
+                            "hall's migrations or update the program"),
+                         primary),
+                     sqlstate);
+  return HallError(ErrorKind::rule, codes::hall_refused, msg(tr("the hall server refused the record ({})"), primary),
+                   sqlstate);
+}
+
+}  // namespace
+
+Params& Params::text(std::string v) {
+  values_.push_back(std::move(v));
+  null_.push_back(0);
+  formats_.push_back(0);
+  return *this;
+}
+Params& Params::integer(std::int64_t v) { return text(std::to_string(v)); }
+Params& Params::optional_integer(const std::optional<std::int64_t>& v) {
+  if (v) return integer(*v);
+  values_.emplace_back();
+  null_.push_back(1);
+  formats_.push_back(0);
+  return *this;
+}
+Params& Params::binary(std::string v) {
+  values_.push_back(std::move(v));
+  null_.push_back(0);
+  formats_.push_back(1);
+  return *this;
+}
+void Params::reserve(std::size_t n) {
+  values_.reserve(n);
+  null_.reserve(n);
+  formats_.reserve(n);
+}
+
+std::string Result::text(int row, int col) const {
+  return std::string(PQgetvalue(r_.get(), row, col), static_cast<std::size_t>(PQgetlength(r_.get(), row, col)));
+}
+std::int64_t Result::integer(int row, int col) const { return std::stoll(PQgetvalue(r_.get(), row, col)); }
+std::optional<std::int64_t> Result::optional_integer(int row, int col) const {
+  if (null(row, col)) return std::nullopt;
+  return integer(row, col);
+}
+std::string Result::bytes(int row, int col) const {
+  std::size_t n = 0;
+  unsigned char* raw = PQunescapeBytea(reinterpret_cast<const unsigned char*>(PQgetvalue(r_.get(), row, col)), &n);
+  if (!raw) throw HallError(ErrorKind::other, codes::hall_refused, tr("the hall server sent an unreadable value"));
+  std::string out(reinterpret_cast<const char*>(raw), n);
+  PQfreemem(raw);
+  return out;
+}
+
+void Session::ensure_connected() {
+  if (PQstatus(conn_.get()) == CONNECTION_OK) return;
+  PQreset(conn_.get());
+  if (PQstatus(conn_.get()) != CONNECTION_OK) throw unreachable(trimmed(PQerrorMessage(conn_.get())));
+}
+
+void Session::fail(PGresult* r) {
+  if (PQstatus(conn_.get()) != CONNECTION_OK) {
+    const std::string why = trimmed(r ? PQresultErrorMessage(r) : PQerrorMessage(conn_.get()));
+    PQclear(r);
+    throw unreachable(why);
+  }
+  const std::string state = r ? trimmed(PQresultErrorField(r, PG_DIAG_SQLSTATE)) : "";
+  const std::string primary =
+      trimmed(r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : PQerrorMessage(conn_.get()));
+  PQclear(r);
+  throw refusal(state, primary);
+}
+
+Result Session::exec(const std::string& sql, const Params& params, bool binary) {
+  std::vector<const char*> values(params.values_.size());
+  std::vector<int> lengths(params.values_.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    values[i] = params.null_[i] ? nullptr : params.values_[i].data();
+    lengths[i] = static_cast<int>(params.values_[i].size());
+  }
+  PGresult* r = PQexecParams(conn_.get(), sql.c_str(), params.size(), nullptr, values.data(), lengths.data(),
+                             params.formats_.data(), binary ? 1 : 0);
+  const ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail(r);
+  return Result(r);
+}
+
+void Session::exec_script(const std::string& sql) {
+  PGresult* r = PQexec(conn_.get(), sql.c_str());
+  const ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail(r);
+  PQclear(r);
+}
+
+Transaction::Transaction(Session& s) : s_(s) { s_.exec("BEGIN"); }
+Transaction::~Transaction() {
+  if (done_ || PQstatus(s_.raw()) != CONNECTION_OK) return;
+  PQclear(PQexec(s_.raw(), "ROLLBACK"));   // never throws: a lost connection rolls back by itself
+}
+void Transaction::commit() {
+  s_.exec("COMMIT");
+  done_ = true;
+}
+
+ConnPtr connect(const std::string& conninfo, const std::string& password_file) {
+  char* err = nullptr;
+  std::unique_ptr<PQconninfoOption, OptionsFree> opts(PQconninfoParse(conninfo.c_str(), &err));
+  if (!opts) {
+    const std::string why = trimmed(err ? err : "out of memory");
+    PQfreemem(err);
+    throw HallError(ErrorKind::input, codes::hall_bad_conninfo,
+                    msg(tr("the hall connection string is not valid: {}"), why));
+  }
+  std::vector<std::string> keys, vals;
+  bool has_timeout = false;
+  for (PQconninfoOption* o = opts.get(); o->keyword; ++o) {
+    if (!o->val || !*o->val) continue;
+    const std::string_view key = o->keyword;
+    if (key == "password")
+      throw HallError(ErrorKind::input, codes::hall_bad_conninfo,
+                      tr("the hall connection string holds a password: put it in a password file and pass that "
+                         "file instead"));
+    if (key == "connect_timeout") has_timeout = true;
+    if (key == "passfile" && !password_file.empty()) continue;
+    keys.emplace_back(o->keyword);
+    vals.emplace_back(o->val);
+  }
+  if (!password_file.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(password_file, ec))
+      throw HallError(ErrorKind::input, codes::hall_bad_conninfo,
+                      msg(tr("the hall password file {} cannot be read"), password_file));
+    keys.emplace_back("passfile");
+    vals.push_back(password_file);
+  }
+  if (!has_timeout) {   // a counter never waits long for the hall
+    keys.emplace_back("connect_timeout");
+    vals.emplace_back("5");
+  }
+  keys.emplace_back("application_name");
+  vals.emplace_back("certdesk");
+  std::vector<const char*> k, v;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    k.push_back(keys[i].c_str());
+    v.push_back(vals[i].c_str());
+  }
+  k.push_back(nullptr);
+  v.push_back(nullptr);
+  ConnPtr conn(PQconnectdbParams(k.data(), v.data(), 0));   // owned before it is checked
+  if (!conn) throw unreachable("out of memory");
+  if (PQstatus(conn.get()) != CONNECTION_OK) throw unreachable(trimmed(PQerrorMessage(conn.get())));
+  PQclear(PQexec(conn.get(), "SET client_min_messages = warning"));
+  return conn;
+}
+
+}  // namespace certdesk::hall::pg
