@@ -3,12 +3,14 @@
 // loaded machine disturbs less), and the first receipt of the process (font set-up
 // included). Run by hand; figures go to docs/benchmarks.md.
 //   bench_printing [--samples DIR]   also writes receipt.pdf, receipt-void.pdf, slip.pdf, report.pdf to DIR
+//   bench_printing --warm            runs printing::prepare_fonts() on a worker thread first
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <time.h>
@@ -135,8 +137,8 @@ int main(int argc, char** argv) {
       write_slip_pdf(sample_slip(), Paper::a5, dir / "slip.pdf");
       write_report_pdf(sample_report(), Paper::a4, dir / "report.pdf");
       std::printf("sample PDFs written to %s\n", dir.c_str());
-    } else if (argc != 1) {
-      std::fprintf(stderr, "usage: bench_printing [--samples DIR]\n");
+    } else if (argc != 1 && !(argc == 2 && std::string(argv[1]) == "--warm")) {
+      std::fprintf(stderr, "usage: bench_printing [--samples DIR | --warm]\n");
       return 2;
     }
     const fs::path out = fs::temp_directory_path() / ("bench_printing-" + std::to_string(::getpid()));
@@ -144,8 +146,15 @@ int main(int argc, char** argv) {
     const ReceiptData receipt = sample_receipt();
     const HandoverSlipData slip = sample_slip();
     const DailyReportData report = sample_report();
+    const bool warm = argc == 2;
+    if (warm)
+      std::thread([] {
+        const double cpu_start = cpu_ms();
+        prepare_fonts();
+        std::printf("%-34s %8s    %8.2f ms CPU (on a worker)\n", "prepare_fonts()", "", cpu_ms() - cpu_start);
+      }).join();
     Timing first{};
-    if (argc == 1) {  // the process's first document: fontconfig, the font map and the faces are set up here
+    if (argc <= 2) {  // the process's first document: fontconfig, the font map and the faces are set up here
       const auto start = std::chrono::steady_clock::now();
       const double cpu_start = cpu_ms();
       write_receipt_pdf(receipt, Paper::a5, out / "first.pdf");
@@ -160,7 +169,7 @@ int main(int argc, char** argv) {
     auto line = [](const char* what, Timing t) {
       std::printf("%-34s %8.2f ms wall %8.2f ms CPU\n", what, t.wall_ms, t.cpu_ms);
     };
-    if (argc == 1) line("first receipt PDF of the process", first);
+    if (argc <= 2) line(warm ? "first receipt PDF after the warm-up" : "first receipt PDF of the process", first);
     line("receipt PDF, A5          median", receipt_ms);
     line("receipt PDF, 80 mm roll  median", roll_ms);
     line("receipt layout only, A5  median", layout_ms);

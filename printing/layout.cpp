@@ -34,7 +34,9 @@ void set_source(cairo_t* cr, const Rgb& c, double alpha = 1.0) { cairo_set_sourc
 
 class Painter {
  public:
-  explicit Painter(cairo_t* cr) : cr_(cr), context_(pango_cairo_create_context(cr)) {
+  // What pango_cairo_create_context does, on the process's font map.
+  explicit Painter(cairo_t* cr) : cr_(cr), context_(pango_font_map_create_context(detail::shared_font_map())) {
+    pango_cairo_update_context(cr_, context_.get());
     detail::set_context_options(context_.get());
     layout_.reset(pango_layout_new(context_.get()));
   }
@@ -162,6 +164,7 @@ void DocumentLayout::draw_page(cairo_t* cr, int page) const {
   cairo_rectangle(cr, 0, 0, pages_->size.width, pages_->size.height);
   cairo_fill(cr);
   {
+    const detail::PangoLock lock = detail::lock_pango();
     Painter painter(cr);
     for (const detail::Item& item : pages_->pages[static_cast<std::size_t>(page)].items) std::visit(painter, item);
   }

@@ -5,6 +5,8 @@
 
 #include <filesystem>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "common/error.h"
 #include "printing/amount_words.h"
@@ -165,6 +167,28 @@ BOOST_AUTO_TEST_CASE(fonts_are_the_simplified_chinese_face_embedded) {
     BOOST_TEST(contains(line, " yes "), line);
   }
   BOOST_TEST(lines >= 1u);
+}
+
+// The font map is one per process, used under a lock: documents written on several
+// threads at once, after a warm-up on yet another, come out whole.
+BOOST_AUTO_TEST_CASE(documents_from_several_threads_share_the_fonts) {
+  TempDir dir;
+  std::thread(prepare_fonts).join();
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 3; ++t)
+    writers.emplace_back([&dir, t] {
+      for (int i = 0; i < 3; ++i) {
+        write_receipt_pdf(sample_receipt(), Paper::a5, dir / ("r" + std::to_string(t) + std::to_string(i) + ".pdf"));
+        write_slip_pdf(sample_slip(), Paper::roll80, dir / ("s" + std::to_string(t) + std::to_string(i) + ".pdf"));
+      }
+    });
+  for (std::thread& w : writers) w.join();
+  for (int t = 0; t < 3; ++t)
+    for (int i = 0; i < 3; ++i) {
+      const std::string n = std::to_string(t) + std::to_string(i);
+      BOOST_TEST(contains(pdftotext(dir / ("r" + n + ".pdf")), "人民币伍拾元整"));
+      BOOST_TEST(contains(pdftotext(dir / ("s" + n + ".pdf")), "FT3003A0001987"));
+    }
 }
 
 BOOST_AUTO_TEST_CASE(voided_receipt_is_marked_on_every_page) {
