@@ -29,7 +29,9 @@ void set_source(cairo_t* cr, const Rgb& c, double alpha = 1.0) { cairo_set_sourc
 
 class Painter {
  public:
-  explicit Painter(cairo_t* cr) : cr_(cr), context_(pango_cairo_create_context(cr)) {
+  // What pango_cairo_create_context does, on the process's font map.
+  explicit Painter(cairo_t* cr) : cr_(cr), context_(pango_font_map_create_context(detail::shared_font_map())) {
+    pango_cairo_update_context(cr_, context_.get());
     detail::set_context_options(context_.get());
     layout_.reset(pango_layout_new(context_.get()));
   }
@@ -73,10 +75,21 @@ class Painter {
     cairo_fill(cr_);
     cairo_set_source_rgb(cr_, 0, 0, 0);
     const double origin_x = q.x + q.quiet * q.module, origin_y = q.y + q.quiet * q.module;
-    for (int row = 0; row < q.size; ++row)
-      for (int col = 0; col < q.size; ++col)
-        if (q.dark[static_cast<std::size_t>(row) * q.size + col])
-          cairo_rectangle(cr_, origin_x + col * q.module, origin_y + row * q.module, q.module, q.module);
+    // One rectangle per horizontal run of dark modules: the same area as one square per
+    // module, a third of the path (the PDF's content stream) to write and compress.
+    for (int row = 0; row < q.size; ++row) {
+      const unsigned char* dark = &q.dark[static_cast<std::size_t>(row) * q.size];
+      for (int col = 0; col < q.size;) {
+        if (!dark[col]) {
+          ++col;
+          continue;
+        }
+        int end = col;
+        while (end < q.size && dark[end]) ++end;
+        cairo_rectangle(cr_, origin_x + col * q.module, origin_y + row * q.module, (end - col) * q.module, q.module);
+        col = end;
+      }
+    }
     cairo_fill(cr_);  // one path: no seams between neighbouring modules
     cairo_restore(cr_);
   }
@@ -146,6 +159,7 @@ void DocumentLayout::draw_page(cairo_t* cr, int page) const {
   cairo_rectangle(cr, 0, 0, pages_->size.width, pages_->size.height);
   cairo_fill(cr);
   {
+    const detail::PangoLock lock = detail::lock_pango();
     Painter painter(cr);
     for (const detail::Item& item : pages_->pages[static_cast<std::size_t>(page)].items) std::visit(painter, item);
   }

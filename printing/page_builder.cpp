@@ -59,7 +59,8 @@ QrItem make_qr(const std::string& text, double x, double y, double module, int q
   return qr;
 }
 
-PageBuilder::PageBuilder(Paper paper, std::string title) : paper_(paper), title_(std::move(title)) {
+PageBuilder::PageBuilder(Paper paper, std::string title)
+    : pango_lock_(lock_pango()), paper_(paper), title_(std::move(title)) {
   switch (paper) {
     case Paper::a5:
       width_ = 148 * kMm;
@@ -83,7 +84,7 @@ PageBuilder::PageBuilder(Paper paper, std::string title) : paper_(paper), title_
       margin_bottom_ = 8 * kMm;
       break;
   }
-  context_.reset(pango_font_map_create_context(pango_cairo_font_map_get_default()));
+  context_.reset(pango_font_map_create_context(shared_font_map()));
   set_context_options(context_.get());
   layout_.reset(pango_layout_new(context_.get()));
   pages_.emplace_back();

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <variant>
 #include <vector>
@@ -89,6 +90,14 @@ namespace certdesk::printing::detail {
 // Encodes text as a QR symbol (error correction M, 8-bit). Throws Error when libqrencode fails.
 QrItem make_qr(const std::string& text, double x, double y, double module, int quiet = 4);
 
+// One pango font map for the whole process (pango's default map is one per thread, and
+// each new thread would load fontconfig's faces again), and the lock every use of it
+// holds: a font map is not safe for two threads at once. Recursive, so a layout drawn
+// while a builder is alive does not deadlock.
+PangoFontMap* shared_font_map();
+using PangoLock = std::unique_lock<std::recursive_mutex>;
+PangoLock lock_pango();
+
 // Lays content out top to bottom: a cursor y, margins, page breaks (none on a roll,
 // whose page grows). Measures text exactly as DocumentLayout::draw_page sets it.
 class PageBuilder {
@@ -138,6 +147,7 @@ class PageBuilder {
  private:
   PangoLayout* measure(const std::string& text, const TextStyle& style, double width);
 
+  PangoLock pango_lock_;  // first: held until the pango objects below are gone
   Paper paper_;
   std::string title_;
   double width_ = 0, height_ = 0;  // height 0 on a roll until finish()

@@ -5,61 +5,25 @@
 
 #include <filesystem>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "common/error.h"
 #include "printing/amount_words.h"
 #include "printing/layout.h"
 #include "printing/pdf.h"
+#include "tests/printing/samples.h"
 #include "tests/support/support.h"
 
 namespace fs = std::filesystem;
 using namespace certdesk::printing;
 using certdesk::test::run;
 using certdesk::test::TempDir;
+using certdesk::test::kHash;
+using certdesk::test::sample_receipt;
+using certdesk::test::sample_slip;
 
 namespace {
-
-const std::string kHash = "9f2c4e1a7b3d5f60812a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4b6d";
-
-ReceiptData sample_receipt() {
-  ReceiptData r;
-  r.receipt_no = "BJ01-2026-000123";
-  r.branch_name = "朝阳营业厅";
-  r.payer = "北京示例科技有限公司";
-  r.payer_uscc = "91350100M000100Y43";
-  r.lines = {{"数字证书新办（含USBKEY介质）", 1, 5000, 5000}};
-  r.total_fen = 5000;
-  r.payment_method = "微信支付";
-  r.payee = "北京市数字证书服务大厅";
-  r.teller = "张晓明";
-  r.issued_at = "2026-11-22 11:14";
-  r.order_no = "BJ01-20261122-0042";
-  r.journal_hash = kHash;
-  return r;
-}
-
-HandoverSlipData sample_slip() {
-  HandoverSlipData s;
-  s.order_no = "BJ01-20261122-0042";
-  s.flow = "证书新办";
-  s.branch_name = "北京市数字证书服务大厅 朝阳营业厅";
-  s.organisation = "北京示例科技有限公司";
-  s.uscc = "91350100M000100Y43";
-  s.handler_name = "李雷";
-  s.handler_id_masked = "110105********1234";
-  s.token_serial = "FT3003A0001987";
-  s.token_vendor = "飞天诚信 ePass3003";
-  s.certificate_serial = "4F1A9C03D2E7";
-  s.certificate_subject = "CN=北京示例科技有限公司,O=北京示例科技有限公司,C=CN";
-  s.valid_from = "2026-11-22";
-  s.valid_to = "2027-11-21";
-  s.items_returned = {"USBKEY 1 个（已写入证书）", "营业执照复印件 1 份（留存）"};
-  s.notes = {"此前签发给本单位的证书均已作废。"};
-  s.receipt_no = "BJ01-2026-000123";
-  s.teller = "张晓明";
-  s.issued_at = "2026-11-22 11:20";
-  return s;
-}
 
 DailyReportData sample_report(int exceptions) {
   DailyReportData d;
@@ -203,6 +167,28 @@ BOOST_AUTO_TEST_CASE(fonts_are_the_simplified_chinese_face_embedded) {
     BOOST_TEST(contains(line, " yes "), line);
   }
   BOOST_TEST(lines >= 1u);
+}
+
+// The font map is one per process, used under a lock: documents written on several
+// threads at once, after a warm-up on yet another, come out whole.
+BOOST_AUTO_TEST_CASE(documents_from_several_threads_share_the_fonts) {
+  TempDir dir;
+  std::thread(prepare_fonts).join();
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 3; ++t)
+    writers.emplace_back([&dir, t] {
+      for (int i = 0; i < 3; ++i) {
+        write_receipt_pdf(sample_receipt(), Paper::a5, dir / ("r" + std::to_string(t) + std::to_string(i) + ".pdf"));
+        write_slip_pdf(sample_slip(), Paper::roll80, dir / ("s" + std::to_string(t) + std::to_string(i) + ".pdf"));
+      }
+    });
+  for (std::thread& w : writers) w.join();
+  for (int t = 0; t < 3; ++t)
+    for (int i = 0; i < 3; ++i) {
+      const std::string n = std::to_string(t) + std::to_string(i);
+      BOOST_TEST(contains(pdftotext(dir / ("r" + n + ".pdf")), "人民币伍拾元整"));
+      BOOST_TEST(contains(pdftotext(dir / ("s" + n + ".pdf")), "FT3003A0001987"));
+    }
 }
 
 BOOST_AUTO_TEST_CASE(voided_receipt_is_marked_on_every_page) {
