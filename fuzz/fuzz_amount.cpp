@@ -1,4 +1,4 @@
-// Money (printing/amount_words.h): parse_amount on any text either refuses or
+// Money (common/money.h, printing/amount_words.h): money::parse_yuan on any text either refuses or
 // gives fen in 0…kMaxFen that format_fen writes back to the same fen; amount in
 // words of any int64 either refuses (out of range) or writes 人民币… ending in
 // 整 or 分.
@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "common/error.h"
+#include "common/money.h"
 #include "printing/amount_words.h"
 
 using namespace certdesk;
@@ -39,9 +40,9 @@ void words(std::int64_t fen) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   try {
-    std::int64_t fen = parse_amount(text);
+    std::int64_t fen = money::parse_yuan(text);
     expect(fen >= 0 && fen <= kMaxFen);
-    expect(parse_amount(format_fen(fen)) == fen);
+    expect(money::parse_yuan(format_fen(fen)) == fen);
     words(fen);
   } catch (const InputError&) {
   }

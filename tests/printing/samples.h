@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "printing/documents.h"
+#include "printing/document_data.h"
 
 namespace certdesk::test {
 
