@@ -14,7 +14,10 @@
 #include "desk/day_signing.h"
 #include "pki/signature.h"
 #include "printing/pdf.h"
+#include "workflows/certificates.h"
 #include "workflows/flows.h"
+#include "workflows/renewal.h"
+#include "workflows/settings.h"
 #include "workflows/receipts.h"
 
 namespace certdesk::desk {
@@ -54,15 +57,15 @@ std::string local_time(std::int64_t unix_seconds, const workflows::CounterConfig
 }
 
 bool in_renewal_window(const workflows::CounterConfig& config, std::int64_t now, std::int64_t not_after) {
-  return now >= not_after - std::int64_t(config.renewal_opens_days_before) * 86400 &&
-         now <= not_after + std::int64_t(config.renewal_closes_days_after) * 86400;
+  return workflows::RenewalWindow::from(config).contains(Seconds(std::chrono::seconds(now)), not_after);
 }
 
 const db::CertificateRecord* newest_valid_certificate(const std::vector<db::CertificateRecord>& certs) {
-  const db::CertificateRecord* best = nullptr;
+  std::optional<db::CertificateRecord> best = workflows::newest_valid_certificate(certs);
+  if (!best) return nullptr;
   for (const auto& c : certs)
-    if (c.status == "valid" && (!best || c.not_after > best->not_after)) best = &c;
-  return best;
+    if (c.serial == best->serial) return &c;
+  return nullptr;
 }
 
 const std::vector<std::string>& shown_settings() {
@@ -113,20 +116,7 @@ std::vector<std::pair<std::string, std::string>> Desk::settings() {
 }
 
 void Desk::set_setting(const workflows::Actor& by, const std::string& key, const std::string& raw_value) {
-  workflows::require(by, workflows::Permission::edit_settings);
-  std::string value = text::checked(key, raw_value, 200);
-  if (!is_editable_setting(key))
-    throw InputError(codes::bad_request, fmt::format(fmt::runtime(tr("'{}' is not a setting an admin can change.")), key));
-  if (key == "key_algorithm" && value != "ec_p256" && value != "rsa_2048")
-    throw InputError(codes::bad_request, tr("key_algorithm is ec_p256 or rsa_2048."));
-  if (key == "paper") printing::parse_paper(value);   // a5 | a4 | roll80, else InputError
-  db::Settings settings(ctx_.db());
-  std::string old = settings.get_or(key, "");
-  db::Transaction tx(ctx_.db());
-  settings.set(key, value);
-  ctx_.journal().append({.staff = by.name, .action = "setting.changed", .details = fmt::format("{}: {} → {}", key, old, value)},
-                        ctx_.clock().now());
-  tx.commit();
+  workflows::SettingsService(ctx_.db(), ctx_.journal(), ctx_.clock()).set(by, key, raw_value);
 }
 
 // ---- customers -------------------------------------------------------------------------

@@ -43,18 +43,17 @@ namespace certdesk::desk {
 
 // The business day "YYYY-MM-DD" and a branch-local time "YYYY-MM-DD HH:MM"
 // at the branch's UTC offset (setting utc_offset_minutes, 480 when unset).
-// RULE-MOVE: workflows' UTC offset from the settings (CounterConfig) replaces
-// the config argument's reading here.
+// The offset comes from the settings through workflows::load_counter_config.
 int utc_offset_minutes(const workflows::CounterConfig& config);
 std::string business_day(Seconds at, const workflows::CounterConfig& config);
 std::string local_time(std::int64_t unix_seconds, const workflows::CounterConfig& config);
 
 // Whether an update would accept a certificate ending at not_after now.
-// RULE-MOVE: workflows::RenewalWindow::contains(now, not_after).
+// The rule itself: workflows::RenewalWindow (this is its adapter for the token panel).
 bool in_renewal_window(const workflows::CounterConfig& config, std::int64_t now, std::int64_t not_after);
 
 // The newest valid certificate among `certs`, nullptr when none.
-// RULE-MOVE: workflows::newest_valid_certificate.
+// The rule itself: workflows::newest_valid_certificate; this points into `certs`.
 const db::CertificateRecord* newest_valid_certificate(const std::vector<db::CertificateRecord>& certs);
 
 // The settings an admin may change (SPEC §1), in the order `settings show` lists them.
@@ -136,7 +135,7 @@ class Desk {
   // An admin changes a setting: permission edit_settings, the key must be
   // editable, the value valid for it; old → new journaled "setting.changed".
   // Throws AuthError, InputError(bad_request) naming what is wrong (nothing changes).
-  // RULE-MOVE: workflows::SettingsService::set (permission, validation, journal).
+  // workflows::SettingsService::set does it (typed and ranged keys, one place).
   void set_setting(const workflows::Actor& by, const std::string& key, const std::string& value);
 
   // ---- customers -------------------------------------------------------------------
