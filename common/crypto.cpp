@@ -1,3 +1,4 @@
+#include "common/handle.h"
 #include "common/crypto.h"
 
 #include <openssl/core_names.h>
@@ -18,13 +19,13 @@
 namespace certdesk::crypto {
 
 namespace {
-struct KdfDeleter { void operator()(EVP_KDF* k) const { EVP_KDF_free(k); } };
-struct KdfCtxDeleter { void operator()(EVP_KDF_CTX* c) const { EVP_KDF_CTX_free(c); } };
+using KdfPtr = std::unique_ptr<EVP_KDF, CFree<EVP_KDF_free>>;
+using KdfCtxPtr = std::unique_ptr<EVP_KDF_CTX, CFree<EVP_KDF_CTX_free>>;
 
 Bytes scrypt(std::string_view password, const Bytes& salt, uint64_t n, uint32_t r, uint32_t p, std::size_t len) {
-  std::unique_ptr<EVP_KDF, KdfDeleter> kdf(EVP_KDF_fetch(nullptr, "SCRYPT", nullptr));
+  KdfPtr kdf(EVP_KDF_fetch(nullptr, "SCRYPT", nullptr));
   if (!kdf) throw CryptoError("scrypt is not available");
-  std::unique_ptr<EVP_KDF_CTX, KdfCtxDeleter> ctx(EVP_KDF_CTX_new(kdf.get()));
+  KdfCtxPtr ctx(EVP_KDF_CTX_new(kdf.get()));
   if (!ctx) throw CryptoError("scrypt context");
   OSSL_PARAM params[] = {
       OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_PASSWORD, const_cast<char*>(password.data()), password.size()),

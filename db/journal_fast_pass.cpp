@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/handle.h"
 #include "common/error.h"
 #include "db/detail.h"
 #include "db/journal_canonical.h"
@@ -166,10 +167,7 @@ void verify_row_function(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   }
 }
 
-struct StatementFinalizer {
-  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
-};
-using StatementPtr = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
+using StatementPtr = std::unique_ptr<sqlite3_stmt, CFree<sqlite3_finalize>>;
 
 // The fast select over seqs from..to, writing through *sink, registering the
 // row function on this connection the first time.
@@ -319,14 +317,8 @@ class Sha256Hex {
   }
 
  private:
-  struct MdFree {
-    void operator()(EVP_MD* m) const { EVP_MD_free(m); }
-  };
-  struct CtxFree {
-    void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-  };
-  std::unique_ptr<EVP_MD, MdFree> md_;
-  std::unique_ptr<EVP_MD_CTX, CtxFree> ctx_;
+  std::unique_ptr<EVP_MD, CFree<EVP_MD_free>> md_;
+  std::unique_ptr<EVP_MD_CTX, CFree<EVP_MD_CTX_free>> ctx_;
 };
 
 // The last kLookBack entries of WalkState::accepted, kept without allocating.
@@ -458,10 +450,7 @@ std::optional<std::int64_t> pipelined_pass(sqlite3* db, WalkState& st, const Pro
   return checker.stop();
 }
 
-struct ConnectionCloser {
-  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
-using ConnectionPtr = std::unique_ptr<sqlite3, ConnectionCloser>;
+using ConnectionPtr = std::unique_ptr<sqlite3, CFree<sqlite3_close_v2>>;
 
 // A second, read-only connection to the same file for the later half, in a
 // read transaction that sees the same journal as `db`'s (same anchor), and the

@@ -1,3 +1,4 @@
+#include "common/handle.h"
 #include "forms/printout.h"
 
 #include <wx/dc.h>
@@ -65,10 +66,10 @@ bool DocumentPrintout::OnPrintPage(int page) {
   // No cairo context (a plain wxMemoryDC): render onto an image surface and blit it.
   const int w = std::max(1, int(size.width * sx + 0.5));
   const int h = std::max(1, int(size.height * sy + 0.5));
-  std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> surface(
-      cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h), &cairo_surface_destroy);
+  std::unique_ptr<cairo_surface_t, CFree<cairo_surface_destroy>> surface(
+      cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h));
   {
-    std::unique_ptr<cairo_t, decltype(&cairo_destroy)> icr(cairo_create(surface.get()), &cairo_destroy);
+    std::unique_ptr<cairo_t, CFree<cairo_destroy>> icr(cairo_create(surface.get()));
     cairo_scale(icr.get(), sx, sy);
     layout_.draw_page(icr.get(), page - 1);
   }

@@ -14,9 +14,6 @@ std::string trimmed(const char* s) {
   return out;
 }
 
-struct OptionsFree {
-  void operator()(PQconninfoOption* o) const noexcept { PQconninfoFree(o); }
-};
 
 HallError unreachable(const std::string& why) {
   return HallError(ErrorKind::other, codes::hall_unreachable,
@@ -109,16 +106,12 @@ void Session::ensure_connected() {
   if (PQstatus(conn_.get()) != CONNECTION_OK) throw unreachable(trimmed(PQerrorMessage(conn_.get())));
 }
 
-void Session::fail(PGresult* r) {
-  if (PQstatus(conn_.get()) != CONNECTION_OK) {
-    const std::string why = trimmed(r ? PQresultErrorMessage(r) : PQerrorMessage(conn_.get()));
-    PQclear(r);
-    throw unreachable(why);
-  }
-  const std::string state = r ? trimmed(PQresultErrorField(r, PG_DIAG_SQLSTATE)) : "";
+void Session::fail(ResultPtr r) {
+  if (PQstatus(conn_.get()) != CONNECTION_OK)
+    throw unreachable(trimmed(r ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn_.get())));
+  const std::string state = r ? trimmed(PQresultErrorField(r.get(), PG_DIAG_SQLSTATE)) : "";
   const std::string primary =
-      trimmed(r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : PQerrorMessage(conn_.get()));
-  PQclear(r);
+      trimmed(r ? PQresultErrorField(r.get(), PG_DIAG_MESSAGE_PRIMARY) : PQerrorMessage(conn_.get()));
   throw refusal(state, primary);
 }
 
@@ -129,24 +122,23 @@ Result Session::exec(const std::string& sql, const Params& params, bool binary) 
     values[i] = params.null_[i] ? nullptr : params.values_[i].data();
     lengths[i] = static_cast<int>(params.values_[i].size());
   }
-  PGresult* r = PQexecParams(conn_.get(), sql.c_str(), params.size(), nullptr, values.data(), lengths.data(),
-                             params.formats_.data(), binary ? 1 : 0);
-  const ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
-  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail(r);
-  return Result(r);
+  ResultPtr r(PQexecParams(conn_.get(), sql.c_str(), params.size(), nullptr, values.data(), lengths.data(),
+                           params.formats_.data(), binary ? 1 : 0));
+  const ExecStatusType st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail(std::move(r));
+  return Result(r.release());
 }
 
 void Session::exec_script(const std::string& sql) {
-  PGresult* r = PQexec(conn_.get(), sql.c_str());
-  const ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
-  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail(r);
-  PQclear(r);
+  ResultPtr r(PQexec(conn_.get(), sql.c_str()));
+  const ExecStatusType st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail(std::move(r));
 }
 
 Transaction::Transaction(Session& s) : s_(s) { s_.exec("BEGIN"); }
 Transaction::~Transaction() {
   if (done_ || PQstatus(s_.raw()) != CONNECTION_OK) return;
-  PQclear(PQexec(s_.raw(), "ROLLBACK"));   // never throws: a lost connection rolls back by itself
+  ResultPtr(PQexec(s_.raw(), "ROLLBACK"));   // never throws: a lost connection rolls back by itself
 }
 void Transaction::commit() {
   s_.exec("COMMIT");
@@ -155,7 +147,7 @@ void Transaction::commit() {
 
 ConnPtr connect(const std::string& conninfo, const std::string& password_file) {
   char* err = nullptr;
-  std::unique_ptr<PQconninfoOption, OptionsFree> opts(PQconninfoParse(conninfo.c_str(), &err));
+  std::unique_ptr<PQconninfoOption, CFree<PQconninfoFree>> opts(PQconninfoParse(conninfo.c_str(), &err));
   if (!opts) {
     const std::string why = trimmed(err ? err : "out of memory");
     PQfreemem(err);
@@ -200,7 +192,7 @@ ConnPtr connect(const std::string& conninfo, const std::string& password_file) {
   ConnPtr conn(PQconnectdbParams(k.data(), v.data(), 0));   // owned before it is checked
   if (!conn) throw unreachable("out of memory");
   if (PQstatus(conn.get()) != CONNECTION_OK) throw unreachable(trimmed(PQerrorMessage(conn.get())));
-  PQclear(PQexec(conn.get(), "SET client_min_messages = warning"));
+  ResultPtr(PQexec(conn.get(), "SET client_min_messages = warning"));
   return conn;
 }
 

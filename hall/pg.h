@@ -10,17 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "common/handle.h"
 #include "hall/hall.h"
 
 namespace certdesk::hall::pg {
 
-struct ConnCloser {
-  void operator()(PGconn* c) const noexcept { PQfinish(c); }
-};
-struct ResultClear {
-  void operator()(PGresult* r) const noexcept { PQclear(r); }
-};
-using ConnPtr = std::unique_ptr<PGconn, ConnCloser>;
+using ConnPtr = std::unique_ptr<PGconn, CFree<PQfinish>>;
+using ResultPtr = std::unique_ptr<PGresult, CFree<PQclear>>;
 
 // Positional parameters: text by default, bytea in binary, SQL NULL.
 class Params {
@@ -52,7 +48,7 @@ class Result {
   std::string bytes(int row, int col) const;
 
  private:
-  std::unique_ptr<PGresult, ResultClear> r_;
+  ResultPtr r_;
 };
 
 // One connection. Every call throws HallError (hall_unreachable when the server
@@ -68,7 +64,7 @@ class Session {
   PGconn* raw() { return conn_.get(); }
 
  private:
-  [[noreturn]] void fail(PGresult* r);
+  [[noreturn]] void fail(ResultPtr r);
   ConnPtr conn_;
 };
 

@@ -1,3 +1,4 @@
+#include "common/handle.h"
 #include "printing/cups_printer.h"
 
 #include <cups/cups.h>
@@ -16,14 +17,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct HttpClose {
-  void operator()(http_t* http) const { httpClose(http); }
-};
-struct IppDelete {
-  void operator()(ipp_t* ipp) const { ippDelete(ipp); }
-};
-using HttpPtr = std::unique_ptr<http_t, HttpClose>;
-using IppPtr = std::unique_ptr<ipp_t, IppDelete>;
+using HttpPtr = std::unique_ptr<http_t, CFree<httpClose>>;
+using IppPtr = std::unique_ptr<ipp_t, CFree<ippDelete>>;
 
 // A cups_dest_t array and its count, freed together.
 class Dests {
