@@ -124,6 +124,9 @@ db::ServiceOrder Counter::open_order(const Actor& teller, const ServiceRequest& 
   order.created_utc = order.updated_utc = text::iso_utc(now);
 
   db::Transaction tx(s_.db);
+  // Read again under the write lock (BEGIN IMMEDIATE): another counter process on
+  // this data folder may have recorded the organisation since the check above.
+  if (!org) org = orgs.by_uscc(review.uscc);
   if (!org) {
     db::Organisation o{.name = review.organisation_name, .uscc = review.uscc, .created_utc = text::iso_utc(now)};
     o.id = orgs.insert(o);

@@ -280,7 +280,14 @@ BOOST_FIXTURE_TEST_CASE(a_token_already_personalised_is_refused, Counter) {
 
 BOOST_FIXTURE_TEST_CASE(a_missing_or_unloadable_module, Counter) {
   std::string serial = insert_blank("2100022222");
-  for (std::string module : {"/nonexistent/libvendor-pkcs11.so", "/usr/lib/x86_64-linux-gnu/libz.so.1"}) {
+  // A path that is no file is refused when it is set (issue 13.6), and nothing changes.
+  RunResult refused = cli({"settings", "set", "pkcs11_module", "/nonexistent/libvendor-pkcs11.so", "--as", "admin",
+                           "--as-password-file", admin_pw.string()});
+  BOOST_TEST(refused.exit_code != 0);
+  BOOST_TEST(refused.err.find("pkcs11_module") != std::string::npos, refused.err);
+  BOOST_TEST(cli({"token", "list"}).exit_code == 0);
+  // A library file that is no PKCS#11 module: the counter says so and runs no order.
+  for (std::string module : {"/usr/lib/x86_64-linux-gnu/libz.so.1"}) {
     RunResult s = cli({"settings", "set", "pkcs11_module", module, "--as", "admin", "--as-password-file", admin_pw.string()});
     BOOST_REQUIRE_MESSAGE(s.exit_code == 0, s.err);
     RunResult r = cli({"token", "list"});
