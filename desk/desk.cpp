@@ -56,18 +56,6 @@ std::string local_time(std::int64_t unix_seconds, const workflows::CounterConfig
   return text::local_time(Seconds(std::chrono::seconds(unix_seconds)), utc_offset_minutes(config));
 }
 
-bool in_renewal_window(const workflows::CounterConfig& config, std::int64_t now, std::int64_t not_after) {
-  return workflows::RenewalWindow::from(config).contains(Seconds(std::chrono::seconds(now)), not_after);
-}
-
-const db::CertificateRecord* newest_valid_certificate(const std::vector<db::CertificateRecord>& certs) {
-  std::optional<db::CertificateRecord> best = workflows::newest_valid_certificate(certs);
-  if (!best) return nullptr;
-  for (const auto& c : certs)
-    if (c.serial == best->serial) return &c;
-  return nullptr;
-}
-
 const std::vector<std::string>& shown_settings() {
   static const std::vector<std::string> keys{"branch", "branch_name", "cert_days", "key_algorithm", "paper",
                                              "pkcs11_module", "renewal_closes_days_after", "renewal_opens_days_before",
@@ -220,12 +208,12 @@ std::vector<TokenListing> Desk::tokens() {
     row.token = t;
     row.record = records.by_serial(t.serial);
     row.certificates = certs.on_token(t.serial);
-    if (const db::CertificateRecord* best = newest_valid_certificate(row.certificates)) {
+    if (std::optional<db::CertificateRecord> best = workflows::newest_valid_certificate(row.certificates)) {
       row.newest_valid = *best;
       std::int64_t left = best->not_after - now;
       row.days_left = static_cast<int>(left >= 0 ? left / 86400 : -((-left + 86399) / 86400));
       row.expired = left < 0;
-      row.in_renewal_window = in_renewal_window(ctx_.config(), now, best->not_after);
+      row.in_renewal_window = workflows::RenewalWindow::from(ctx_.config()).contains(Seconds(std::chrono::seconds(now)), best->not_after);
     }
     out.push_back(std::move(row));
   }

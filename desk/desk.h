@@ -39,7 +39,7 @@
 
 namespace certdesk::desk {
 
-// ---- rules that belong in workflows/ (one place each until they move) -------------
+// ---- the branch's local time (from the settings) ---------------------------------------
 
 // The business day "YYYY-MM-DD" and a branch-local time "YYYY-MM-DD HH:MM"
 // at the branch's UTC offset (setting utc_offset_minutes, 480 when unset).
@@ -47,14 +47,6 @@ namespace certdesk::desk {
 int utc_offset_minutes(const workflows::CounterConfig& config);
 std::string business_day(Seconds at, const workflows::CounterConfig& config);
 std::string local_time(std::int64_t unix_seconds, const workflows::CounterConfig& config);
-
-// Whether an update would accept a certificate ending at not_after now.
-// The rule itself: workflows::RenewalWindow (this is its adapter for the token panel).
-bool in_renewal_window(const workflows::CounterConfig& config, std::int64_t now, std::int64_t not_after);
-
-// The newest valid certificate among `certs`, nullptr when none.
-// The rule itself: workflows::newest_valid_certificate; this points into `certs`.
-const db::CertificateRecord* newest_valid_certificate(const std::vector<db::CertificateRecord>& certs);
 
 // The settings an admin may change (SPEC §1), in the order `settings show` lists them.
 const std::vector<std::string>& shown_settings();

@@ -1,6 +1,6 @@
-// The rules the desk keeps in one place until they move into workflows/
-// (RULE-MOVE) and what the counter offers to choose or type: no token, no
-// database (label unit).
+// The rules the token panel asks (workflows' renewal window and newest valid
+// certificate, as the desk calls them), the branch's local time, and what the
+// counter offers to choose or type: no token, no database (label unit).
 
 #include <boost/test/unit_test.hpp>
 
@@ -8,6 +8,8 @@
 
 #include "desk/choices.h"
 #include "desk/desk.h"
+#include "workflows/certificates.h"
+#include "workflows/renewal.h"
 
 using namespace certdesk;
 
@@ -16,16 +18,18 @@ BOOST_AUTO_TEST_SUITE(desk_rules)
 BOOST_AUTO_TEST_CASE(rules_kept_in_one_place) {
   workflows::CounterConfig c;   // 30 days before, 90 after
   const std::int64_t end = 1'800'000'000;
-  BOOST_TEST(!desk::in_renewal_window(c, end - 31 * 86400, end));
-  BOOST_TEST(desk::in_renewal_window(c, end - 30 * 86400, end));
-  BOOST_TEST(desk::in_renewal_window(c, end + 90 * 86400, end));
-  BOOST_TEST(!desk::in_renewal_window(c, end + 90 * 86400 + 1, end));
+  const auto window = workflows::RenewalWindow::from(c);
+  const auto at = [](std::int64_t t) { return Seconds(std::chrono::seconds(t)); };
+  BOOST_TEST(!window.contains(at(end - 31 * 86400), end));
+  BOOST_TEST(window.contains(at(end - 30 * 86400), end));
+  BOOST_TEST(window.contains(at(end + 90 * 86400), end));
+  BOOST_TEST(!window.contains(at(end + 90 * 86400 + 1), end));
   std::vector<db::CertificateRecord> certs(3);
   certs[0].serial = "a", certs[0].not_after = 10;
   certs[1].serial = "b", certs[1].not_after = 30, certs[1].status = "revoked";
   certs[2].serial = "c", certs[2].not_after = 20;
-  BOOST_REQUIRE(desk::newest_valid_certificate(certs));
-  BOOST_TEST(desk::newest_valid_certificate(certs)->serial == "c");
+  BOOST_REQUIRE(workflows::newest_valid_certificate(certs));
+  BOOST_TEST(workflows::newest_valid_certificate(certs)->serial == "c");
   c.utc_offset_minutes = 0;
   BOOST_TEST(desk::local_time(0, c) == "1970-01-01 00:00");
   c.utc_offset_minutes = 480;
