@@ -5,6 +5,7 @@
 include(GNUInstallDirs)
 
 install(TARGETS certdesk-cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS certdesk-p11lock LIBRARY DESTINATION lib/certdesk)   # the embedded default's lock module (pki/p11lock)
 if(TARGET certdesk)
   install(TARGETS certdesk RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
   install(FILES ${CMAKE_SOURCE_DIR}/packaging/certdesk.desktop DESTINATION ${CMAKE_INSTALL_DATADIR}/applications)

@@ -16,6 +16,7 @@
 
 #include "common/error.h"
 #include "pki/p11_detail.h"
+#include "pki/softhsm.h"
 #include "pki/token_lock.h"
 
 namespace certdesk::pki {
@@ -155,9 +156,14 @@ std::string vendor_for_serial(const std::string& serial, const std::string& manu
   return manufacturer;
 }
 
+std::string Module::library_for(const std::string& path) {
+  return path == softhsm::default_module ? softhsm::embedded_module() : path;
+}
+
 std::shared_ptr<Module> Module::loaded(const std::string& path) {
+  const std::string library = library_for(path);
   std::lock_guard lock(registry_mutex);
-  auto it = registry().find(path);
+  auto it = registry().find(library);
   return it == registry().end() ? nullptr : it->second.lock();
 }
 
@@ -179,17 +185,23 @@ void Module::set_store_lock_file(const std::filesystem::path& file) {
 }
 
 std::shared_ptr<Module> Module::load(const std::string& path) {
+  // One libp11 context per library file: SoftHSM2 asked for by its own path and
+  // through the lock module that fronts it would be two contexts on one SoftHSM2,
+  // and each closes the other's sessions (C_CloseAllSessions on every slot) when
+  // it enumerates or finalises — the CA's CKR_SESSION_HANDLE_INVALID of issue 14.10.
+  const std::string library = library_for(path);
   std::lock_guard lock(registry_mutex);
-  if (auto it = registry().find(path); it != registry().end())
+  if (auto it = registry().find(library); it != registry().end())
     if (auto alive = it->second.lock()) return alive;
   std::shared_ptr<Module> m(new Module);
   m->path_ = path;
+  m->library_ = library;
   if (!current_store_lock().empty()) m->mutex_.store_ = TokenLock::open(current_store_lock());
   {
     std::lock_guard inside(m->mutex_);   // C_Initialize reads the store
     m->open();
   }
-  registry()[path] = m;
+  registry()[library] = m;
   return m;
 }
 
@@ -328,35 +340,36 @@ bool Module::session_pool_poisoned() const {
 
 void Module::open() {
   std::error_code ec;
-  if (!std::filesystem::exists(path_, ec)) unavailable(path_, "the file does not exist");
-  if (!std::filesystem::is_regular_file(path_, ec)) unavailable(path_, "it is not a file");
+  const std::string& lib = library_;   // what is opened; path() stays the path asked for
+  if (!std::filesystem::exists(lib, ec)) unavailable(lib, "the file does not exist");
+  if (!std::filesystem::is_regular_file(lib, ec)) unavailable(lib, "it is not a file");
   auto h = std::make_unique<Handles>();
   dlerror();
-  h->dl.reset(dlopen(path_.c_str(), RTLD_NOW | RTLD_LOCAL));
+  h->dl.reset(dlopen(lib.c_str(), RTLD_NOW | RTLD_LOCAL));
   if (!h->dl) {
     const char* why = dlerror();
-    unavailable(path_, std::string("it is not a loadable library (") + (why ? why : "dlopen failed") + ")");
+    unavailable(lib, std::string("it is not a loadable library (") + (why ? why : "dlopen failed") + ")");
   }
   auto get_list = reinterpret_cast<CK_C_GetFunctionList>(dlsym(h->dl.get(), "C_GetFunctionList"));
-  if (!get_list) unavailable(path_, "it is not a PKCS#11 library (no C_GetFunctionList)");
+  if (!get_list) unavailable(lib, "it is not a PKCS#11 library (no C_GetFunctionList)");
   CK_FUNCTION_LIST_PTR list = nullptr;
   if (CK_RV rv = get_list(&list); rv != CKR_OK || !list)
-    unavailable(path_, "C_GetFunctionList failed with " + detail::ckr_name(rv), rv);
+    unavailable(lib, "C_GetFunctionList failed with " + detail::ckr_name(rv), rv);
   h->functions = list;
   h->ctx.reset(PKCS11_CTX_new());
-  if (!h->ctx) unavailable(path_, "out of memory");
+  if (!h->ctx) unavailable(lib, "out of memory");
   ERR_clear_error();
-  if (PKCS11_CTX_load(h->ctx.get(), path_.c_str()) != 0) {
+  if (PKCS11_CTX_load(h->ctx.get(), lib.c_str()) != 0) {
     std::string queue;
     unsigned long rv = detail::take_libp11_error(&queue);
     std::string reason = rv ? "C_Initialize failed with " + detail::ckr_name(rv)
                             : "it does not initialise (" + (queue.empty() ? std::string("no detail") : queue) + ")";
-    if (path_.find("softhsm") != std::string::npos) {
+    if (lib.find("softhsm") != std::string::npos || lib != path_) {
       const char* conf = std::getenv("SOFTHSM2_CONF");
       reason += std::string("; SoftHSM2 reads ") + (conf ? conf : "/etc/softhsm/softhsm2.conf") +
                 ": its token directory must exist";
     }
-    unavailable(path_, reason, rv);
+    unavailable(lib, reason, rv);
   }
   h->loaded.reset(h->ctx.get());
   h->slots = std::unique_ptr<PKCS11_SLOT, ReleaseSlots>(nullptr, ReleaseSlots{h->ctx.get(), 0});

@@ -61,12 +61,19 @@ class Module {
   // (module_unavailable) naming the path and what to do when it is missing,
   // not a PKCS#11 library, or fails to initialise (e.g. SoftHSM2's token
   // directory missing).
+  // softhsm::default_module (the embedded default) loads softhsm::embedded_module(),
+  // the lock module over SoftHSM2; path() is still the path asked for, library()
+  // the file opened. One Module per library file: the customer tokens, the CA and
+  // the supervisors' signing tokens of the store share it.
   static std::shared_ptr<Module> load(const std::string& path);
+  // The file load(path) opens.
+  static std::string library_for(const std::string& path);
   ~Module();
   Module(const Module&) = delete;
   Module& operator=(const Module&) = delete;
 
   const std::string& path() const { return path_; }
+  const std::string& library() const { return library_; }
   // Every slot with a token present, re-enumerated now (logs out every session of this module).
   std::vector<TokenInfo> tokens();
 
@@ -122,6 +129,7 @@ class Module {
   // Declared first: outlives the handles, whose teardown (C_Finalize) runs under it.
   mutable ModuleMutex mutex_;
   std::string path_;
+  std::string library_;
   std::unique_ptr<Handles> handles_;
   std::uint64_t generation_ = 0;
 };

@@ -200,6 +200,19 @@ void use_store(const fs::path& dir) {
   Module::set_store_lock_file(lock_file(dir));
 }
 
+std::string embedded_module() {
+  std::error_code ec;
+  if (const char* chosen = std::getenv("CERTDESK_P11LOCK"); chosen && *chosen)
+    return std::string(chosen) == "none" ? default_module : chosen;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path installed = (exe.parent_path() / CERTDESK_P11LOCK_INSTALLED).lexically_normal();
+    if (fs::is_regular_file(installed, ec)) return installed.string();
+  }
+  if (fs::is_regular_file(CERTDESK_P11LOCK_BUILT, ec)) return CERTDESK_P11LOCK_BUILT;
+  return default_module;
+}
+
 fs::path lock_file(const fs::path& dir) { return fs::absolute(dir).lexically_normal() / "token.lock"; }
 
 std::string insert_blank(const fs::path& dir, const std::string& serial_in, const Secret& transport_so_pin) {

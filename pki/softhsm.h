@@ -18,6 +18,14 @@ namespace certdesk::pki::softhsm {
 
 inline constexpr const char* default_module = "/usr/lib/softhsm/libsofthsm2.so";
 
+// The library Module::load opens when default_module is asked for: the shipped
+// lock module (pki/p11lock, libcertdesk-p11lock.so, which forwards to SoftHSM2 and
+// locks a key after 10 wrong user PINs like a real USB key) — the installed one
+// next to the running binary (../lib/certdesk), else the one of this build tree;
+// default_module itself when neither exists. $CERTDESK_P11LOCK names another
+// file; "none" there opens SoftHSM2 directly (no lockout).
+std::string embedded_module();
+
 // Writes dir/softhsm2.conf (tokendir = dir/tokens, file backend), creates the
 // token directory, and returns the conf path. Idempotent.
 std::filesystem::path prepare_store(const std::filesystem::path& dir);

@@ -360,7 +360,10 @@ BOOST_AUTO_TEST_CASE(wrong_pin_and_short_pin) {
   BOOST_TEST(e.ck_rv() == 0xa0ul);
   BOOST_TEST(std::string(e.what()).find("wrong PIN") == 0);
   BOOST_TEST(std::string(e.what()).find("not-the-pin") == std::string::npos);
-  BOOST_TEST(token.info().pin_count_low);   // SoftHSM2 sets COUNT_LOW after a wrong PIN
+  // The embedded default's lock module counts like a USB key: 9 tries left are not "low"
+  // (SoftHSM2 alone would set COUNT_LOW after any wrong PIN).
+  BOOST_TEST(!token.info().pin_count_low);
+  BOOST_TEST(!token.info().pin_locked);
   token.login_user(Secret(user_pin));
   BOOST_TEST(!token.info().pin_count_low);
 
@@ -372,6 +375,51 @@ BOOST_AUTO_TEST_CASE(wrong_pin_and_short_pin) {
 
   auto so = expect_throw<TokenError>([&] { token.login_so(Secret("wrong-so-pin")); });
   BOOST_TEST(so.code() == codes::wrong_pin);
+}
+
+// Issue 14.10: the embedded default (softhsm::default_module) is the lock module over
+// SoftHSM2, so a customer key locks after 10 wrong PINs, the CA on the same store keeps
+// signing beside it (one Module, one libp11 context), and the SO's PIN unlock opens it.
+BOOST_AUTO_TEST_CASE(embedded_default_locks_after_ten_wrong_pins_and_the_ca_still_signs) {
+  BOOST_TEST(store().module->path() == softhsm::default_module);
+  BOOST_TEST(store().module->library().find("libcertdesk-p11lock.so") != std::string::npos, store().module->library());
+  BOOST_TEST(Module::load(softhsm::default_module) == store().module);
+  BOOST_TEST(Module::load(store().module->library()) == store().module);
+
+  CertificateAuthority& ca = store().authority();
+  const std::string serial = next_serial();
+  Token token = personalise(serial, "LOCK-" + serial);
+  token.logout();
+  for (int wrong = 1; wrong <= 10; ++wrong) {
+    auto e = expect_throw<TokenError>([&] { token.login_user(Secret("not-the-pin")); });
+    const int left = 10 - wrong;
+    // The tenth wrong PIN already reports the lock: the token says so right after it.
+    BOOST_TEST(e.code() == (left == 0 ? codes::pin_locked : codes::wrong_pin), "after " << wrong << " wrong PINs");
+    TokenInfo info = token.info();
+    BOOST_TEST(info.pin_count_low == (left <= 3), "after " << wrong << " wrong PINs");
+    BOOST_TEST(info.pin_final_try == (left == 1), "after " << wrong << " wrong PINs");
+    BOOST_TEST(info.pin_locked == (left == 0), "after " << wrong << " wrong PINs");
+  }
+  auto locked = expect_throw<TokenError>([&] { token.login_user(Secret(user_pin)); });
+  BOOST_TEST(locked.code() == codes::pin_locked);
+  BOOST_TEST(locked.ck_rv() == 0xa4ul);   // CKR_PIN_LOCKED
+
+  // The CA works beside the locked key: a new blank token (a reload of the module), a key, a certificate.
+  const std::string other = next_serial();
+  Token fresh = personalise(other, "AFTER-" + other);
+  const Bytes id = {0x0a};
+  fresh.generate_key(KeyAlgorithm::ec_p256, id, "AFTER-" + other);
+  IssuedCertificate issued = ca.issue(fresh.make_csr(id, customer), customer, now());
+  fresh.store_certificate(issued.der, id, "AFTER-" + other);
+  BOOST_TEST(ca.find(issued.serial).has_value());
+
+  // The counter's unlock: SO login, a new user PIN; the key opens with it.
+  token.login_so(Secret(so_pin));
+  token.init_user_pin(Secret("user-8642"));
+  BOOST_TEST(!token.info().pin_locked);
+  BOOST_TEST(!token.info().pin_count_low);
+  token.login_user(Secret("user-8642"));
+  BOOST_TEST(token.certificates().empty());
 }
 
 BOOST_AUTO_TEST_CASE(operations_need_login_and_survive_reenumeration) {

@@ -1,9 +1,12 @@
-// libcertdesk-p11wrap — a test-support PKCS#11 module that forwards every call to a real
-// module (SoftHSM2 by default) and adds what SoftHSM2 lacks:
+// libcertdesk-p11lock — the embedded default's PKCS#11 module (pki/p11lock, shipped in
+// /usr/lib/certdesk with the .deb). pki::Module::load loads it whenever SoftHSM2's module is
+// asked for, so the demo store's keys behave like real USB keys. It forwards every call to a
+// real module (SoftHSM2 by default) and adds what SoftHSM2 lacks:
 //   * a user-PIN retry counter per token serial, persistent across processes
-//     (CKF_USER_PIN_COUNT_LOW / FINAL_TRY / LOCKED, CKR_PIN_LOCKED);
-//   * fault injection: the N-th "counted" call fails with a chosen CK_RV;
-//   * a trace of the counted calls.
+//     (CKF_USER_PIN_COUNT_LOW / FINAL_TRY / LOCKED, CKR_PIN_LOCKED after 10 wrong PINs);
+//     an SO C_InitPIN (the counter's PIN unlock) or C_InitToken resets it;
+//   * for tests only, when its variables are set: fault injection (the N-th "counted"
+//     call fails with a chosen CK_RV) and a trace of the counted calls.
 // Environment (read at C_GetFunctionList and again at every C_Initialize):
 //   P11WRAP_MODULE        real module (default /usr/lib/softhsm/libsofthsm2.so; read once, at load)
 //   P11WRAP_STATE         counter file (default: dirname($SOFTHSM2_CONF)/p11wrap.state)
