@@ -69,6 +69,7 @@ void log_line(const fs::path& data_dir, const std::string& command, const std::s
 
 struct Cli {
   CliOptions& o;
+  int demo_days = 0;   // token insert-demo --expires-in-days
 
   // The branch's settings when the data folder has a database (the UTC offset
   // of `check`), else the defaults: `check` works without a data folder.
@@ -112,6 +113,20 @@ struct Cli {
     std::string serial = desk::Desk(ctx).insert_blank_token(o.serial);
     out({{"serial", serial}}, fmt::format(fmt::runtime(tr("A blank token with serial {} is inserted.")), serial));
     return 0;
+  }
+
+  // token insert-demo --expires-in-days N --request FILE: a blank demo key (the request's
+  // token serial), issued at once by the local CA through a real issue order whose
+  // certificate expires in N days, so a trainer reaches the update flow without faking the clock.
+  int token_insert_demo() {
+    workflows::ServiceRequest request = workflows::parse_request(workflows::read_request_file(o.request));
+    request.flow = workflows::Flow::issue;
+    return with_counter(
+        [&](desk::Desk& desk, const workflows::Actor& teller, workflows::Prompts prompts) {
+          request.token_serial = desk.insert_blank_token(request.token_serial);
+          return desk.run_order(teller, request, prompts, true);
+        },
+        [&](desk::AppContext& ctx) { ctx.demo_certificates_valid_for(demo_days); });
   }
 
   // token suspend|found|lost SERIAL [--reason TEXT]
@@ -177,8 +192,10 @@ struct Cli {
 
   // Logs in, gathers the terminal's prompts (PIN files, --approver), calls the
   // one desk function `act` (which archives a completed order's papers), prints.
-  int with_counter(const std::function<desk::OrderOutcome(desk::Desk&, const workflows::Actor&, workflows::Prompts)>& act) {
+  int with_counter(const std::function<desk::OrderOutcome(desk::Desk&, const workflows::Actor&, workflows::Prompts)>& act,
+                   const std::function<void(desk::AppContext&)>& prepare = {}) {
     desk::AppContext ctx(o.data_dir, o.clock);
+    if (prepare) prepare(ctx);
     desk::Desk desk(ctx);
     workflows::Actor teller = login(desk);
     app::TerminalPinPrompt pins(o.path(o.new_pin_file), o.path(o.pin_file));
@@ -400,6 +417,13 @@ void add_commands(CLI::App& app, CliOptions& o, std::function<int()>& chosen) {
   token->require_subcommand(1);
   c = add_command(*token, "insert-blank", "Demo: a new factory-blank SoftHSM2 token.", run(&Cli::token_insert_blank), chosen);
   add_value(*c, "--serial", o.serial, "its serial (digits); a new one when not given");
+  c = add_command(*token, "insert-demo",
+                  "Demo: a blank token issued at once by the local CA (an issue order), its certificate expiring in N days.",
+                  run(&Cli::token_insert_demo), chosen);
+  c->add_option("--expires-in-days", cli->demo_days, "days until the certificate expires (1-3650)")->required();
+  add_value(*c, "--request", o.request, "the issue request file (JSON, docs/cli.md); its token_serial is the new key's")->required();
+  counter_prompts(c);
+  add_login(*c, o);
   add_command(*token, "list", "Slots, tokens (serial, label, vendor, PIN state), certificates.", run(&Cli::token_list),
               chosen);
   for (const char* what : {"suspend", "found", "lost"}) {

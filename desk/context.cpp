@@ -193,4 +193,15 @@ std::string AppContext::insert_blank_token(const std::string& serial) {
   return made;
 }
 
+void AppContext::demo_certificates_valid_for(int days) {
+  if (days < 1 || days > 3650)
+    throw InputError(codes::bad_request,
+                     fmt::format(fmt::runtime(tr("A demo key's certificate expires in 1 to 3650 days; {} is not one of them.")), days));
+  if (module_path() != pki::softhsm::default_module)
+    throw RuleRefused(codes::rule_refused, "demo-store",
+                      tr("Demo keys exist only in the embedded token store; the customer-token module is another one."));
+  config_.cert_days = days;
+  if (services_) services_->config.cert_days = days;
+}
+
 }  // namespace certdesk::desk

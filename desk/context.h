@@ -87,6 +87,13 @@ class AppContext {
   // Returns its serial. Reloads the token module so this process sees it.
   std::string insert_blank_token(const std::string& serial);
 
+  // The demo store only (token insert-demo, a trainer's way to reach the update
+  // flow without faking the clock): certificates this process issues from now on
+  // are valid for `days` days instead of the cert_days setting. Throws
+  // InputError for days outside 1..3650, RuleRefused when the customer-token
+  // module is not the embedded default (real keys get real certificates).
+  void demo_certificates_valid_for(int days);
+
  private:
   AppContext(const std::filesystem::path& root, const Clock& clock, int scrypt_log2_n, bool read_only);
   DataPaths paths_;
