@@ -16,6 +16,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "app/cli_options.h"
@@ -27,6 +28,7 @@
 #include "common/text.h"
 #include "desk/desk.h"
 #include "printing/amount_words.h"
+#include "printing/layout.h"
 #include "workflows/request.h"
 #include "workflows/states.h"
 #include "workflows/validators.h"
@@ -560,6 +562,13 @@ int main(int argc, char** argv) {
       command += (command.empty() ? "" : " ") + sub->get_name();
     }
     if (o.data_dir.empty()) o.data_dir = desk::default_data_dir().string();
+    // Commands that archive PDFs set up the fonts (fontconfig, pango, cairo: ~40 ms CPU)
+    // on a worker while the main thread logs in and runs the flow (issue 14.8). Not for
+    // token insert-demo: insert_blank forks, and a fork wants no other thread running.
+    const bool makes_pdfs = command.rfind("order", 0) == 0 || command.rfind("receipt", 0) == 0 ||
+                            command.rfind("day", 0) == 0;
+    std::jthread fonts;
+    if (makes_pdfs) fonts = std::jthread(printing::prepare_fonts);
     int rc = chosen();
     log_line(o.data_dir, command, codes::ok, "done");
     return rc;

@@ -5,13 +5,16 @@
 # run (Debian package hyperfine). Each iteration starts on a fresh blank token:
 # hyperfine --prepare restores a copy of the data folder (certdesk) or empties the
 # SoftHSM2 store (pipeline); neither is timed.
-#   bench/bench_cli.sh [BUILD_DIR=build] [RUNS=20]
+#   bench/bench_cli.sh [BUILD_DIR=build] [RUNS=20] [BEFORE_BUILD_DIR]
+# With BEFORE_BUILD_DIR, that build's certdesk-cli runs in the same hyperfine run too
+# (its own copy of the data folder), for a before/after comparison under the same load.
 # The PINs and passwords are random per run, kept in files under a private temp
 # folder that is removed at exit, and never printed.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$here/build}
 runs=${2:-20}
+before=${3:-}
 cli=$build/app/certdesk-cli
 module=/usr/lib/softhsm/libsofthsm2.so
 for tool in hyperfine softhsm2-util pkcs11-tool openssl; do
@@ -49,6 +52,16 @@ set -e
 rm -rf "$work/run"; cp -a "$work/template" "$work/run"
 "$cli" --data-dir "$work/run" token insert-blank --serial 2100012345 >/dev/null
 EOF
+before_args=()
+if [ -n "$before" ]; then
+  cat > "$work/prepare-before.sh" <<EOF
+set -e
+rm -rf "$work/run-before"; cp -a "$work/template" "$work/run-before"
+"$before/app/certdesk-cli" --data-dir "$work/run-before" token insert-blank --serial 2100012345 >/dev/null
+EOF
+  before_args=(--prepare "bash $work/prepare-before.sh" --command-name "certdesk-cli order run issue (before: $before)"
+    "$before/app/certdesk-cli --data-dir $work/run-before order run issue --request $work/req.json --as teller1 --as-password-file $work/teller.pw --new-pin-file $work/pin")
+fi
 certdesk_cmd="$cli --data-dir $work/run order run issue --request $work/req.json --as teller1 --as-password-file $work/teller.pw --new-pin-file $work/pin"
 
 # --- the pipeline: a file CA (what a script would keep), a SoftHSM2 store of its own
@@ -92,15 +105,19 @@ SOFTHSM2_CONF=$work/p11/softhsm2.conf pkcs11-tool --module $module --token-label
 
 hyperfine --runs "$runs" --warmup 2 --style basic --export-markdown "$work/result.md" --export-json "$work/result.json" \
   --prepare "bash $work/prepare-certdesk.sh" --command-name "certdesk-cli order run issue" "$certdesk_cmd" \
-  --prepare "$prepare_pipeline" --command-name "shell pipeline (softhsm2-util, pkcs11-tool, openssl)" "bash $work/pipeline.sh"
+  --prepare "$prepare_pipeline" --command-name "shell pipeline (softhsm2-util, pkcs11-tool, openssl)" "bash $work/pipeline.sh" \
+  "${before_args[@]}"
 cat "$work/result.md"
 python3 - "$work/result.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
 med = {x["command"]: x["median"] * 1000 for x in r}
 user = {x["command"]: x["user"] * 1000 for x in r}
+system = {x["command"]: x["system"] * 1000 for x in r}
 for c in med:
-    print(f"median {med[c]:7.1f} ms  (user CPU {user[c]:6.1f} ms)  {c}")
-a, b = list(med.values())[:2]
-print(f"ratio certdesk / pipeline (medians): {a / b:.2f}x (target <= 1.0x)")
+    print(f"median {med[c]:7.1f} ms  (user CPU {user[c]:6.1f} ms, system {system[c]:6.1f} ms)  {c}")
+m = list(med.values())
+print(f"ratio certdesk / pipeline (medians): {m[0] / m[1]:.2f}x (target <= 1.0x)")
+if len(m) > 2:
+    print(f"ratio before / pipeline (medians): {m[2] / m[1]:.2f}x; after / before: {m[0] / m[2]:.2f}x")
 PY
