@@ -89,6 +89,26 @@ workflows::Actor Desk::add_staff(const workflows::Actor& by, const std::string& 
   return ctx_.staff().add(by, name, role, password);
 }
 
+std::vector<workflows::StaffView> Desk::list_staff(const workflows::Actor& by) { return ctx_.staff().list(by); }
+
+void Desk::set_staff_enabled(const workflows::Actor& by, const std::string& name, bool enabled) {
+  ctx_.staff().set_active(by, name, enabled);
+}
+
+void Desk::change_own_password(const workflows::Actor& who, const Secret& old_password, const Secret& new_password) {
+  ctx_.staff().change_password(who, old_password, new_password);
+}
+
+void Desk::reset_password(const workflows::Actor& by, const std::string& name, const Secret& new_password) {
+  ctx_.staff().reset_password(by, name, new_password);
+}
+
+void Desk::unlock_staff(const workflows::Actor& by, const std::string& name) { ctx_.staff().unlock(by, name); }
+
+void Desk::set_display_name(const workflows::Actor& by, const std::string& name, const std::string& display_name) {
+  ctx_.staff().set_display_name(by, name, display_name);
+}
+
 db::StaffToken Desk::enroll_staff_token(const workflows::Actor& admin, const std::string& name, const std::string& serial,
                                         const Secret& new_pin) {
   return desk::enroll_staff_token(ctx_, admin, name, serial, new_pin);
