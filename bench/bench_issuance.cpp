@@ -6,8 +6,6 @@
 // One process, one data folder (init_data_dir: SoftHSM2 store, CA token, SQLite
 // with the production pragmas). For P-256, then RSA-2048 (the key_algorithm
 // setting, read when the AppContext is built), N interleaved rounds of:
-//   beside (timed apart, not in the ratio): the teller's login and the order's papers
-//          archived (receipt + slip PDF), the steps issue 13 hardened.
 //   flow   Flows::run of a first issuance (scripted customer PIN, no human wait):
 //          documents check, order/payment/receipt rows and journal entries in their
 //          transactions, token re-initialisation, SO PIN change, user PIN, key pair on
@@ -16,7 +14,9 @@
 //          blank token: open, reinitialise (transport SO PIN, label), change SO PIN,
 //          login SO, init user PIN, logout, login user, generate key, CSR, CA issue,
 //          store certificate, logout. No database, no journal.
-// Only the two calls are timed (steady_clock); inserting the blank tokens (the
+//   beside (timed apart, not in the ratio): the teller's login and the order's papers
+//          archived (receipt + slip PDF), the steps issue 13 hardened.
+// Only the two calls (and the two beside) are timed (steady_clock); inserting the blank tokens (the
 // demo's stand-in for a hardware action) is not. Each timed part follows its own
 // insert_blank, so both start from the same state (module just reloaded, the CA
 // token to log in again). One untimed warm-up round per algorithm.
