@@ -30,6 +30,7 @@
 #include "printing/amount_words.h"
 #include "printing/layout.h"
 #include "workflows/request.h"
+#include "workflows/settings.h"
 #include "workflows/states.h"
 #include "workflows/validators.h"
 
@@ -67,6 +68,21 @@ void log_line(const fs::path& data_dir, const std::string& command, const std::s
   if (!fs::is_directory(data_dir / "logs", ec)) return;
   std::ofstream f(data_dir / "logs" / "certdesk-cli.log", std::ios::app);
   f << text::iso_utc(SystemClock().now()) << " " << command << " " << code << " " << message << "\n";
+}
+
+// A bad value stored by an older version never stops a command (issue 13.6):
+// each is named on stderr, one line, with the command that fixes it. Reads the
+// database read-only; a folder that cannot be opened is left to the command.
+void warn_about_settings(const fs::path& data_dir) {
+  std::error_code ec;
+  const fs::path file = desk::DataPaths{data_dir}.database();
+  if (!fs::is_regular_file(file, ec)) return;
+  try {
+    db::Database conn = db::Database::open_readonly(file);
+    for (const std::string& problem : workflows::load_counter_config(conn).problems)
+      std::cerr << "certdesk-cli: " << problem << "\n";
+  } catch (const Error&) {
+  }
 }
 
 struct Cli {
@@ -107,6 +123,82 @@ struct Cli {
     workflows::Actor added = desk.add_staff(by, name, role, pw);
     out({{"id", added.id}, {"name", added.name}, {"role", workflows::to_string(added.role)}},
         fmt::format(fmt::runtime(tr("Added {} as {}.")), added.name, tr(workflows::to_string(added.role))));
+    return 0;
+  }
+
+  // staff list: every account with its role, state and lockout (an admin).
+  int staff_list() {
+    desk::AppContext ctx(o.data_dir, o.clock);
+    desk::Desk desk(ctx);
+    workflows::Actor by = login(desk);
+    json arr = json::array();
+    std::string plain;
+    for (const auto& s : desk.list_staff(by)) {
+      arr.push_back({{"id", s.id}, {"name", s.name}, {"display_name", s.display_name}, {"role", workflows::to_string(s.role)},
+                     {"active", s.active}, {"failed_logins", s.failed_logins}, {"locked_until", s.locked_until}});
+      plain += fmt::format("{:<20} {:<16} {:<12} {:<10} {}\n", s.name, s.display_name, tr(workflows::to_string(s.role)),
+                           s.active ? tr("active") : tr("disabled"),
+                           s.locked_until.empty() ? std::string() : msg(tr("locked until {} (UTC)"), s.locked_until));
+    }
+    out(arr, plain);
+    return 0;
+  }
+
+  // staff disable NAME / staff enable NAME (an admin; journaled).
+  int staff_enable(bool enabled) {
+    desk::AppContext ctx(o.data_dir, o.clock);
+    desk::Desk desk(ctx);
+    workflows::Actor by = login(desk);
+    desk.set_staff_enabled(by, o.name, enabled);
+    out({{"name", o.name}, {"active", enabled}},
+        enabled ? msg(tr("The account {} is enabled."), o.name) : msg(tr("The account {} is disabled."), o.name));
+    return 0;
+  }
+
+  // staff password: --as NAME changes their own password; the old one is
+  // --as-password-file (or the prompt), the new one --new-password-file.
+  int staff_password() {
+    Secret fresh = app::read_secret(o.new_password_file, tr_noop("new password"));
+    desk::AppContext ctx(o.data_dir, o.clock);
+    desk::Desk desk(ctx);
+    Secret old = o.as_password();
+    workflows::Actor who = desk.login(o.as, old);
+    desk.change_own_password(who, old, fresh);
+    out({{"name", who.name}, {"password_changed", true}}, msg(tr("The password of {} is changed."), who.name));
+    return 0;
+  }
+
+  // staff reset-password NAME --new-password-file F (an admin; also lifts a lockout).
+  int staff_reset_password() {
+    Secret fresh = app::read_secret(o.new_password_file, tr_noop("new password"));
+    desk::AppContext ctx(o.data_dir, o.clock);
+    desk::Desk desk(ctx);
+    workflows::Actor by = login(desk);
+    desk.reset_password(by, o.name, fresh);
+    out({{"name", o.name}, {"password_reset", true}},
+        msg(tr("{} has a new password; tell them in person and ask them to change it with certdesk-cli staff password."),
+            o.name));
+    return 0;
+  }
+
+  // staff unlock NAME (an admin; journaled).
+  int staff_unlock() {
+    desk::AppContext ctx(o.data_dir, o.clock);
+    desk::Desk desk(ctx);
+    workflows::Actor by = login(desk);
+    desk.unlock_staff(by, o.name);
+    out({{"name", o.name}, {"unlocked", true}}, msg(tr("The account {} is unlocked."), o.name));
+    return 0;
+  }
+
+  // staff rename NAME --display-name TEXT (an admin): the name printed as payee.
+  int staff_rename() {
+    desk::AppContext ctx(o.data_dir, o.clock);
+    desk::Desk desk(ctx);
+    workflows::Actor by = login(desk);
+    desk.set_display_name(by, o.name, o.display_name);
+    out({{"name", o.name}, {"display_name", o.display_name}},
+        msg(tr("{} is shown as {}."), o.name, o.display_name.empty() ? o.name : o.display_name));
     return 0;
   }
 
@@ -286,10 +378,12 @@ struct Cli {
     return r.ok ? 0 : 4;
   }
 
+  // Writing a file needs a login (issue 13.2).
   int crl() {
     desk::AppContext ctx(o.data_dir, o.clock);
-    fs::path outp = o.out;
-    desk::Desk(ctx).write_crl(outp);
+    desk::Desk desk(ctx);
+    workflows::Actor who = login(desk);
+    fs::path outp = desk.write_crl(who, o.out);
     out({{"crl", outp.string()}}, fmt::format(fmt::runtime(tr("CRL written to {}.")), outp.string()));
     return 0;
   }
@@ -407,12 +501,40 @@ void add_commands(CLI::App& app, CliOptions& o, std::function<int()>& chosen) {
   add_value(*c, "--password-file", o.password_file, "the first admin's password")->required();
   add_value(*c, "--module", o.module, "the PKCS#11 module for customer tokens (default SoftHSM2)");
 
-  CLI::App* staff = app.add_subcommand("staff", "Staff: add a person, enroll a supervisor's signing token.");
+  CLI::App* staff = app.add_subcommand("staff", "Staff: add, list, disable/enable, passwords, unlock, rename; enroll a supervisor's signing token.");
   staff->require_subcommand(1);
   c = add_command(*staff, "add", "An admin adds a person.", run(&Cli::staff_add), chosen);
   c->add_option("NAME", o.name, "the new person's name")->required();
   add_value(*c, "--role", o.role, "teller | supervisor | admin")->required();
   add_value(*c, "--password-file", o.password_file, "the new person's password")->required();
+  add_login(*c, o);
+  c = add_command(*staff, "list", "An admin lists every account: role, active, wrong passwords, lockout.",
+                  run(&Cli::staff_list), chosen);
+  add_login(*c, o);
+  for (bool enable : {false, true}) {
+    c = add_command(*staff, enable ? "enable" : "disable",
+                    enable ? "An admin enables an account again." : "An admin disables an account (it cannot log in).",
+                    [cli, enable] { return cli->staff_enable(enable); }, chosen);
+    c->add_option("NAME", o.name, "the account")->required();
+    add_login(*c, o);
+  }
+  c = add_command(*staff, "password", "Change your own password (--as you, the old one from --as-password-file).",
+                  run(&Cli::staff_password), chosen);
+  add_value(*c, "--new-password-file", o.new_password_file, "the new password")->required();
+  add_login(*c, o);
+  c = add_command(*staff, "reset-password", "An admin sets a new password for someone (and lifts a lockout).",
+                  run(&Cli::staff_reset_password), chosen);
+  c->add_option("NAME", o.name, "the account")->required();
+  add_value(*c, "--new-password-file", o.new_password_file, "the new password")->required();
+  add_login(*c, o);
+  c = add_command(*staff, "unlock", "An admin lifts a lockout after wrong passwords (journaled).", run(&Cli::staff_unlock),
+                  chosen);
+  c->add_option("NAME", o.name, "the account")->required();
+  add_login(*c, o);
+  c = add_command(*staff, "rename", "An admin sets the name printed as payee (empty: the login name).",
+                  run(&Cli::staff_rename), chosen);
+  c->add_option("NAME", o.name, "the account")->required();
+  add_value(*c, "--display-name", o.display_name, "the name shown")->required();
   add_login(*c, o);
 
   CLI::App* token = app.add_subcommand("token", "Customer tokens: list, insert a blank one (demo), report one.");
@@ -472,7 +594,8 @@ void add_commands(CLI::App& app, CliOptions& o, std::function<int()>& chosen) {
   c->add_option("VALUE", o.value, "the number to check")->required();
 
   c = add_command(app, "crl", "Write the CRL.", run(&Cli::crl), chosen);
-  add_value(*c, "--out", o.out, "the CRL file")->required();
+  add_value(*c, "--out", o.out, "the CRL file (outside the data folder)")->required();
+  add_login(*c, o);
 
   CLI::App* settings = app.add_subcommand("settings", "Settings: show, or (an admin) set one.");
   settings->require_subcommand(1);
@@ -562,6 +685,7 @@ int main(int argc, char** argv) {
       command += (command.empty() ? "" : " ") + sub->get_name();
     }
     if (o.data_dir.empty()) o.data_dir = desk::default_data_dir().string();
+    warn_about_settings(o.data_dir);
     // Commands that archive PDFs set up the fonts (fontconfig, pango, cairo: ~40 ms CPU)
     // on a worker while the main thread logs in and runs the flow (issue 14.8). Not for
     // token insert-demo: insert_blank forks, and a fork wants no other thread running.

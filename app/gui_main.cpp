@@ -10,10 +10,12 @@
 #include <wx/msgdlg.h>
 
 #include <cstdlib>
+#include <iostream>
 #include <memory>
 #include <thread>
 
 #include "desk/context.h"
+#include "desk/desk.h"
 #include "app/gui_model.h"
 #include "common/error.h"
 #include "common/hardening.h"
@@ -45,6 +47,8 @@ class CertdeskApp : public wxApp {
     try {
       ctx_ = std::make_unique<desk::AppContext>(dir, clock_);
       model_ = std::make_unique<app::GuiCounterModel>(*ctx_);
+      // A bad stored setting does not stop the start (issue 13.6): one line each, naming the key to fix.
+      for (const std::string& problem : desk::Desk(*ctx_).setting_problems()) std::cerr << "certdesk: " << problem << "\n";
     } catch (...) {
       forms::Failure f = forms::describe_current_exception();
       wxString hint = wxString::Format(_("The data folder %s cannot be used.\n\n%s\n\nTo create one: certdesk-cli --data-dir %s init --branch CODE --admin NAME --password-file FILE"),

@@ -9,6 +9,7 @@
 #include "desk/papers.h"
 #include "common/error.h"
 #include "common/i18n.h"
+#include "common/safe_output.h"
 #include "common/text.h"
 #include "db/day_close.h"
 #include "printing/amount_words.h"
@@ -88,42 +89,27 @@ std::int64_t write_day_csv(AppContext& ctx, const workflows::Actor& who, const s
   std::unordered_map<std::int64_t, unsigned> flags;
   for (const auto& r : review.rows(day, filter))
     if (r.flags) flags[r.seq] = r.flags;
-  fs::path tmp = out;
-  tmp += ".part";
   std::int64_t n = 0;
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f)
-      throw Error(ErrorKind::other, codes::data_dir_unusable,
-                  fmt::format(fmt::runtime(tr("Cannot write {}.")), out.string()));
-    f << "\xEF\xBB\xBF";
-    f << "seq,utc_time,local_time,business_day,workstation,staff,action,flow,order_id,organisation,token_serial,"
-         "cert_serial,amount_fen,amount_yuan,receipt_no,outcome,exceptions,details,hash\r\n";
-    review.for_each(day, filter, [&](const db::JournalEntry& e) {
-      const db::JournalRecord& r = e.record;
-      auto it = flags.find(e.seq);
-      std::string row = std::to_string(e.seq) + "," + csv_field(e.utc_time) + "," + csv_field(local(ctx, e.utc_time)) + "," +
-                        csv_field(e.business_day) + "," + csv_field(e.workstation) + "," + csv_field(r.staff) + "," +
-                        csv_field(r.action) + "," + csv_field(r.flow) + "," +
-                        (r.order_id ? std::to_string(*r.order_id) : "") + "," + csv_field(r.organisation) + "," +
-                        csv_field(r.token_serial) + "," + csv_field(r.cert_serial) + "," +
-                        (r.amount_fen ? std::to_string(*r.amount_fen) : "") + "," +
-                        (r.amount_fen ? printing::format_fen(*r.amount_fen) : "") + "," + csv_field(r.receipt_no) + "," +
-                        csv_field(r.outcome) + "," + csv_field(it == flags.end() ? "" : exception_labels(it->second)) +
-                        "," + csv_field(r.details) + "," + e.hash + "\r\n";
-      f << row;
-      ++n;
-    });
-    f.flush();
-    if (!f)
-      throw Error(ErrorKind::other, codes::data_dir_unusable,
-                  fmt::format(fmt::runtime(tr("Cannot write {}.")), out.string()));
-  }
-  std::error_code ec;
-  fs::rename(tmp, out, ec);
-  if (ec)
-    throw Error(ErrorKind::other, codes::data_dir_unusable,
-                fmt::format(fmt::runtime(tr("Cannot write {}.")), out.string()));
+  std::string f = "\xEF\xBB\xBF";
+  f += "seq,utc_time,local_time,business_day,workstation,staff,action,flow,order_id,organisation,token_serial,"
+       "cert_serial,amount_fen,amount_yuan,receipt_no,outcome,exceptions,details,hash\r\n";
+  review.for_each(day, filter, [&](const db::JournalEntry& e) {
+    const db::JournalRecord& r = e.record;
+    auto it = flags.find(e.seq);
+    std::string row = std::to_string(e.seq) + "," + csv_field(e.utc_time) + "," + csv_field(local(ctx, e.utc_time)) + "," +
+                      csv_field(e.business_day) + "," + csv_field(e.workstation) + "," + csv_field(r.staff) + "," +
+                      csv_field(r.action) + "," + csv_field(r.flow) + "," +
+                      (r.order_id ? std::to_string(*r.order_id) : "") + "," + csv_field(r.organisation) + "," +
+                      csv_field(r.token_serial) + "," + csv_field(r.cert_serial) + "," +
+                      (r.amount_fen ? std::to_string(*r.amount_fen) : "") + "," +
+                      (r.amount_fen ? printing::format_fen(*r.amount_fen) : "") + "," + csv_field(r.receipt_no) + "," +
+                      csv_field(r.outcome) + "," + csv_field(it == flags.end() ? "" : exception_labels(it->second)) +
+                      "," + csv_field(r.details) + "," + e.hash + "\r\n";
+    f += row;
+    ++n;
+  });
+  // Complete or not at all, and a full disk is an error (issue 13.3).
+  output::write_file_atomically(out, f);
   return n;
 }
 

@@ -1,18 +1,23 @@
 #include "desk/desk.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <set>
 
 #include "common/crypto.h"
 #include "common/error.h"
 #include "common/i18n.h"
+#include "common/safe_output.h"
 #include "common/text.h"
 #include "desk/day_export.h"
 #include "desk/day_signing.h"
+#include "pki/module.h"
 #include "pki/signature.h"
+#include "pki/softhsm.h"
 #include "printing/pdf.h"
 #include "workflows/certificates.h"
 #include "workflows/flows.h"
@@ -34,14 +39,6 @@ struct NoApproval final : workflows::ApprovalPrompt {
   std::optional<workflows::ApprovalCredentials> approve(std::string_view) override { return std::nullopt; }
 };
 
-void write_file(const fs::path& p, const std::string& data) {
-  std::ofstream f(p, std::ios::binary | std::ios::trunc);
-  f << data;
-  f.flush();
-  if (!f)
-    throw Error(ErrorKind::other, codes::data_dir_unusable, fmt::format(fmt::runtime(tr("Cannot write {}.")), p.string()));
-}
-
 }  // namespace
 
 // ---- rules ---------------------------------------------------------------------------
@@ -57,16 +54,18 @@ std::string local_time(std::int64_t unix_seconds, const workflows::CounterConfig
 }
 
 const std::vector<std::string>& shown_settings() {
-  static const std::vector<std::string> keys{"branch", "branch_name", "cert_days", "key_algorithm", "paper",
-                                             "pkcs11_module", "renewal_closes_days_after", "renewal_opens_days_before",
-                                             "timezone", "utc_offset_minutes"};
+  static const std::vector<std::string> keys = [] {
+    std::vector<std::string> k;
+    for (const auto& spec : workflows::setting_specs()) k.emplace_back(spec.key);
+    std::sort(k.begin(), k.end());
+    return k;
+  }();
   return keys;
 }
 
 bool is_editable_setting(const std::string& key) {
-  static const std::set<std::string> keys{"branch_name", "pkcs11_module", "key_algorithm", "paper", "renewal_opens_days_before",
-                                          "renewal_closes_days_after", "utc_offset_minutes", "timezone"};
-  return keys.count(key) > 0;
+  const workflows::SettingSpec* spec = workflows::find_setting(key);
+  return spec && spec->admin_editable;
 }
 
 // ---- people ----------------------------------------------------------------------------
@@ -89,6 +88,26 @@ workflows::Actor Desk::add_staff(const workflows::Actor& by, const std::string& 
   return ctx_.staff().add(by, name, role, password);
 }
 
+std::vector<workflows::StaffView> Desk::list_staff(const workflows::Actor& by) { return ctx_.staff().list(by); }
+
+void Desk::set_staff_enabled(const workflows::Actor& by, const std::string& name, bool enabled) {
+  ctx_.staff().set_active(by, name, enabled);
+}
+
+void Desk::change_own_password(const workflows::Actor& who, const Secret& old_password, const Secret& new_password) {
+  ctx_.staff().change_password(who, old_password, new_password);
+}
+
+void Desk::reset_password(const workflows::Actor& by, const std::string& name, const Secret& new_password) {
+  ctx_.staff().reset_password(by, name, new_password);
+}
+
+void Desk::unlock_staff(const workflows::Actor& by, const std::string& name) { ctx_.staff().unlock(by, name); }
+
+void Desk::set_display_name(const workflows::Actor& by, const std::string& name, const std::string& display_name) {
+  ctx_.staff().set_display_name(by, name, display_name);
+}
+
 db::StaffToken Desk::enroll_staff_token(const workflows::Actor& admin, const std::string& name, const std::string& serial,
                                         const Secret& new_pin) {
   return desk::enroll_staff_token(ctx_, admin, name, serial, new_pin);
@@ -103,9 +122,25 @@ std::vector<std::pair<std::string, std::string>> Desk::settings() {
   return out;
 }
 
-void Desk::set_setting(const workflows::Actor& by, const std::string& key, const std::string& raw_value) {
-  workflows::SettingsService(ctx_.db(), ctx_.journal(), ctx_.clock()).set(by, key, raw_value);
+std::string PkiModuleProbe::problem_with(const std::string& path) {
+  try {
+    pki::softhsm::use_store(ctx_.paths().softhsm());   // SoftHSM2 (the default) reads the data folder's store
+    std::shared_ptr<pki::Module> module = pki::Module::loaded(path);
+    if (!module) module = pki::Module::load(path);
+    if (module->tokens().empty())
+      return tr("it loads but shows no slot with a token; insert a key, or check that this is the right library.");
+    return "";
+  } catch (const Error& e) {
+    return e.what();
+  }
 }
+
+void Desk::set_setting(const workflows::Actor& by, const std::string& key, const std::string& raw_value) {
+  PkiModuleProbe probe(ctx_);   // a module path must load and show slots before it is stored (issue 13.6)
+  workflows::SettingsService(ctx_.db(), ctx_.journal(), ctx_.clock(), &probe).set(by, key, raw_value);
+}
+
+const std::vector<std::string>& Desk::setting_problems() const { return ctx_.setting_problems(); }
 
 // ---- customers -------------------------------------------------------------------------
 
@@ -135,7 +170,16 @@ workflows::FeeQuote Desk::quote(workflows::Flow flow, const std::string& reason)
 
 OrderOutcome Desk::finished(const workflows::Actor& teller, workflows::OrderResult r) {
   OrderOutcome out{std::move(r), {}};
-  if (out.result.state == workflows::OrderState::completed) out.papers = archive_papers(teller, out.result.order_id);
+  if (out.result.state != workflows::OrderState::completed) return out;
+  try {
+    out.papers = archive_papers(teller, out.result.order_id);
+  } catch (const Error& e) {
+    // The order is done and stays completed; only its papers are missing (issue 13.3).
+    throw Error(e.kind(), e.code(),
+                msg(tr("Order {} is completed, but its papers were not archived: {} Print the receipt again with "
+                       "certdesk-cli receipt print {} once the cause is fixed."),
+                    out.result.order_id, e.what(), out.result.receipt_no.empty() ? "NO" : out.result.receipt_no));
+  }
   return out;
 }
 
@@ -235,7 +279,27 @@ std::string Desk::report_token(const workflows::Actor& who, TokenReport what, co
 
 std::string Desk::insert_blank_token(const std::string& serial) { return ctx_.insert_blank_token(serial); }
 
-void Desk::write_crl(const fs::path& out) { ctx_.ca().write_crl(out, ctx_.clock().now()); }
+fs::path Desk::write_crl(const workflows::Actor& who, const fs::path& out) {
+  static_cast<void>(who);   // a person logged in: nobody writes files anonymously (issue 13.2)
+  const fs::path target = output::check_output_path(out, ctx_.paths().root);
+  // The CA writes a file; it goes to a private one in the data folder first, then
+  // through the checked writer to where the person asked.
+  const fs::path staged = ctx_.paths().root / fmt::format(".crl-export-{}.pem", ::getpid());
+  struct Remove {
+    fs::path p;
+    ~Remove() {
+      std::error_code ec;
+      fs::remove(p, ec);
+    }
+  } cleanup{staged};
+  ctx_.ca().write_crl(staged, ctx_.clock().now());
+  std::ifstream in(staged, std::ios::binary);
+  std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (!in.good() && !in.eof())
+    throw Error(ErrorKind::other, codes::data_dir_unusable, msg(tr("Cannot read {}."), staged.string()));
+  output::write_file_atomically(target, bytes);
+  return target;
+}
 
 // ---- codes -----------------------------------------------------------------------------
 
@@ -262,11 +326,12 @@ workflows::DaySummary Desk::day_summary(const workflows::Actor& who, const std::
 }
 
 std::int64_t Desk::export_day_csv(const workflows::Actor& who, const std::string& business_day, const fs::path& out) {
-  return write_day_csv(ctx_, who, business_day, out);
+  return write_day_csv(ctx_, who, business_day, output::check_output_path(out, ctx_.paths().root));
 }
 
 void Desk::export_day_pdf(const workflows::Actor& who, const std::string& business_day, const fs::path& out) {
-  printing::write_report_pdf(day_report_data(ctx_, who, business_day), printing::Paper::a4, out);
+  const fs::path target = output::check_output_path(out, ctx_.paths().root);
+  printing::write_report_pdf(day_report_data(ctx_, who, business_day), printing::Paper::a4, target);
 }
 
 bool Desk::close_needs_pin(const workflows::Actor& who) { return db::StaffTokens(ctx_.db()).active_of(who.id).has_value(); }
@@ -278,7 +343,7 @@ DayClosed Desk::close_day(const workflows::Actor& who, const std::string& busine
   workflows::DayClose closing(ctx_.db(), ctx_.journal(), ctx_.clock(), ctx_.config(), who);
   DayClosed out{closing.close(business_day, *signer), {}};
   out.report_pdf = printing::archive_path(ctx_.paths().root, printing::ArchiveKind::report, business_day);
-  export_day_pdf(who, business_day, out.report_pdf);
+  printing::write_report_pdf(day_report_data(ctx_, who, business_day), printing::Paper::a4, out.report_pdf);
   return out;
 }
 
@@ -299,11 +364,14 @@ StatementFiles Desk::export_statement(const workflows::Actor& who, const std::st
   f.signature += ".sig";
   f.certificate += ".cert.pem";
   f.public_key += ".pubkey.pem";
-  write_file(f.statement, rec->statement);
-  write_file(f.signature, std::string(rec->signature.begin(), rec->signature.end()));
+  // All four paths are checked before the first is written (issue 13.2).
+  for (fs::path* p : {&f.statement, &f.signature, &f.certificate, &f.public_key})
+    *p = output::check_output_path(*p, ctx_.paths().root);
   pki::X509Ptr x = pki::x509_from_der(rec->signer_cert);
-  write_file(f.certificate, pki::to_pem(x.get()));
-  write_file(f.public_key, pki::public_key_pem(rec->signer_cert));
+  output::write_file_atomically(f.statement, rec->statement);
+  output::write_file_atomically(f.signature, std::string(rec->signature.begin(), rec->signature.end()));
+  output::write_file_atomically(f.certificate, pki::to_pem(x.get()));
+  output::write_file_atomically(f.public_key, pki::public_key_pem(rec->signer_cert));
   return f;
 }
 

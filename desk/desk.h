@@ -34,6 +34,7 @@
 #include "workflows/order_book.h"
 #include "workflows/ports.h"
 #include "workflows/request.h"
+#include "workflows/settings.h"
 #include "workflows/staff.h"
 #include "workflows/unlock_codes.h"
 
@@ -51,6 +52,18 @@ std::string local_time(std::int64_t unix_seconds, const workflows::CounterConfig
 // The settings an admin may change (SPEC §1), in the order `settings show` lists them.
 const std::vector<std::string>& shown_settings();
 bool is_editable_setting(const std::string& key);
+
+// The settings' check of a PKCS#11 library path (workflows::ModuleProbe over
+// pki/module.h): it loads and shows at least one slot with a token. Blocks
+// (loads a library): the window calls it from its worker.
+class PkiModuleProbe final : public workflows::ModuleProbe {
+ public:
+  explicit PkiModuleProbe(AppContext& ctx) : ctx_(ctx) {}
+  std::string problem_with(const std::string& path) override;
+
+ private:
+  AppContext& ctx_;
+};
 
 // ---- results -----------------------------------------------------------------------
 
@@ -117,6 +130,29 @@ class Desk {
   workflows::Actor check_password(const std::string& name, const Secret& password);
   // An admin adds a person (journaled "staff.added").
   workflows::Actor add_staff(const workflows::Actor& by, const std::string& name, workflows::Role role, const Secret& password);
+  // ---- staff accounts (issue 13.5; the admin's staff dialog and `certdesk-cli staff`) ----
+  // Every account by name, with its display name, role, active flag, wrong
+  // passwords in a row and lockout. Throws AuthError(permission_denied) unless
+  // `by` is an admin.
+  std::vector<workflows::StaffView> list_staff(const workflows::Actor& by);
+  // An admin disables or enables an account (journaled "staff.disabled" /
+  // "staff.enabled"). Throws AuthError(permission_denied), RuleRefused
+  // (not_found; "last-admin" for the only active admin).
+  void set_staff_enabled(const workflows::Actor& by, const std::string& name, bool enabled);
+  // Anyone changes their own password, proving the old one (a wrong old one
+  // counts towards the lockout). Journaled "staff.password_changed". Throws
+  // AuthError(bad_credentials / account_locked), InputError (new password too
+  // short, or the same as the old one).
+  void change_own_password(const workflows::Actor& who, const Secret& old_password, const Secret& new_password);
+  // An admin sets a new password for someone (also lifts a lockout);
+  // journaled "staff.password_reset". Throws AuthError, RuleRefused(not_found), InputError.
+  void reset_password(const workflows::Actor& by, const std::string& name, const Secret& new_password);
+  // An admin lifts a lockout; journaled "staff.unlocked". Throws AuthError, RuleRefused(not_found).
+  void unlock_staff(const workflows::Actor& by, const std::string& name);
+  // An admin sets the display name printed as payee (empty: the login name);
+  // journaled "staff.renamed". Throws AuthError, RuleRefused(not_found), InputError.
+  void set_display_name(const workflows::Actor& by, const std::string& name, const std::string& display_name);
+
   // An admin gives a supervisor a signing token (desk/day_signing.h). Blocks (token, CA).
   db::StaffToken enroll_staff_token(const workflows::Actor& admin, const std::string& name, const std::string& serial,
                                     const Secret& new_pin);
@@ -128,7 +164,12 @@ class Desk {
   // editable, the value valid for it; old → new journaled "setting.changed".
   // Throws AuthError, InputError(bad_request) naming what is wrong (nothing changes).
   // workflows::SettingsService::set does it (typed and ranged keys, one place).
+  // Blocks when the key is pkcs11_module (PkiModuleProbe loads the library).
   void set_setting(const workflows::Actor& by, const std::string& key, const std::string& value);
+  // Settings holding a bad value (an older version wrote it), one translated
+  // line each naming the key and the command that fixes it; shown at start by
+  // the CLI and the window. Empty when all are good.
+  const std::vector<std::string>& setting_problems() const;
 
   // ---- customers -------------------------------------------------------------------
   // Organisations whose name contains text or whose USCC starts with it (20 at most).
@@ -161,7 +202,9 @@ class Desk {
   printing::ReceiptData receipt(const std::string& receipt_no);        // RuleRefused(not_found)
   printing::HandoverSlipData slip(db::Id order_id);                    // RuleRefused(not_found)
   printing::Paper paper();
-  // Records a printing and writes the PDF (to the archive when out is empty). Blocks (disk).
+  // Writes the PDF (to the archive when out is empty; else a path checked by
+  // output::check_output_path, RuleRefused "output-path" before anything is
+  // recorded), then records the printing. Blocks (disk).
   std::filesystem::path print_receipt(const workflows::Actor& who, const std::string& receipt_no,
                                       const std::filesystem::path& out = {}, std::optional<printing::Paper> paper = std::nullopt);
   // The receipt went to a printer: journaled; the next printing is a reprint.
@@ -181,8 +224,10 @@ class Desk {
                            const std::string& reason);
   // The demo action: a new factory-blank SoftHSM2 token. Blocks (token). Returns its serial.
   std::string insert_blank_token(const std::string& serial = "");
-  // Writes the CRL. Blocks (CA, disk).
-  void write_crl(const std::filesystem::path& out);
+  // Writes the CRL to a file `who` (logged in) named, through
+  // output::write_output_file (refused inside the data folder, on a device, in a
+  // missing folder: RuleRefused "output-path"). Returns the path written. Blocks (CA, disk).
+  std::filesystem::path write_crl(const workflows::Actor& who, const std::filesystem::path& out);
 
   // ---- authorisation codes (remote unlock) -----------------------------------------
   workflows::IssuedCode issue_unlock_code(const workflows::Actor& supervisor, const std::string& serial, int valid_hours);
@@ -194,9 +239,10 @@ class Desk {
   std::vector<std::string> days(const workflows::Actor& who, int limit = 60);
   bool day_closed(const std::string& business_day);
   workflows::DaySummary day_summary(const workflows::Actor& who, const std::string& business_day);
-  // The day's entries as CSV (desk/day_export.h); returns the rows written. Blocks (disk).
+  // The day's entries as CSV (desk/day_export.h); returns the rows written.
+  // out is checked (output::check_output_path) before anything is read. Blocks (disk).
   std::int64_t export_day_csv(const workflows::Actor& who, const std::string& business_day, const std::filesystem::path& out);
-  // The daily report as an A4 PDF. Blocks (disk).
+  // The daily report as an A4 PDF to a checked path (output::check_output_path). Blocks (disk).
   void export_day_pdf(const workflows::Actor& who, const std::string& business_day, const std::filesystem::path& out);
   // True when `who` signs closes with their own token (the PIN is asked).
   bool close_needs_pin(const workflows::Actor& who);

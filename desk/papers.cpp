@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "common/i18n.h"
+#include "common/safe_output.h"
 #include "common/text.h"
 #include "db/repositories.h"
 #include "printing/pdf.h"
@@ -118,17 +119,21 @@ fs::path print_receipt(AppContext& ctx, const workflows::Actor& who, const std::
                        std::optional<printing::Paper> paper_choice) {
   const printing::Paper paper = paper_choice.value_or(paper_setting(ctx));
   workflows::Receipts receipts(ctx.services());
-  receipts.get(receipt_no);   // refuses an unknown number before anything is recorded
+  const db::Payment p = receipts.get(receipt_no);   // refuses an unknown number before anything is recorded
+  // A path a person named: refused inside the data folder, a device, a missing folder (issue 13.2).
+  fs::path path = out.empty() ? fs::path() : output::check_output_path(out, ctx.paths().root);
   printing::ReceiptData data = receipt_data(ctx, receipt_no);
-  data.reprint = receipts.record_print(who, receipt_no);
-  fs::path path = out;
+  data.reprint = p.print_count > 0;
   if (path.empty()) {
-    printing::ArchiveVariant v = data.voided ? printing::ArchiveVariant::voided()
-                                 : data.reprint ? printing::ArchiveVariant::copy(int(receipts.get(receipt_no).print_count) - 1)
+    printing::ArchiveVariant v = data.voided    ? printing::ArchiveVariant::voided()
+                                 : data.reprint ? printing::ArchiveVariant::copy(int(p.print_count))
                                                 : printing::ArchiveVariant::original();
     path = printing::archive_path(ctx.paths().root, printing::ArchiveKind::receipt, receipt_no, v);
   }
-  printing::write_receipt_pdf(data, paper, path);
+  // The printing is journaled only once its file is complete (issue 13.3): a
+  // failed write records nothing, and printing again makes the same paper.
+  output::write_file_atomically(path, printing::render_pdf(printing::layout_receipt(data, paper)), output::Content::pdf);
+  receipts.record_print(who, receipt_no);
   return path;
 }
 

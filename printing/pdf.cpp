@@ -3,9 +3,11 @@
 #include <cairo-pdf.h>
 
 #include <memory>
+#include <string>
 #include <system_error>
 
 #include "common/error.h"
+#include "common/safe_output.h"
 #include "common/handle.h"
 
 namespace certdesk::printing {
@@ -24,51 +26,41 @@ void check(cairo_status_t status, const fs::path& path) {
   if (status != CAIRO_STATUS_SUCCESS) cannot_write(path, cairo_status_to_string(status));
 }
 
-// Removes the half-written file unless release() was called.
-class TempFile {
- public:
-  explicit TempFile(fs::path p) : path_(std::move(p)) {}
-  ~TempFile() {
-    std::error_code ec;
-    if (!released_) fs::remove(path_, ec);
-  }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-  const fs::path& path() const { return path_; }
-  void release() { released_ = true; }
-
- private:
-  fs::path path_;
-  bool released_ = false;
-};
+// cairo's stream callback: appends to a std::string.
+cairo_status_t append(void* closure, const unsigned char* data, unsigned int length) {
+  static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
+  return CAIRO_STATUS_SUCCESS;
+}
 
 }  // namespace
 
-void write_pdf(const DocumentLayout& document, const fs::path& path) {
+std::string render_pdf(const DocumentLayout& document) {
   const PageSize size = document.page_size();
-  TempFile temp(fs::path(path).concat(".part"));
-  // Owned before its status is checked: a surface in error must still be destroyed.
-  SurfacePtr surface(cairo_pdf_surface_create(temp.path().c_str(), size.width, size.height));
-  check(cairo_surface_status(surface.get()), path);
-  cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE, document.title().c_str());
-  cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "certdesk");
+  const fs::path name = document.title();
+  std::string bytes;
   {
-    ContextPtr cr(cairo_create(surface.get()));
-    check(cairo_status(cr.get()), path);
-    for (int page = 0; page < document.page_count(); ++page) {
-      document.draw_page(cr.get(), page);
-      cairo_show_page(cr.get());
-      check(cairo_status(cr.get()), path);
+    // Owned before its status is checked: a surface in error must still be destroyed.
+    SurfacePtr surface(cairo_pdf_surface_create_for_stream(append, &bytes, size.width, size.height));
+    check(cairo_surface_status(surface.get()), name);
+    cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE, document.title().c_str());
+    cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "certdesk");
+    {
+      ContextPtr cr(cairo_create(surface.get()));
+      check(cairo_status(cr.get()), name);
+      for (int page = 0; page < document.page_count(); ++page) {
+        document.draw_page(cr.get(), page);
+        cairo_show_page(cr.get());
+        check(cairo_status(cr.get()), name);
+      }
     }
+    cairo_surface_finish(surface.get());
+    check(cairo_surface_status(surface.get()), name);
   }
-  cairo_surface_finish(surface.get());
-  check(cairo_surface_status(surface.get()), path);
-  surface.reset();
+  return bytes;
+}
 
-  std::error_code ec;
-  fs::rename(temp.path(), path, ec);
-  if (ec) cannot_write(path, ec.message());
-  temp.release();
+void write_pdf(const DocumentLayout& document, const fs::path& path) {
+  output::write_file_atomically(path, render_pdf(document), output::Content::pdf);
 }
 
 void write_receipt_pdf(const ReceiptData& receipt, Paper paper, const fs::path& path) {

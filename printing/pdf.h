@@ -18,10 +18,15 @@
 
 namespace certdesk::printing {
 
-// Writes every page of a laid-out document to a PDF file (fonts embedded as
-// subsets). The file appears complete or not at all: it is written next to
-// `path` and renamed over it. Throws Error(kind other, code data_dir_unusable)
-// naming the file when it cannot be written.
+// The PDF of every page of a laid-out document (fonts embedded as subsets), in
+// memory; nothing is written. Throws Error(data_dir_unusable) when cairo fails.
+std::string render_pdf(const DocumentLayout& document);
+
+// render_pdf written to a file through output::write_file_atomically
+// (common/safe_output.h): a temporary file beside `path`, all of it written,
+// fsync'd, its %%EOF trailer checked, renamed over `path`. The file appears
+// complete or not at all. Throws Error(kind other, code data_dir_unusable)
+// naming the file when it cannot be written (a full disk included).
 void write_pdf(const DocumentLayout& document, const std::filesystem::path& path);
 
 // layout_receipt / layout_slip / layout_daily_report, then write_pdf. Throw what those throw.

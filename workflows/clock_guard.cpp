@@ -7,14 +7,14 @@
 #include "common/text.h"
 #include "db/last_entry.h"
 #include "db/repositories.h"
+#include "workflows/settings.h"
 
 namespace certdesk::workflows {
 
 void require_clock_not_behind(db::Database& db, const Clock& clock) {
   auto last = db::last_journal_entry(db);
   if (!last) return;
-  std::int64_t tolerance = db::Settings(db).get_int(kClockToleranceSetting, kDefaultClockToleranceSeconds);
-  if (tolerance < 0) tolerance = 0;
+  const std::int64_t tolerance = integer_setting(db, kClockToleranceSetting);   // a bad stored value: the default
   const Seconds now = clock.now();
   Seconds newest;
   try {

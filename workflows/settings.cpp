@@ -10,6 +10,7 @@
 #include "common/i18n.h"
 #include "common/text.h"
 #include "db/repositories.h"
+#include "workflows/clock_guard.h"
 
 namespace certdesk::workflows {
 
@@ -28,6 +29,8 @@ const std::vector<SettingSpec>& setting_specs() {
       {"renewal_closes_days_after", T::integer, 0, 3650, {}, "90", true},
       {"utc_offset_minutes", T::integer, -720, 840, {}, "480", true},
       {"timezone", T::timezone, 0, 0, {}, "Asia/Shanghai", true},
+      {kLockoutMinutesSetting, T::integer, 1, 24 * 60, {}, "15", true},
+      {kClockToleranceSetting, T::integer, 0, 86400, {}, "300", true},
   };
   return specs;
 }
@@ -116,17 +119,20 @@ std::optional<std::string> setting_problem(const SettingSpec& spec, std::string_
 LoadedConfig load_counter_config(db::Database& db) {
   LoadedConfig out;
   db::Settings settings(db);
-  // The stored value when it is good, else the default (and a problem when it was there but bad).
+  // Every stored value is checked (no library is loaded at start: a module path
+  // only has to be a library file); each bad one is named with how to fix it.
+  for (const SettingSpec& spec : setting_specs())
+    if (std::optional<std::string> v = settings.get(spec.key))
+      if (std::optional<std::string> problem = setting_problem(spec, *v))
+        out.problems.push_back(*spec.fallback
+                                   ? msg(tr("{} Until it is corrected, {} is used. (certdesk-cli settings set {} VALUE)"),
+                                         *problem, spec.fallback, spec.key)
+                                   : msg(tr("{} (certdesk-cli settings set {} VALUE)"), *problem, spec.key));
+  // The stored value when it is good, else the default.
   auto read = [&](const char* key) -> std::string {
     const SettingSpec* spec = find_setting(key);
     std::optional<std::string> v = settings.get(key);
-    if (!v) return spec->fallback;
-    if (spec->type == SettingType::module_path || spec->type == SettingType::timezone) return *v;   // not read into the counter
-    if (std::optional<std::string> problem = setting_problem(*spec, *v)) {
-      out.problems.push_back(msg(tr("{} Until it is corrected, {} is used. (certdesk-cli settings set {} VALUE)"), *problem,
-                                 spec->fallback, key));
-      return spec->fallback;
-    }
+    if (!v || setting_problem(*spec, *v)) return spec->fallback;
     return *v;
   };
   auto number = [&](const char* key) { return static_cast<int>(*whole_number(read(key))); };
@@ -140,6 +146,15 @@ LoadedConfig load_counter_config(db::Database& db) {
   c.renewal_closes_days_after = number("renewal_closes_days_after");
   c.utc_offset_minutes = number("utc_offset_minutes");
   return out;
+}
+
+std::int64_t integer_setting(db::Database& db, std::string_view key) {
+  const SettingSpec* spec = find_setting(key);
+  if (!spec || spec->type != SettingType::integer)
+    throw InputError(codes::bad_request, msg(tr("'{}' is not a whole-number setting."), std::string(key)));
+  std::optional<std::string> v = db::Settings(db).get(spec->key);
+  if (!v || setting_problem(*spec, *v)) return *whole_number(spec->fallback);
+  return *whole_number(*v);
 }
 
 std::string SettingsService::set(const Actor& actor, const std::string& key, const std::string& value) {

@@ -67,6 +67,12 @@ struct LoadedConfig {
 };
 LoadedConfig load_counter_config(db::Database& db);
 
+// An integer setting (staff_lockout_minutes, clock_tolerance_seconds, …) as
+// stored when it is in range, else its default: a bad stored value never
+// stops a login or a start (load_counter_config names it). Throws InputError
+// for a key that is not an integer setting.
+std::int64_t integer_setting(db::Database& db, std::string_view key);
+
 class SettingsService {
  public:
   SettingsService(db::Database& db, db::Journal& journal, const Clock& clock, ModuleProbe* probe = nullptr)

@@ -7,6 +7,7 @@
 #include "common/i18n.h"
 #include "common/text.h"
 #include "db/staff_logins.h"
+#include "workflows/settings.h"
 
 namespace certdesk::workflows {
 
@@ -77,8 +78,7 @@ AuthError wrong_credentials() {
 }  // namespace
 
 int StaffService::lockout_minutes() {
-  std::int64_t m = db::Settings(db_).get_int(kLockoutMinutesSetting, kDefaultLockoutMinutes);
-  return m < 1 ? 1 : m > 24 * 60 ? 24 * 60 : static_cast<int>(m);
+  return static_cast<int>(integer_setting(db_, kLockoutMinutesSetting));   // 1 … 1440, the default when bad
 }
 
 StaffService::Verdict StaffService::verify(const std::string& name, const Secret& password) const {

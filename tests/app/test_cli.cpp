@@ -10,7 +10,18 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include <sys/mount.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "common/clock.h"
 #include "common/crypto.h"
+#include "common/text.h"
+#include "db/database.h"
+#include "db/journal.h"
+#include "db/repositories.h"
 #include "tests/support/support.h"
 
 namespace fs = std::filesystem;
@@ -288,8 +299,16 @@ BOOST_FIXTURE_TEST_CASE(a_missing_or_unloadable_module, Counter) {
   BOOST_TEST(cli({"token", "list"}).exit_code == 0);
   // A library file that is no PKCS#11 module: the counter says so and runs no order.
   for (std::string module : {"/usr/lib/x86_64-linux-gnu/libz.so.1"}) {
+    // settings set loads the library first (desk::PkiModuleProbe) and refuses it.
     RunResult s = cli({"settings", "set", "pkcs11_module", module, "--as", "admin", "--as-password-file", admin_pw.string()});
-    BOOST_REQUIRE_MESSAGE(s.exit_code == 0, s.err);
+    BOOST_TEST(s.exit_code == 4, s.err);
+    BOOST_TEST(s.err.find("libz.so.1") != std::string::npos, s.err);
+    BOOST_TEST(cli({"token", "list"}).exit_code == 0);
+    // Stored anyway (an older version did not check): the counter still starts, says so and runs no order.
+    {
+      db::Database conn = db::Database::open(data / "certdesk.db");
+      db::Settings(conn).set("pkcs11_module", module);
+    }
     RunResult r = cli({"token", "list"});
     BOOST_TEST(r.exit_code == 5, module << ": " << r.err);
     BOOST_TEST(r.err.find(module) != std::string::npos, r.err);
@@ -420,6 +439,328 @@ BOOST_AUTO_TEST_CASE(every_subcommand_has_its_own_help) {
   RunResult v = run({bin("certdesk-cli").string(), "--version"});
   BOOST_TEST(v.exit_code == 0);
   BOOST_TEST(v.out.find("certdesk-cli ") == 0, v.out);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---- issue 13.2: no output option can destroy the application's files -----------------
+
+namespace {
+
+struct Issued : Counter {
+  std::string receipt_no;
+  Issued() {
+    std::string serial = insert_blank("2100013131");
+    RunResult r = issue(request_file("req.json", request(serial)));
+    BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    receipt_no = json::parse(r.out).at("receipt_no").get<std::string>();
+  }
+  std::vector<std::string> as(const std::string& who, const fs::path& pw) const {
+    return {"--as", who, "--as-password-file", pw.string()};
+  }
+  RunResult cli_as(std::vector<std::string> args, const std::string& who, const fs::path& pw) {
+    for (auto& a : as(who, pw)) args.push_back(a);
+    return cli(args);
+  }
+  std::int64_t print_count() {
+    db::Database conn = db::Database::open_readonly(data / "certdesk.db");
+    return db::Payments(conn).by_receipt_no(receipt_no).value().print_count;
+  }
+  // The actions journaled today, in order.
+  std::vector<std::string> actions() {
+    db::Database conn = db::Database::open_readonly(data / "certdesk.db");
+    db::Journal journal(conn, "", 480);
+    std::vector<std::string> out;
+    for (const auto& e : journal.entries_of_day(today())) out.push_back(e.record.action);
+    return out;
+  }
+  static std::string today() { return text::business_day(SystemClock().now(), 480); }
+  static std::size_t count(const std::vector<std::string>& v, const std::string& what) {
+    return static_cast<std::size_t>(std::count(v.begin(), v.end(), what));
+  }
+};
+
+std::string bytes_of(const fs::path& p) { return read_file(p); }
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(output_paths)
+
+BOOST_FIXTURE_TEST_CASE(no_output_option_reaches_the_data_folder_or_a_device, Issued) {
+  const std::string key_before = bytes_of(data / "secrets" / "master.key");
+  const std::string ca_before = bytes_of(data / "ca" / "ca.pem");
+  fs::create_directories(tmp / "out");
+  fs::create_symlink(data, tmp / "out" / "d");
+  const std::vector<std::string> bad_paths{(data / "certdesk.db").string(), (data / "secrets" / "master.key").string(),
+                                           (data / "ca" / "ca.pem").string(), (tmp / "out" / "d" / "certdesk.db").string(),
+                                           (tmp / "out" / ".." / "data" / "certdesk.db").string(), "/dev/null",
+                                           (tmp / "out").string(), (tmp / "nowhere" / "r.pdf").string()};
+  const std::vector<std::string> before = actions();
+  for (const std::string& bad : bad_paths) {
+    std::vector<std::pair<std::string, RunResult>> runs;
+    runs.emplace_back("receipt print", cli_as({"receipt", "print", receipt_no, "--pdf", bad}, "teller1", teller_pw));
+    runs.emplace_back("crl", cli_as({"crl", "--out", bad}, "teller1", teller_pw));
+    runs.emplace_back("day report --csv", cli_as({"day", "report", today(), "--csv", bad}, "sup1", sup_pw));
+    runs.emplace_back("day report --pdf", cli_as({"day", "report", today(), "--pdf", bad}, "sup1", sup_pw));
+    for (const auto& [what, r] : runs) {
+      BOOST_TEST(r.exit_code == 4, what << " " << bad << ": " << r.err);
+      BOOST_TEST(r.err.find("[4005]") != std::string::npos, what << " " << bad << ": " << r.err);
+    }
+  }
+  // The database grew only by the logins' journal entries: still SQLite, the same orders, an intact journal.
+  BOOST_TEST((bytes_of(data / "certdesk.db").substr(0, 16) == std::string("SQLite format 3\0", 16)));
+  BOOST_TEST(orders().size() == 1u);
+  BOOST_TEST((bytes_of(data / "secrets" / "master.key") == key_before));
+  BOOST_TEST((bytes_of(data / "ca" / "ca.pem") == ca_before));
+  BOOST_TEST(fs::is_character_file("/dev/null"));
+  BOOST_TEST(print_count() == 1);   // the archive's first printing only: nothing recorded by a refusal
+  const std::vector<std::string> after = actions();
+  BOOST_TEST(count(after, "receipt.reprinted") == 0u);
+  BOOST_TEST(after.size() >= before.size());
+  BOOST_TEST(cli({"journal", "verify"}).exit_code == 0);
+}
+
+BOOST_FIXTURE_TEST_CASE(writing_a_file_needs_a_login_and_writes_it_whole, Issued) {
+  RunResult anonymous = cli({"crl", "--out", (tmp / "crl.pem").string()});
+  BOOST_TEST(anonymous.exit_code == 2, anonymous.err);   // --as is required
+  BOOST_TEST(!fs::exists(tmp / "crl.pem"));
+  RunResult wrong = cli({"crl", "--out", (tmp / "crl.pem").string(), "--as", "teller1", "--as-password-file", sup_pw.string()});
+  BOOST_TEST(wrong.exit_code == 6, wrong.err);
+  BOOST_TEST(!fs::exists(tmp / "crl.pem"));
+  RunResult ok = cli_as({"crl", "--out", (tmp / "crl.pem").string()}, "teller1", teller_pw);
+  BOOST_REQUIRE_MESSAGE(ok.exit_code == 0, ok.err);
+  RunResult v = run({"openssl", "crl", "-in", (tmp / "crl.pem").string(), "-CAfile", (data / "ca" / "ca.pem").string(), "-noout"});
+  BOOST_TEST(v.exit_code == 0, v.err);
+  for (const auto& e : fs::directory_iterator(data)) BOOST_TEST(e.path().filename().string().find("crl-export") == std::string::npos);
+
+  // A reprint to a file of the person's choosing: complete, 0600, journaled after the file.
+  RunResult p = cli_as({"--json", "receipt", "print", receipt_no, "--pdf", (tmp / "copy.pdf").string()}, "teller1", teller_pw);
+  BOOST_REQUIRE_MESSAGE(p.exit_code == 0, p.err);
+  std::string pdf = bytes_of(tmp / "copy.pdf");
+  BOOST_TEST(pdf.rfind("%PDF-", 0) == 0u);
+  BOOST_TEST(pdf.find("%%EOF") != std::string::npos);
+  BOOST_TEST(((fs::status(tmp / "copy.pdf").permissions() & (fs::perms::group_all | fs::perms::others_all)) == fs::perms::none));
+  BOOST_TEST(print_count() == 2);
+  BOOST_TEST(count(actions(), "receipt.reprinted") == 1u);
+  // Over an existing file of the person's own: replaced whole.
+  write_file(tmp / "day.csv", "old");
+  RunResult c = cli_as({"day", "report", today(), "--csv", (tmp / "day.csv").string()}, "sup1", sup_pw);
+  BOOST_REQUIRE_MESSAGE(c.exit_code == 0, c.err);
+  BOOST_TEST(bytes_of(tmp / "day.csv").rfind("\xEF\xBB\xBFseq,", 0) == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---- issue 13.3: a failed write is never reported as success (a real full filesystem) ----
+
+namespace {
+
+// A small tmpfs mounted for the test (root only; CI runs as root in its pristine root).
+struct SmallTmpfs {
+  fs::path at;
+  bool mounted = false;
+  SmallTmpfs(const fs::path& where, const std::string& size) : at(where) {
+    fs::create_directories(at);
+    mounted = ::mount("tmpfs", at.c_str(), "tmpfs", 0, ("size=" + size + ",mode=0700").c_str()) == 0;
+  }
+  ~SmallTmpfs() {
+    if (mounted) ::umount2(at.c_str(), MNT_DETACH);
+  }
+  SmallTmpfs(const SmallTmpfs&) = delete;
+  SmallTmpfs& operator=(const SmallTmpfs&) = delete;
+  // Fills the filesystem so that about `leave` bytes stay free.
+  void fill(std::size_t leave) {
+    struct statvfs st {};
+    BOOST_REQUIRE(::statvfs(at.c_str(), &st) == 0);
+    std::size_t avail = static_cast<std::size_t>(st.f_bavail) * st.f_frsize;
+    std::ofstream f(at / "filler", std::ios::binary);
+    f << std::string(avail > leave ? avail - leave : 0, 'x');
+  }
+  void empty() { fs::remove(at / "filler"); }
+};
+
+struct RunningAsRoot {
+  boost::test_tools::assertion_result operator()(boost::unit_test::test_unit_id) const {
+    boost::test_tools::assertion_result r(::geteuid() == 0);
+    r.message() << "mounting a small tmpfs needs root; this check is skipped, not passed";
+    return r;
+  }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(full_disk, *boost::unit_test::precondition(RunningAsRoot()))
+
+BOOST_FIXTURE_TEST_CASE(a_print_or_report_onto_a_full_disk_is_an_error_and_records_nothing, Issued) {
+  SmallTmpfs full(tmp / "full", "400k");
+  BOOST_REQUIRE_MESSAGE(full.mounted, "mount -t tmpfs failed as root");
+  full.fill(16 * 1024);
+  const std::vector<std::string> before = actions();
+  RunResult r = cli_as({"receipt", "print", receipt_no, "--pdf", (full.at / "r.pdf").string()}, "teller1", teller_pw);
+  BOOST_TEST(r.exit_code == 1, r.err);
+  BOOST_TEST(r.err.find("r.pdf") != std::string::npos, r.err);
+  BOOST_TEST(r.out.find("written") == std::string::npos, r.out);
+  BOOST_TEST(!fs::exists(full.at / "r.pdf"));
+  BOOST_TEST(print_count() == 1);
+  BOOST_TEST(count(actions(), "receipt.reprinted") == 0u);
+  RunResult d = cli_as({"day", "report", today(), "--pdf", (full.at / "day.pdf").string()}, "sup1", sup_pw);
+  BOOST_TEST(d.exit_code == 1, d.err);
+  BOOST_TEST(!fs::exists(full.at / "day.pdf"));
+  // Nothing but the filler is left on the full filesystem (no temporary file).
+  int entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(full.at)) ++entries;
+  BOOST_TEST(entries == 1);
+  // Room again: the same command works and is journaled once.
+  full.empty();
+  r = cli_as({"receipt", "print", receipt_no, "--pdf", (full.at / "r.pdf").string()}, "teller1", teller_pw);
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(bytes_of(full.at / "r.pdf").find("%%EOF") != std::string::npos);
+  BOOST_TEST(print_count() == 2);
+  BOOST_TEST(count(actions(), "receipt.reprinted") == 1u);
+  BOOST_TEST(actions().size() > before.size());
+}
+
+BOOST_FIXTURE_TEST_CASE(a_full_archive_fails_the_issuance_the_order_stays_completed_and_the_archive_is_redone, Counter) {
+  SmallTmpfs archive(data / "archive", "400k");
+  BOOST_REQUIRE_MESSAGE(archive.mounted, "mount -t tmpfs failed as root");
+  archive.fill(16 * 1024);
+  std::string serial = insert_blank("2100014141");
+  RunResult r = issue(request_file("req.json", request(serial)));
+  BOOST_TEST(r.exit_code == 1, r.err);
+  BOOST_TEST(r.err.find("receipt print") != std::string::npos, r.err);
+  json orders_now = orders();
+  BOOST_REQUIRE(orders_now.size() == 1u);
+  BOOST_TEST(orders_now[0]["state"].get<std::string>() == "completed");
+  const std::string no = "BJ01-" + text::business_day(SystemClock().now(), 480).substr(0, 4) + "-000001";
+  {
+    db::Database conn = db::Database::open_readonly(data / "certdesk.db");
+    auto p = db::Payments(conn).by_receipt_no(no);
+    BOOST_REQUIRE(p.has_value());
+    BOOST_TEST(p->print_count == 0);   // not recorded: the file never completed
+  }
+  BOOST_TEST(!fs::exists(data / "archive" / "receipts" / (no + ".pdf")));
+  archive.empty();
+  RunResult again = cli({"receipt", "print", no, "--as", "teller1", "--as-password-file", teller_pw.string()});
+  BOOST_TEST(again.exit_code == 0, again.err);
+  BOOST_TEST(bytes_of(data / "archive" / "receipts" / (no + ".pdf")).find("%%EOF") != std::string::npos);
+  BOOST_TEST(fs::file_size(data / "archive" / "receipts" / (no + ".pdf")) > 1000u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---- issue 13.5: staff accounts like a bank's, through certdesk-cli staff ------------------
+
+BOOST_AUTO_TEST_SUITE(staff_accounts)
+
+BOOST_FIXTURE_TEST_CASE(list_lock_unlock_disable_enable_and_passwords, Issued) {
+  const fs::path wrong = write_file(tmp / "wrong.pw", "not-the-password");
+  auto as_admin = [&](std::vector<std::string> args) { return cli_as(std::move(args), "admin", admin_pw); };
+  RunResult l = as_admin({"--json", "staff", "list"});
+  BOOST_REQUIRE_MESSAGE(l.exit_code == 0, l.err);
+  json list = json::parse(l.out);
+  BOOST_REQUIRE(list.size() == 3u);
+  BOOST_TEST(list[0]["name"].get<std::string>() == "admin");
+  BOOST_TEST(list[2]["name"].get<std::string>() == "teller1");
+  BOOST_TEST(list[2]["role"].get<std::string>() == "teller");
+  BOOST_TEST(list[2]["active"].get<bool>());
+  // Only an admin lists, disables, resets, unlocks.
+  for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
+           {"staff", "list"}, {"staff", "disable", "sup1"}, {"staff", "unlock", "sup1"},
+           {"staff", "reset-password", "sup1", "--new-password-file", wrong.string()}})
+    BOOST_TEST(cli_as(args, "teller1", teller_pw).exit_code == 6);
+
+  // Five wrong passwords lock the account; then even the right one is refused, saying until when.
+  for (int i = 0; i < 5; ++i) BOOST_TEST(cli_as({"crl", "--out", (tmp / "c.pem").string()}, "teller1", wrong).exit_code == 6);
+  RunResult locked = cli_as({"crl", "--out", (tmp / "c.pem").string()}, "teller1", teller_pw);
+  BOOST_TEST(locked.exit_code == 6, locked.err);
+  BOOST_TEST(locked.err.find("[2005]") != std::string::npos, locked.err);
+  list = json::parse(as_admin({"--json", "staff", "list"}).out);
+  BOOST_TEST(!list[2]["locked_until"].get<std::string>().empty());
+  // An admin unlocks it (journaled); the teller is back.
+  BOOST_TEST(as_admin({"staff", "unlock", "teller1"}).exit_code == 0);
+  BOOST_TEST(count(actions(), "staff.unlocked") == 1u);
+  BOOST_TEST(cli_as({"crl", "--out", (tmp / "c.pem").string()}, "teller1", teller_pw).exit_code == 0);
+
+  // Their own password, with the old one; the old one no longer works.
+  const fs::path fresh = write_file(tmp / "fresh.pw", "Fr3sh-teller-pw");
+  RunResult bad_old = cli_as({"staff", "password", "--new-password-file", fresh.string()}, "teller1", wrong);
+  BOOST_TEST(bad_old.exit_code == 6, bad_old.err);
+  RunResult changed = cli_as({"staff", "password", "--new-password-file", fresh.string()}, "teller1", teller_pw);
+  BOOST_TEST(changed.exit_code == 0, changed.err);
+  BOOST_TEST(cli_as({"crl", "--out", (tmp / "c.pem").string()}, "teller1", teller_pw).exit_code == 6);
+  BOOST_TEST(cli_as({"crl", "--out", (tmp / "c.pem").string()}, "teller1", fresh).exit_code == 0);
+  // An admin resets it.
+  BOOST_TEST(as_admin({"staff", "reset-password", "teller1", "--new-password-file", teller_pw.string()}).exit_code == 0);
+  BOOST_TEST(cli_as({"crl", "--out", (tmp / "c.pem").string()}, "teller1", teller_pw).exit_code == 0);
+  BOOST_TEST(count(actions(), "staff.password_changed") == 1u);
+  BOOST_TEST(count(actions(), "staff.password_reset") == 1u);
+
+  // Disabled: no login; enabled again: back.
+  BOOST_TEST(as_admin({"staff", "disable", "teller1"}).exit_code == 0);
+  BOOST_TEST(cli_as({"crl", "--out", (tmp / "c.pem").string()}, "teller1", teller_pw).exit_code == 6);
+  BOOST_TEST(as_admin({"staff", "enable", "teller1"}).exit_code == 0);
+  BOOST_TEST(cli_as({"crl", "--out", (tmp / "c.pem").string()}, "teller1", teller_pw).exit_code == 0);
+  // The first admin cannot be disabled while no other active admin exists.
+  RunResult last = as_admin({"staff", "disable", "admin"});
+  BOOST_TEST(last.exit_code == 4, last.err);
+  BOOST_TEST(last.err.find("admin") != std::string::npos, last.err);
+  BOOST_TEST(cli_as({"staff", "list"}, "admin", admin_pw).exit_code == 0);
+  // The display name is printed as payee.
+  BOOST_TEST(as_admin({"staff", "rename", "teller1", "--display-name", "王小明"}).exit_code == 0);
+  list = json::parse(as_admin({"--json", "staff", "list"}).out);
+  BOOST_TEST(list[2]["display_name"].get<std::string>() == "王小明");
+  BOOST_TEST(cli_as({"staff", "unlock", "nobody"}, "admin", admin_pw).exit_code == 4);
+  for (const std::string& secret : {kAdminPw, kTellerPw, std::string("Fr3sh-teller-pw")})
+    BOOST_TEST(all_output.find(secret) == std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---- issue 13.6: settings cannot brick the application --------------------------------------
+
+BOOST_AUTO_TEST_SUITE(settings_cannot_brick)
+
+BOOST_FIXTURE_TEST_CASE(typed_keys_and_a_bad_stored_value_still_starts_naming_the_setting, Counter) {
+  auto set = [&](const std::string& key, const std::string& value) {
+    return cli({"settings", "set", key, value, "--as", "admin", "--as-password-file", admin_pw.string()});
+  };
+  BOOST_TEST(set("staff_lockout_minutes", "30").exit_code == 0);
+  BOOST_TEST(set("clock_tolerance_seconds", "60").exit_code == 0);
+  for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
+           {"staff_lockout_minutes", "0"}, {"staff_lockout_minutes", "abc"}, {"clock_tolerance_seconds", "-1"},
+           {"utc_offset_minutes", "abc"}, {"utc_offset_minutes", "841"}, {"timezone", "Mars/Olympus"},
+           {"pkcs11_module", "/usr/lib/x86_64-linux-gnu/libz.so.1"}}) {
+    RunResult r = set(key, value);
+    BOOST_TEST(r.exit_code == 4, key << "=" << value << ": " << r.err);
+    BOOST_TEST(r.err.find(key == "pkcs11_module" ? value : key) != std::string::npos, r.err);
+  }
+  RunResult shown = cli({"--json", "settings", "show"});
+  BOOST_REQUIRE(shown.exit_code == 0);
+  json j = json::parse(shown.out);
+  BOOST_TEST(j["staff_lockout_minutes"].get<std::string>() == "30");
+  BOOST_TEST(j["clock_tolerance_seconds"].get<std::string>() == "60");
+  BOOST_TEST(j["utc_offset_minutes"].get<std::string>() == "480");   // as init set it
+  // SoftHSM2 loads and shows slots: accepted.
+  BOOST_TEST(set("pkcs11_module", "/usr/lib/softhsm/libsofthsm2.so").exit_code == 0);
+
+  // Values an older version stored: every command still runs, and each says which setting to fix.
+  {
+    db::Database conn = db::Database::open(data / "certdesk.db");
+    db::Settings(conn).set("utc_offset_minutes", "abc");
+    db::Settings(conn).set("clock_tolerance_seconds", "soon");
+    db::Settings(conn).set("staff_lockout_minutes", "-5");
+  }
+  RunResult listed = cli({"order", "list"});
+  BOOST_TEST(listed.exit_code == 0, listed.err);
+  for (const char* key : {"utc_offset_minutes", "clock_tolerance_seconds", "staff_lockout_minutes"})
+    BOOST_TEST(listed.err.find(std::string("settings set ") + key) != std::string::npos, listed.err);
+  // A login (lockout minutes, clock tolerance read) and the repair itself work.
+  BOOST_TEST(set("utc_offset_minutes", "480").exit_code == 0);
+  BOOST_TEST(set("clock_tolerance_seconds", "300").exit_code == 0);
+  BOOST_TEST(set("staff_lockout_minutes", "15").exit_code == 0);
+  RunResult clean = cli({"order", "list"});
+  BOOST_TEST(clean.exit_code == 0);
+  BOOST_TEST(clean.err.empty(), clean.err);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -2,7 +2,7 @@
 // calls the window makes (run_order without handover, then hand_over) and the
 // CLI makes (run_order with handover) leaves the receipt and the handover slip
 // archived as PDF, read back with pdftotext; settings and token listing through
-// the desk.
+// the desk; staff accounts, the module probe and refused output paths (issue 13).
 
 #include <fmt/format.h>
 
@@ -121,3 +121,56 @@ BOOST_AUTO_TEST_CASE(settings_are_checked_and_journaled) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Issue 13.5 through the desk functions the admin's staff dialog calls.
+BOOST_FIXTURE_TEST_CASE(staff_accounts_through_the_desk, DeskFixture) {
+  std::vector<workflows::StaffView> all = desk.list_staff(admin);
+  BOOST_REQUIRE(all.size() == 3u);
+  BOOST_CHECK_THROW(desk.list_staff(teller), AuthError);
+  BOOST_CHECK_THROW(desk.set_staff_enabled(admin, "admin", false), RuleRefused);   // the only active admin
+  desk.set_staff_enabled(admin, "teller1", false);
+  BOOST_CHECK_THROW(desk.login("teller1", Secret("teller-password")), AuthError);
+  desk.set_staff_enabled(admin, "teller1", true);
+  for (int i = 0; i < workflows::kLockoutAfterFailures; ++i)
+    BOOST_CHECK_THROW(desk.login("teller1", Secret("wrong-password")), AuthError);
+  BOOST_TEST(error_code_of<AuthError>([&] { desk.login("teller1", Secret("teller-password")); }) == codes::account_locked);
+  desk.unlock_staff(admin, "teller1");
+  workflows::Actor t = desk.login("teller1", Secret("teller-password"));
+  BOOST_CHECK_THROW(desk.change_own_password(t, Secret("wrong-password"), Secret("new-teller-pw")), AuthError);
+  desk.change_own_password(t, Secret("teller-password"), Secret("new-teller-pw"));
+  BOOST_CHECK_NO_THROW(desk.login("teller1", Secret("new-teller-pw")));
+  desk.reset_password(admin, "teller1", Secret("teller-password"));
+  BOOST_CHECK_NO_THROW(desk.login("teller1", Secret("teller-password")));
+  desk.set_display_name(admin, "teller1", "王小明");
+  BOOST_TEST(desk.login("teller1", Secret("teller-password")).shown_name() == "王小明");
+  BOOST_CHECK_THROW(desk.unlock_staff(admin, "nobody"), RuleRefused);
+}
+
+// Issue 13.6: the module probe loads the library and looks for slots.
+BOOST_FIXTURE_TEST_CASE(the_module_probe_loads_the_library, DeskFixture) {
+  desk::PkiModuleProbe probe(*ctx);
+  BOOST_TEST(probe.problem_with("/usr/lib/softhsm/libsofthsm2.so").empty());
+  BOOST_TEST(!probe.problem_with("/usr/lib/x86_64-linux-gnu/libz.so.1").empty());
+  BOOST_CHECK_THROW(desk.set_setting(admin, "pkcs11_module", "/usr/lib/x86_64-linux-gnu/libz.so.1"), InputError);
+  BOOST_TEST(db::Settings(ctx->db()).get_or("pkcs11_module", "") != "/usr/lib/x86_64-linux-gnu/libz.so.1");
+  BOOST_TEST(desk.setting_problems().empty());
+}
+
+// Issue 13.2/13.3: a refused output path records no printing.
+BOOST_FIXTURE_TEST_CASE(a_refused_receipt_path_records_nothing, DeskFixture) {
+  blank("2101300109");
+  pins.new_pins.push_back("135790");
+  desk::OrderOutcome done = desk.run_order(teller, paid(request(Flow::issue, "2101300109")), prompts, true);
+  BOOST_REQUIRE(done.result.state == workflows::OrderState::completed);
+  const std::string& no = done.result.receipt_no;
+  const std::size_t entries = ctx->journal().entries_of_order(done.result.order_id).size();
+  for (const std::filesystem::path& bad : {root() / "certdesk.db", std::filesystem::path("/dev/null"), root() / "x.pdf"})
+    BOOST_CHECK_THROW(desk.print_receipt(teller, no, bad), RuleRefused);
+  BOOST_TEST(print_count(no) == 1);
+  BOOST_TEST(ctx->journal().entries_of_order(done.result.order_id).size() == entries);
+  BOOST_TEST(!std::filesystem::exists(root() / "x.pdf"));
+  test::TempDir out;
+  std::filesystem::path written = desk.print_receipt(teller, no, out / "copy.pdf");
+  BOOST_TEST(pdf_text(written).find("重印") != std::string::npos);
+  BOOST_TEST(print_count(no) == 2);
+}
