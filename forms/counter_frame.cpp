@@ -10,6 +10,7 @@
 
 #include <algorithm>
 
+#include "forms/printer_dialog.h"
 #include "forms/prompts_ui.h"
 #include "forms/ui.h"
 #include "workflows/validators.h"
@@ -54,8 +55,11 @@ UnfinishedDialog::UnfinishedDialog(wxWindow* parent, CounterModel& model, Worker
   auto* resume = new wxButton(this, wxID_ANY, _("&Resume"));
   auto* rollback = new wxButton(this, wxID_ANY, _("Roll &back"));
   auto* close = new wxButton(this, wxID_CANCEL, _("Later"));
+  pdf_ = new wxButton(this, wxID_ANY, _("Not printed: PDF…"));
+  pdf_->Hide();
   b->Add(resume, 0, wxRIGHT, 8);
   b->Add(rollback, 0, wxRIGHT, 8);
+  b->Add(pdf_, 0, wxRIGHT, 8);
   b->AddStretchSpacer();
   b->Add(close);
   s->Add(b, 0, wxEXPAND | wxALL, 10);
@@ -63,6 +67,7 @@ UnfinishedDialog::UnfinishedDialog(wxWindow* parent, CounterModel& model, Worker
   CentreOnParent();
   resume->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { act(true); });
   rollback->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { act(false); });
+  pdf_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { PrintProblemDialog(this, not_printed_).ShowModal(); });
   list_->SetFocus();
 }
 
@@ -76,27 +81,42 @@ void UnfinishedDialog::act(bool resume) {
   auto pins = std::make_shared<UiPinPrompt>(this);
   auto approvals = std::make_shared<UiApprovalPrompt>(this, teller_.name);
   auto progress = std::make_shared<workflows::NoProgress>();
+  auto prints = std::make_shared<std::vector<PaperPrint>>();
   worker_.run<workflows::OrderResult>(
       this,
-      [this, id, resume, pins, approvals, progress] {
+      [this, id, resume, pins, approvals, progress, prints] {
         workflows::Prompts prompts{*pins, *approvals, *progress};
+        // counter tasks: a resumed order's papers come out before the customer leaves (issue 14.4).
+        if (CounterTasks* tasks = model_.tasks(); resume && tasks)
+          return tasks->resume_and_print(teller_, id, prompts, tasks->printers().preselected(), *prints);
         return resume ? model_.resume(teller_, id, prompts) : model_.roll_back(teller_, id, prompts);
       },
-      [this, sel](workflows::OrderResult r) {
+      [this, sel, prints](workflows::OrderResult r) {
         busy_ = false;
+        show_prints(*prints);
         if (r.waiting) return;   // the customer cancelled the PIN again: the order stays listed
         list_->DeleteItem(sel);
         rows_.erase(rows_.begin() + sel);
         handled_.push_back(r.order_id);
         status_->SetLabel(wxString::Format(_("Order %lld is now %s. Receipt %s, certificate %s."), static_cast<long long>(r.order_id),
                                            wxGetTranslation(wx(workflows::to_string(r.state)), wxString(), "state"),
-                                           wx(r.receipt_no.empty() ? "-" : r.receipt_no), wx(r.cert_serial.empty() ? "-" : r.cert_serial)));
+                                           wx(r.receipt_no.empty() ? "-" : r.receipt_no), wx(r.cert_serial.empty() ? "-" : r.cert_serial)) +
+                           (prints->empty() ? wxString() : "\n" + summarise(*prints)));
+        status_->Wrap(760);
         Layout();
       },
       [this](const Failure& f) {
         busy_ = false;
         show_failure(this, f);
       });
+}
+
+void UnfinishedDialog::show_prints(const std::vector<PaperPrint>& prints) {
+  not_printed_.clear();
+  for (const auto& p : prints)
+    if (!p.ok) not_printed_.push_back(p);
+  pdf_->Show(!not_printed_.empty());
+  Layout();
 }
 
 // ---- CounterFrame ------------------------------------------------------------------------
