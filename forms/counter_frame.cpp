@@ -9,9 +9,13 @@
 #include <wx/statusbr.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "forms/printer_dialog.h"
 #include "forms/prompts_ui.h"
+#include "forms/receipts_dialog.h"
+#include "forms/token_report_dialog.h"
+#include "forms/unlock_code_dialog.h"
 #include "forms/ui.h"
 #include "workflows/validators.h"
 
@@ -130,11 +134,46 @@ CounterFrame::CounterFrame(CounterModel& model, Worker& worker, workflows::Actor
   file->Append(ID_NEW_ORDER, _("&New first issuance\tCtrl+N"));
   file->Append(ID_UNFINISHED, _("&Unfinished orders…\tCtrl+U"));
   file->AppendSeparator();
-  file->Append(ID_INSERT_BLANK, _("Insert a &blank token (demo)"));
-  file->AppendSeparator();
+  if (!model_.tasks() || model_.tasks()->embedded_token_store()) {   // the demo store only (issue 14.3)
+    file->Append(ID_INSERT_BLANK, _("Insert a &blank token (demo)"));
+    file->AppendSeparator();
+  }
   file->Append(wxID_EXIT, _("&Log out and quit\tCtrl+Q"));
   auto* bar = new wxMenuBar;
   bar->Append(file, _("&Counter"));
+  // counter tasks (issue 14.3/14.4; forms/receipts_dialog.h, token_report_dialog.h,
+  // unlock_code_dialog.h): one block for the integrator to merge into the role menus.
+  if (model_.tasks()) {
+    const int receipts = wxWindow::NewControlId(), report = wxWindow::NewControlId(),
+              redeem = wxWindow::NewControlId(), issue = wxWindow::NewControlId();
+    auto* tasks = new wxMenu;
+    tasks->Append(receipts, _("&Receipts (find, show, reprint, void)…\tCtrl+R"));
+    tasks->Append(report, _("Token reported &lost or found…\tCtrl+L"));
+    tasks->Append(redeem, _("Unlock with an authorisation &code…"));
+    if (workflows::role_allows(teller_.role, workflows::Permission::approve))
+      tasks->Append(issue, _("&Issue an authorisation code…"));
+    bar->Append(tasks, _("Counter &tasks"));
+    // Each dialog is modal: a Close meanwhile waits for it (as check_unfinished does).
+    auto modal = [this](const std::function<void()>& show) {
+      ++modal_depth_;
+      show();
+      if (--modal_depth_ == 0 && close_pending_) CallAfter([this] { Close(true); });
+    };
+    Bind(wxEVT_MENU, [this, modal](wxCommandEvent&) { modal([this] { show_receipts_dialog(this, model_, worker_, teller_); }); },
+         receipts);
+    Bind(wxEVT_MENU, [this, modal](wxCommandEvent&) { modal([this] { show_token_report_dialog(this, model_, worker_, teller_); }); },
+         report);
+    Bind(wxEVT_MENU, [this, modal](wxCommandEvent&) {
+      std::vector<std::string> serials;
+      for (const auto& r : tokens_->rows())
+        if (r.token.user_pin_initialized) serials.push_back(r.token.serial);
+      modal([&] { show_redeem_unlock_code_dialog(this, model_, worker_, teller_, serials); });
+      poll();
+    }, redeem);
+    Bind(wxEVT_MENU, [this, modal](wxCommandEvent&) {
+      modal([this] { show_issue_unlock_code_dialog(this, model_, worker_, teller_); });
+    }, issue);
+  }
   SetMenuBar(bar);
   CreateStatusBar(2);
   SetStatusText(wxString::Format(_("Logged in: %s (%s)"), wx(teller_.name), wxGetTranslation(wx(workflows::to_string(teller_.role)))), 0);

@@ -21,6 +21,8 @@
 #include <future>
 #include <mutex>
 #include <string>
+#include <ctime>
+#include <set>
 #include <thread>
 
 #include "app/gui_model.h"
@@ -30,6 +32,10 @@
 #include "forms/counter_frame.h"
 #include "forms/dialogs.h"
 #include "forms/printer_dialog.h"
+#include "forms/receipts_dialog.h"
+#include "forms/ui.h"
+#include "forms/token_report_dialog.h"
+#include "forms/unlock_code_dialog.h"
 #include "tests/gui/wx_session.h"
 #include "tests/printing/cupsd.h"
 #include "tests/support/support.h"
@@ -205,6 +211,34 @@ forms::OrderPage* open_and_issue_to_handover(Script& s, forms::CounterModel& mod
   return page;
 }
 
+// The customer's PIN for flows run straight on the model; no supervisor at hand.
+struct GivenPin final : workflows::PinPrompt {
+  std::optional<Secret> new_pin(const workflows::PinRules&, std::string_view) override { return Secret("246813"); }
+  std::optional<Secret> current_pin(const workflows::PinRules&, std::string_view) override { return Secret("246813"); }
+};
+struct NobodyApproves final : workflows::ApprovalPrompt {
+  std::optional<workflows::ApprovalCredentials> approve(std::string_view) override { return std::nullopt; }
+};
+
+// A completed first issuance on 2100012345, run by teller1.
+workflows::OrderResult issued(Counter& c) {
+  workflows::ServiceRequest r;
+  r.organisation_name = "北京示例科技有限公司";
+  r.uscc = "91110108MA01C8D24U";
+  r.handler_name = "张三";
+  r.handler_id_number = "11010519491231002X";
+  for (const char* item : {"application_form", "org_code_copy", "handler_id_copy"})
+    r.documents[item] = {true, true, std::string(item) == "application_form" ? "issue" : ""};
+  r.token_serial = "2100012345";
+  r.amount_fen = 5000;
+  GivenPin pin;
+  NobodyApproves nobody;
+  workflows::NoProgress progress;
+  return c.model->run_flow(c.teller, r, {pin, nobody, progress}, true);
+}
+
+std::string text_of(wxWindow* w) { return std::string(w->GetLabel().utf8_str()); }
+
 void report(const std::vector<std::string>& failures) {
   for (const auto& f : failures) BOOST_ERROR(f);
   BOOST_TEST(test::wx_asserts.load() == 0);
@@ -331,6 +365,169 @@ BOOST_FIXTURE_TEST_CASE(without_a_print_service_the_teller_is_told_and_offered_t
   BOOST_TEST(entries(result.order_id, "receipt.printed")[0].record.details.empty());
   BOOST_TEST(entries(result.order_id, "slip.printed").empty());
   BOOST_TEST(print_count(result.receipt_no) == 1);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(counter_task_dialogs)
+
+// 介质挂失/解挂: only what the token state table allows is offered; found only for a suspended token.
+BOOST_FIXTURE_TEST_CASE(token_reports_follow_the_state_table, Counter) {
+  const auto order = issued(*this);
+  BOOST_REQUIRE(order.state == workflows::OrderState::completed);
+  auto worker = std::make_unique<forms::Worker>();
+  forms::TokenReportDialog* dlg = nullptr;
+  using R = workflows::TokenReport;
+  auto failures = run_script([&](Script& s) {
+    s.ui([&] {
+      dlg = new forms::TokenReportDialog(nullptr, *model, *worker, teller);
+      dlg->Show();
+      dlg->serial_field()->SetValue("9999999999");
+      dlg->look_up();
+    });
+    s.check(s.wait_for([&] { return !text_of(dlg->message_label()).empty(); }), "an unknown serial is said");
+    s.check(s.ui([&] { return !dlg->report_button(R::suspend)->IsEnabled() && !dlg->report_button(R::found)->IsEnabled() &&
+                              !dlg->report_button(R::lost)->IsEnabled(); }),
+            "nothing is offered for a token not on record");
+    auto look_up = [&](const char* serial) {
+      s.ui([&] {
+        dlg->serial_field()->SetValue(serial);
+        dlg->look_up();
+      });
+      s.wait_for([&] { return !text_of(dlg->state_label()).empty(); });
+    };
+    look_up("2100012345");
+    s.check(s.ui([&] { return dlg->report_button(R::suspend)->IsEnabled() && !dlg->report_button(R::found)->IsEnabled() &&
+                              dlg->report_button(R::lost)->IsEnabled(); }),
+            "an active token may be suspended or confirmed lost, not found");
+    s.press(s.ui([&] { return dlg->report_button(R::suspend); }));
+    s.check(s.wait_for([&] { return !text_of(dlg->message_label()).empty(); }), "a suspension without a reason is refused");
+    s.check(s.ui([&] { return std::string(model->token_record("2100012345").state); }) == "active", "and nothing changed");
+    s.ui([&] { dlg->reason_field()->SetValue(wxString::FromUTF8("客户电话挂失")); });
+    s.press(s.ui([&] { return dlg->report_button(R::suspend); }));
+    s.check(s.wait_for([&] { return dlg->report_button(R::found)->IsEnabled(); }), "a suspended token may be found");
+    s.check(s.ui([&] { return !dlg->report_button(R::suspend)->IsEnabled(); }), "but not suspended again");
+    s.press(s.ui([&] { return dlg->report_button(R::found); }));
+    s.check(s.wait_for([&] { return dlg->report_button(R::suspend)->IsEnabled() && !dlg->report_button(R::found)->IsEnabled(); }),
+            "found: active again");
+    s.ui([&] { dlg->Destroy(); });
+  });
+  worker.reset();
+  report(failures);
+  BOOST_TEST(model->token_record("2100012345").state == "active");
+  std::set<std::string> actions;
+  for (const auto& e : ctx->journal().entries_of_day(model->today())) actions.insert(e.record.action);
+  BOOST_TEST(actions.count("token.suspended"));
+  BOOST_TEST(actions.count("token.found"));
+}
+
+// 收据: found by number and by customer; a teller's void needs a supervisor's password; refusals change nothing.
+BOOST_FIXTURE_TEST_CASE(receipts_are_found_and_voided_with_a_supervisors_approval, Counter) {
+  const auto order = issued(*this);
+  BOOST_REQUIRE(!order.receipt_no.empty());
+  auto worker = std::make_unique<forms::Worker>();
+  forms::ReceiptsDialog* dlg = nullptr;
+  auto failures = run_script([&](Script& s) {
+    s.ui([&] {
+      dlg = new forms::ReceiptsDialog(nullptr, *model, *worker, teller);
+      dlg->Show();
+      dlg->search(wxEmptyString);
+    });
+    s.check(s.ui([&] { return !text_of(dlg->search_error()).empty(); }), "an empty search is said next to the field");
+    s.ui([&] { dlg->search(forms::wx(order.receipt_no)); });
+    s.check(s.wait_for([&] { return dlg->rows().size() == 1u && dlg->list()->GetItemCount() == 1; }), "found by number");
+    s.ui([&] { dlg->search(wxString::FromUTF8("北京示例")); });
+    s.check(s.wait_for([&] { return dlg->rows().size() == 1u && dlg->rows()[0].receipt_no == order.receipt_no; }),
+            "found by the customer's name");
+    s.check(s.ui([&] { return dlg->supervisor_field() != nullptr && dlg->void_button()->IsEnabled(); }),
+            "a teller's void asks for a supervisor");
+    s.press(s.ui([&] { return dlg->void_button(); }));
+    s.check(s.ui([&] { return !text_of(dlg->void_error()).empty(); }), "no reason: said");
+    s.ui([&] {
+      dlg->reason_field()->SetValue(wxString::FromUTF8("金额收错"));
+      dlg->supervisor_field()->SetValue("super1");
+      dlg->password_field()->SetValue("wrong-password");
+    });
+    s.press(s.ui([&] { return dlg->void_button(); }));
+    s.check(s.wait_for([&] { return !text_of(dlg->void_error()).empty(); }), "a wrong password: said");
+    s.check(s.ui([&] { return dlg->password_field()->GetValue().empty(); }), "the password field is cleared");
+    s.check(db::Payments(ctx->db()).by_receipt_no(order.receipt_no)->status == "issued", "and nothing changed");
+    s.ui([&] { dlg->password_field()->SetValue("super-password-1"); });
+    s.press(s.ui([&] { return dlg->void_button(); }));
+    s.check(s.wait_for([&] { return dlg->rows().size() == 1u && dlg->rows()[0].voided; }), "voided with the approval");
+    s.check(s.ui([&] { return !dlg->void_button()->IsEnabled(); }), "a void receipt cannot be voided again");
+    s.ui([&] { dlg->Destroy(); });
+  });
+  worker.reset();
+  report(failures);
+  auto p = db::Payments(ctx->db()).by_receipt_no(order.receipt_no);
+  BOOST_TEST(p->status == "voided");
+  BOOST_TEST(p->void_reason == "金额收错");
+  std::set<std::string> actions;
+  for (const auto& e : ctx->journal().entries_of_order(order.order_id)) actions.insert(e.record.action);
+  BOOST_TEST(actions.count("approval"));
+  BOOST_TEST(actions.count("receipt.voided"));
+}
+
+// 授权码: issued once with its expiry in local time, redeemed by a teller on the inserted token.
+BOOST_FIXTURE_TEST_CASE(an_unlock_code_is_shown_once_in_local_time_and_redeemed, Counter) {
+  const auto order = issued(*this);
+  BOOST_REQUIRE(order.state == workflows::OrderState::completed);
+  const auto supervisor = ctx->staff().login("super1", Secret("super-password-1"));
+  auto worker = std::make_unique<forms::Worker>();
+  forms::IssueCodeDialog* issue = nullptr;
+  forms::RedeemCodeDialog* redeem = nullptr;
+  std::string code, said, expected_day;
+  auto failures = run_script([&](Script& s) {
+    s.ui([&] {
+      issue = new forms::IssueCodeDialog(nullptr, *model, *worker, supervisor);
+      issue->Show();
+    });
+    s.press(s.ui([&] { return issue->issue_button(); }));
+    s.check(s.ui([&] { return !text_of(issue->message_label()).empty() && issue->code_field()->GetValue().empty(); }),
+            "no serial: said, no code");
+    s.ui([&] { issue->serial_field()->SetValue("2100012345"); });
+    s.press(s.ui([&] { return issue->issue_button(); }));
+    s.require(s.wait_for([&] { return !issue->code_field()->GetValue().empty(); }), "a code is issued");
+    code = s.ui([&] { return std::string(issue->code_field()->GetValue().utf8_str()); });
+    said = s.ui([&] { return text_of(issue->message_label()); });
+    expected_day = model->local_time(std::time(nullptr) + 24 * 3600).substr(0, 10);
+    s.ui([&] { issue->Destroy(); });
+
+    s.ui([&] {
+      redeem = new forms::RedeemCodeDialog(nullptr, *model, *worker, teller, {"2100012345"});
+      redeem->Show();
+      redeem->code_field()->SetValue("WRONG-CODE");
+    });
+    s.press(s.ui([&] { return redeem->redeem_button(); }));
+    s.check(s.wait_for([&] { return redeem->redeem_button()->IsEnabled() && !text_of(redeem->message_label()).empty(); }),
+            "a wrong code is refused");
+    s.ui([&] { redeem->code_field()->SetValue(forms::wx(code)); });
+    s.press(s.ui([&] { return redeem->redeem_button(); }));
+    forms::PinDialog* pin = nullptr;
+    s.require(s.wait_for([&] { return (pin = find_top<forms::PinDialog>()) != nullptr && pin->IsModal(); }),
+              "the customer is asked for the new PIN");
+    s.ui([&] {
+      pin->first_field()->SetValue("135792");
+      pin->second_field()->SetValue("135792");
+    });
+    s.press(s.ui([&] { return button(pin, wxID_OK); }));
+    s.check(s.wait_for([&] { return find_top<forms::PinDialog>() == nullptr && redeem->redeem_button()->IsEnabled(); }, 60s),
+            "the unlock finishes");
+    said += "\n" + s.ui([&] { return text_of(redeem->message_label()); });
+    s.ui([&] { redeem->Destroy(); });
+  });
+  worker.reset();
+  report(failures);
+  BOOST_TEST_MESSAGE(said);
+  BOOST_TEST(!code.empty());
+  BOOST_TEST(said.find(expected_day) != std::string::npos, said);   // the expiry, in the branch's local time
+  std::set<std::string> actions;
+  for (const auto& e : ctx->journal().entries_of_day(model->today())) actions.insert(e.record.action);
+  BOOST_TEST(actions.count("unlock_code.issued"));
+  BOOST_TEST(actions.count("unlock_code.refused"));
+  BOOST_TEST(actions.count("unlock_code.redeemed"));
+  for (const auto& f : test::files_containing(dir.path(), code)) BOOST_ERROR("the code is stored in " << f);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
