@@ -430,6 +430,18 @@ struct Cli {
     desk::AppContext ctx(o.data_dir, o.clock);
     desk::Desk desk(ctx);
     workflows::Actor who = login(desk);
+    if (!o.printer.empty()) {   // archived, sent, followed, journaled once (desk/printing_desk.h)
+      desk::PaperPrinted p = desk.print_receipt_to(who, o.receipt_no, o.printer);
+      json j = {{"receipt_no", p.number}, {"printer", p.result.printer}, {"job_id", p.result.job_id},
+                {"outcome", printing::outcome_name(p.result.outcome)}, {"reprint", p.reprint}, {"pdf", p.pdf.string()}};
+      if (!p.ok()) {
+        if (o.as_json) out(j, "");
+        std::cerr << p.message << "\n";
+        return 1;
+      }
+      out(j, p.message);
+      return 0;
+    }
     std::optional<printing::Paper> paper;
     if (!o.paper.empty()) paper = printing::parse_paper(o.paper);
     fs::path path = desk.print_receipt(who, o.receipt_no, o.pdf, paper);
@@ -609,11 +621,13 @@ void add_commands(CLI::App& app, CliOptions& o, std::function<int()>& chosen) {
   receipt->require_subcommand(1);
   c = add_command(*receipt, "show", "A receipt as it is on record.", run(&Cli::receipt_show), chosen);
   c->add_option("NO", o.receipt_no, "the receipt number")->required();
-  c = add_command(*receipt, "print", "Print a receipt as PDF (the archive when --pdf is not given).", run(&Cli::receipt_print),
+  c = add_command(*receipt, "print", "Print a receipt as PDF (the archive when --pdf is not given), or on a printer.", run(&Cli::receipt_print),
                   chosen);
   c->add_option("NO", o.receipt_no, "the receipt number")->required();
   add_value(*c, "--pdf", o.pdf, "the PDF file to write");
-  add_value(*c, "--paper", o.paper, "a5 | a4 | roll80 (default: the setting)");
+  CLI::Option* paper_option = add_value(*c, "--paper", o.paper, "a5 | a4 | roll80 (default: the setting)");
+  add_value(*c, "--printer", o.printer, "print on this printer (CUPS queue) on the paper of the settings")
+      ->excludes(paper_option)->excludes(c->get_option("--pdf"));
   add_login(*c, o);
   c = add_command(*receipt, "void", "A supervisor voids a receipt; it keeps its number.", run(&Cli::receipt_void), chosen);
   c->add_option("NO", o.receipt_no, "the receipt number")->required();

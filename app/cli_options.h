@@ -37,7 +37,8 @@ struct CliOptions {
 
   // Options (empty = not given).
   std::string branch, branch_name, admin, password_file, module, role, request, new_pin_file, pin_file, approver,
-      approver_password_file, out, reason, pdf, paper, csv, token, code_file, new_password_file, display_name;
+      approver_password_file, out, reason, pdf, paper, csv, token, code_file, new_password_file, display_name,
+      printer;
   int hours = 24;
   bool unfinished = false, no_handover = false;
 

@@ -150,6 +150,104 @@ std::string GuiCounterModel::local_time(std::int64_t unix_seconds) const {
   return desk::local_time(unix_seconds, ctx_.config());
 }
 
+// ---- counter tasks -------------------------------------------------------------------
+
+namespace {
+
+forms::PaperPrint paper_print(const desk::PaperPrinted& p) {
+  return {p.ok(), p.kind == desk::PaperKind::receipt ? "receipt" : "slip", p.number, p.result.printer, p.result.job_id,
+          p.reprint, p.pdf, p.message};
+}
+
+desk::TokenReport desk_report(workflows::TokenReport r) {
+  switch (r) {
+    case workflows::TokenReport::suspend: return desk::TokenReport::suspend;
+    case workflows::TokenReport::found: return desk::TokenReport::found;
+    case workflows::TokenReport::lost: return desk::TokenReport::lost;
+  }
+  return desk::TokenReport::suspend;
+}
+
+}  // namespace
+
+forms::PrinterChoice GuiCounterModel::printers() { return {desk_.printers(), desk_.remembered_printer()}; }
+
+void GuiCounterModel::remember_printer(const std::string& name) { desk_.remember_printer(name); }
+
+forms::PaperPrint GuiCounterModel::print_receipt(const workflows::Actor& who, const std::string& receipt_no,
+                                                 const std::string& printer) {
+  return paper_print(desk_.print_receipt_to(who, receipt_no, printer));
+}
+
+forms::PaperPrint GuiCounterModel::print_slip(const workflows::Actor& who, std::int64_t order_id, const std::string& printer) {
+  return paper_print(desk_.print_slip_to(who, order_id, printer));
+}
+
+workflows::OrderResult GuiCounterModel::resume_and_print(const workflows::Actor& teller, std::int64_t order_id,
+                                                         workflows::Prompts prompts, const std::string& printer,
+                                                         std::vector<forms::PaperPrint>& prints) {
+  workflows::OrderResult r = desk_.resume_order(teller, order_id, prompts, false).result;
+  if (r.waiting || r.state != workflows::OrderState::token_done) return r;
+  // The customer is back at the counter: their papers come out before they leave.
+  if (!r.receipt_no.empty()) prints.push_back(print_receipt(teller, r.receipt_no, printer));
+  prints.push_back(print_slip(teller, order_id, printer));
+  return desk_.hand_over(teller, order_id).result;
+}
+
+std::vector<forms::ReceiptRow> GuiCounterModel::find_receipts(const std::string& text) {
+  std::vector<forms::ReceiptRow> out;
+  for (const auto& p : desk_.find_receipts(text)) {
+    forms::ReceiptRow r;
+    r.receipt_no = p.receipt_no;
+    r.order_id = p.order_id;
+    r.payer = p.payer;
+    r.item = p.item;
+    r.amount_fen = p.amount_fen;
+    r.method = desk::payment_method_label(p.method);
+    printing::ReceiptData d = desk_.receipt(p.receipt_no);
+    r.teller = d.teller;
+    r.issued_at = d.issued_at;
+    r.voided = p.status == "voided";
+    r.void_reason = p.void_reason;
+    r.print_count = p.print_count;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::filesystem::path GuiCounterModel::void_receipt(const workflows::Actor& who,
+                                                    std::optional<workflows::ApprovalCredentials> supervisor,
+                                                    const std::string& receipt_no, const std::string& reason) {
+  return desk_.void_receipt_approved(who, std::move(supervisor), receipt_no, reason);
+}
+
+forms::TokenRecordRow GuiCounterModel::token_record(const std::string& serial) {
+  forms::TokenRecordRow row;
+  row.serial = text::trim(serial);
+  if (auto rec = desk_.token_record(row.serial)) {
+    row.on_record = true;
+    row.state = rec->state;
+    row.allowed = workflows::reports_allowed(workflows::token_state_from(rec->state));
+  }
+  return row;
+}
+
+std::string GuiCounterModel::report_token(const workflows::Actor& who, workflows::TokenReport report,
+                                          const std::string& serial, const std::string& reason) {
+  return desk_.report_token(who, desk_report(report), text::trim(serial), reason);
+}
+
+forms::IssuedCodeRow GuiCounterModel::issue_unlock_code(const workflows::Actor& supervisor, const std::string& serial,
+                                                        int valid_hours) {
+  workflows::IssuedCode c = desk_.issue_unlock_code(supervisor, text::trim(serial), valid_hours);
+  return {c.code, c.token_serial, desk::local_time(text::parse_iso_utc(c.expires_utc).time_since_epoch().count(), ctx_.config())};
+}
+
+void GuiCounterModel::redeem_unlock_code(const workflows::Actor& teller, const std::string& serial, const Secret& code,
+                                         workflows::PinPrompt& pins) {
+  desk_.redeem_unlock_code(teller, text::trim(serial), code, pins);
+}
+
 std::string install_translations() {
   std::string lang = init_language(CERTDESK_LOCALEDIR);
   auto* t = new wxTranslations;

@@ -6,13 +6,14 @@
 #include <string>
 
 #include "desk/desk.h"
+#include "forms/counter_tasks.h"
 #include "forms/model.h"
 
 namespace certdesk::app {
 
-class GuiCounterModel final : public forms::CounterModel {
+class GuiCounterModel final : public forms::CounterModel, public forms::CounterTasks {
  public:
-  explicit GuiCounterModel(desk::AppContext& ctx) : ctx_(ctx), desk_(ctx) {}
+  explicit GuiCounterModel(desk::AppContext& ctx) : ctx_(ctx), desk_(ctx), embedded_(desk_.embedded_token_store()) {}
 
   workflows::Actor login(const std::string& name, const Secret& password) override;
   void logout(const workflows::Actor& who) override;
@@ -35,6 +36,25 @@ class GuiCounterModel final : public forms::CounterModel {
   std::string branch() const override;
   std::string local_time(std::int64_t unix_seconds) const override;
 
+  // ---- counter tasks (forms/counter_tasks.h; issue 14 points 3 and 4) ----
+  forms::CounterTasks* tasks() override { return this; }
+  forms::PrinterChoice printers() override;
+  void remember_printer(const std::string& name) override;
+  forms::PaperPrint print_receipt(const workflows::Actor& who, const std::string& receipt_no, const std::string& printer) override;
+  forms::PaperPrint print_slip(const workflows::Actor& who, std::int64_t order_id, const std::string& printer) override;
+  workflows::OrderResult resume_and_print(const workflows::Actor& teller, std::int64_t order_id, workflows::Prompts prompts,
+                                          const std::string& printer, std::vector<forms::PaperPrint>& prints) override;
+  std::vector<forms::ReceiptRow> find_receipts(const std::string& text) override;
+  std::filesystem::path void_receipt(const workflows::Actor& who, std::optional<workflows::ApprovalCredentials> supervisor,
+                                     const std::string& receipt_no, const std::string& reason) override;
+  forms::TokenRecordRow token_record(const std::string& serial) override;
+  std::string report_token(const workflows::Actor& who, workflows::TokenReport report, const std::string& serial,
+                           const std::string& reason) override;
+  forms::IssuedCodeRow issue_unlock_code(const workflows::Actor& supervisor, const std::string& serial, int valid_hours) override;
+  void redeem_unlock_code(const workflows::Actor& teller, const std::string& serial, const Secret& code,
+                          workflows::PinPrompt& pins) override;
+  bool embedded_token_store() const override { return embedded_; }
+
  private:
   // SoftHSM2 reads its token folder only in C_Initialize: reload the module when
   // the folder changed (a token inserted by certdesk-cli from another terminal).
@@ -42,6 +62,7 @@ class GuiCounterModel final : public forms::CounterModel {
   desk::AppContext& ctx_;
   desk::Desk desk_;
   std::string store_signature_;
+  bool embedded_ = false;   // read once, on the UI thread before the worker starts
 };
 
 // Loads the "certdesk" catalog (and wx's own) for the language init_language()

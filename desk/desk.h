@@ -26,6 +26,7 @@
 #include "db/repositories.h"
 #include "desk/context.h"
 #include "desk/papers.h"
+#include "desk/printing_desk.h"
 #include "printing/document_data.h"
 #include "printing/layout.h"
 #include "workflows/counter.h"
@@ -260,6 +261,34 @@ class Desk {
   // The whole journal, over its own read-only connection (safe on a worker
   // while the UI thread reads). Writes nothing. Blocks (disk).
   JournalCheck verify_journal(const std::function<void(std::int64_t, std::int64_t)>& progress = {});
+
+  // ---- counter tasks (issue 14.3/14.4; desk/counter_tasks.cpp, desk/printing_desk.h) ----
+  // The receipt, or the order's handover slip, archived, sent to `printer` (empty:
+  // the system default) on the paper of the settings and followed; journaled once
+  // when it completed. Blocks (disk, cupsd up to a minute). RuleRefused(not_found).
+  PaperPrinted print_receipt_to(const workflows::Actor& who, const std::string& receipt_no, const std::string& printer);
+  PaperPrinted print_slip_to(const workflows::Actor& who, db::Id order_id, const std::string& printer);
+  // The system's printers (libcups). Blocks (cupsd).
+  printing::PrinterList printers();
+  // This workstation's chosen printer ("" when none was chosen yet); remember_printer
+  // keeps the teller's choice (setting "printer"; a preference, not journaled).
+  std::string remembered_printer();
+  void remember_printer(const std::string& name);
+  // A receipt by its number, or every receipt of the customers whose name contains
+  // text or whose USCC starts with it; newest first, 100 at most.
+  std::vector<db::Payment> find_receipts(const std::string& text);
+  // A void asked at the counter: with a supervisor's credentials (checked and
+  // journaled by StaffService::approve; nobody approves their own request), or,
+  // without, by `requester` who must be a supervisor. Returns the voided copy's PDF.
+  // Throws AuthError (wrong credentials, not a supervisor, self approval, the
+  // supervisor ran the order), RuleRefused, InputError (reason).
+  std::filesystem::path void_receipt_approved(const workflows::Actor& requester,
+                                              std::optional<workflows::ApprovalCredentials> supervisor,
+                                              const std::string& receipt_no, const std::string& reason);
+  // A token's record by serial (nullopt when it is not on record).
+  std::optional<db::TokenRecord> token_record(const std::string& serial);
+  // True when the token module is the embedded SoftHSM2 (the demo "insert a blank token").
+  bool embedded_token_store();
 
  private:
   OrderOutcome finished(const workflows::Actor& teller, workflows::OrderResult r);

@@ -9,8 +9,13 @@
 #include <wx/statusbr.h>
 
 #include <algorithm>
+#include <functional>
 
+#include "forms/printer_dialog.h"
 #include "forms/prompts_ui.h"
+#include "forms/receipts_dialog.h"
+#include "forms/token_report_dialog.h"
+#include "forms/unlock_code_dialog.h"
 #include "forms/ui.h"
 #include "workflows/validators.h"
 
@@ -54,8 +59,11 @@ UnfinishedDialog::UnfinishedDialog(wxWindow* parent, CounterModel& model, Worker
   auto* resume = new wxButton(this, wxID_ANY, _("&Resume"));
   auto* rollback = new wxButton(this, wxID_ANY, _("Roll &back"));
   auto* close = new wxButton(this, wxID_CANCEL, _("Later"));
+  pdf_ = new wxButton(this, wxID_ANY, _("Not printed: PDF…"));
+  pdf_->Hide();
   b->Add(resume, 0, wxRIGHT, 8);
   b->Add(rollback, 0, wxRIGHT, 8);
+  b->Add(pdf_, 0, wxRIGHT, 8);
   b->AddStretchSpacer();
   b->Add(close);
   s->Add(b, 0, wxEXPAND | wxALL, 10);
@@ -63,6 +71,7 @@ UnfinishedDialog::UnfinishedDialog(wxWindow* parent, CounterModel& model, Worker
   CentreOnParent();
   resume->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { act(true); });
   rollback->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { act(false); });
+  pdf_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { PrintProblemDialog(this, not_printed_).ShowModal(); });
   list_->SetFocus();
 }
 
@@ -76,27 +85,42 @@ void UnfinishedDialog::act(bool resume) {
   auto pins = std::make_shared<UiPinPrompt>(this);
   auto approvals = std::make_shared<UiApprovalPrompt>(this, teller_.name);
   auto progress = std::make_shared<workflows::NoProgress>();
+  auto prints = std::make_shared<std::vector<PaperPrint>>();
   worker_.run<workflows::OrderResult>(
       this,
-      [this, id, resume, pins, approvals, progress] {
+      [this, id, resume, pins, approvals, progress, prints] {
         workflows::Prompts prompts{*pins, *approvals, *progress};
+        // counter tasks: a resumed order's papers come out before the customer leaves (issue 14.4).
+        if (CounterTasks* tasks = model_.tasks(); resume && tasks)
+          return tasks->resume_and_print(teller_, id, prompts, tasks->printers().preselected(), *prints);
         return resume ? model_.resume(teller_, id, prompts) : model_.roll_back(teller_, id, prompts);
       },
-      [this, sel](workflows::OrderResult r) {
+      [this, sel, prints](workflows::OrderResult r) {
         busy_ = false;
+        show_prints(*prints);
         if (r.waiting) return;   // the customer cancelled the PIN again: the order stays listed
         list_->DeleteItem(sel);
         rows_.erase(rows_.begin() + sel);
         handled_.push_back(r.order_id);
         status_->SetLabel(wxString::Format(_("Order %lld is now %s. Receipt %s, certificate %s."), static_cast<long long>(r.order_id),
                                            wxGetTranslation(wx(workflows::to_string(r.state)), wxString(), "state"),
-                                           wx(r.receipt_no.empty() ? "-" : r.receipt_no), wx(r.cert_serial.empty() ? "-" : r.cert_serial)));
+                                           wx(r.receipt_no.empty() ? "-" : r.receipt_no), wx(r.cert_serial.empty() ? "-" : r.cert_serial)) +
+                           (prints->empty() ? wxString() : "\n" + summarise(*prints)));
+        status_->Wrap(760);
         Layout();
       },
       [this](const Failure& f) {
         busy_ = false;
         show_failure(this, f);
       });
+}
+
+void UnfinishedDialog::show_prints(const std::vector<PaperPrint>& prints) {
+  not_printed_.clear();
+  for (const auto& p : prints)
+    if (!p.ok) not_printed_.push_back(p);
+  pdf_->Show(!not_printed_.empty());
+  Layout();
 }
 
 // ---- CounterFrame ------------------------------------------------------------------------
@@ -110,11 +134,46 @@ CounterFrame::CounterFrame(CounterModel& model, Worker& worker, workflows::Actor
   file->Append(ID_NEW_ORDER, _("&New first issuance\tCtrl+N"));
   file->Append(ID_UNFINISHED, _("&Unfinished orders…\tCtrl+U"));
   file->AppendSeparator();
-  file->Append(ID_INSERT_BLANK, _("Insert a &blank token (demo)"));
-  file->AppendSeparator();
+  if (!model_.tasks() || model_.tasks()->embedded_token_store()) {   // the demo store only (issue 14.3)
+    file->Append(ID_INSERT_BLANK, _("Insert a &blank token (demo)"));
+    file->AppendSeparator();
+  }
   file->Append(wxID_EXIT, _("&Log out and quit\tCtrl+Q"));
   auto* bar = new wxMenuBar;
   bar->Append(file, _("&Counter"));
+  // counter tasks (issue 14.3/14.4; forms/receipts_dialog.h, token_report_dialog.h,
+  // unlock_code_dialog.h): one block for the integrator to merge into the role menus.
+  if (model_.tasks()) {
+    const int receipts = wxWindow::NewControlId(), report = wxWindow::NewControlId(),
+              redeem = wxWindow::NewControlId(), issue = wxWindow::NewControlId();
+    auto* tasks = new wxMenu;
+    tasks->Append(receipts, _("&Receipts (find, show, reprint, void)…\tCtrl+R"));
+    tasks->Append(report, _("Token reported &lost or found…\tCtrl+L"));
+    tasks->Append(redeem, _("Unlock with an authorisation &code…"));
+    if (workflows::role_allows(teller_.role, workflows::Permission::approve))
+      tasks->Append(issue, _("&Issue an authorisation code…"));
+    bar->Append(tasks, _("Counter &tasks"));
+    // Each dialog is modal: a Close meanwhile waits for it (as check_unfinished does).
+    auto modal = [this](const std::function<void()>& show) {
+      ++modal_depth_;
+      show();
+      if (--modal_depth_ == 0 && close_pending_) CallAfter([this] { Close(true); });
+    };
+    Bind(wxEVT_MENU, [this, modal](wxCommandEvent&) { modal([this] { show_receipts_dialog(this, model_, worker_, teller_); }); },
+         receipts);
+    Bind(wxEVT_MENU, [this, modal](wxCommandEvent&) { modal([this] { show_token_report_dialog(this, model_, worker_, teller_); }); },
+         report);
+    Bind(wxEVT_MENU, [this, modal](wxCommandEvent&) {
+      std::vector<std::string> serials;
+      for (const auto& r : tokens_->rows())
+        if (r.token.user_pin_initialized) serials.push_back(r.token.serial);
+      modal([&] { show_redeem_unlock_code_dialog(this, model_, worker_, teller_, serials); });
+      poll();
+    }, redeem);
+    Bind(wxEVT_MENU, [this, modal](wxCommandEvent&) {
+      modal([this] { show_issue_unlock_code_dialog(this, model_, worker_, teller_); });
+    }, issue);
+  }
   SetMenuBar(bar);
   CreateStatusBar(2);
   SetStatusText(wxString::Format(_("Logged in: %s (%s)"), wx(teller_.name), wxGetTranslation(wx(workflows::to_string(teller_.role)))), 0);

@@ -3,6 +3,7 @@
 // once a second), the service-order area (order_page.h) and the customer's
 // history. Enter advances, Esc goes back. Closing waits for a running flow.
 
+#include <wx/button.h>
 #include <wx/dialog.h>
 #include <wx/frame.h>
 #include <wx/listctrl.h>
@@ -12,6 +13,7 @@
 #include <memory>
 #include <vector>
 
+#include "forms/counter_tasks.h"
 #include "forms/order_page.h"
 #include "forms/model.h"
 #include "forms/token_panel.h"
@@ -31,6 +33,8 @@ class UnfinishedDialog : public wxDialog {
 
  private:
   void act(bool resume);
+  // A resumed order's papers that did not come out: offered as PDF.
+  void show_prints(const std::vector<PaperPrint>& prints);
   CounterModel& model_;
   Worker& worker_;
   workflows::Actor teller_;
@@ -39,6 +43,8 @@ class UnfinishedDialog : public wxDialog {
   wxStaticText* status_;
   std::vector<std::int64_t> handled_;
   bool busy_ = false;
+  wxButton* pdf_;
+  std::vector<PaperPrint> not_printed_;
 };
 
 class CounterFrame : public wxFrame {

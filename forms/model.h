@@ -26,6 +26,8 @@
 
 namespace certdesk::forms {
 
+class CounterTasks;   // forms/counter_tasks.h
+
 // One inserted token as the token panel shows it.
 struct TokenRow {
   workflows::TokenView token;
@@ -120,6 +122,10 @@ class CounterModel {
   // Unix seconds as the branch's local time "YYYY-MM-DD HH:MM" (the
   // utc_offset_minutes setting). Any thread.
   virtual std::string local_time(std::int64_t unix_seconds) const = 0;
+
+  // The counter tasks (printing, receipts, token reports, codes; forms/counter_tasks.h),
+  // or nullptr when this model offers none (a test's fake). Any thread.
+  virtual CounterTasks* tasks() { return nullptr; }
 };
 
 }  // namespace certdesk::forms

@@ -13,6 +13,7 @@
 
 #include "common/error.h"
 #include "common/text.h"
+#include "forms/printer_dialog.h"
 #include "forms/printout.h"
 #include "forms/prompts_ui.h"
 #include "forms/ui.h"
@@ -261,7 +262,21 @@ wxWindow* OrderPage::build_handover_page(wxWindow* book) {
   auto* s = new wxBoxSizer(wxVERTICAL);
   handover_text_ = new wxStaticText(p, wxID_ANY, wxEmptyString);
   s->Add(handover_text_, 0, wxBOTTOM, 10);
-  s->Add(new wxStaticText(p, wxID_ANY, _("Give the customer the token, the receipt and the handover slip to sign. Enter when done.")));
+  // The papers come out here, while the customer is still at the counter (issue 14.4).
+  s->Add(new wxStaticText(p, wxID_ANY, _("Print the receipt and the handover slip, give the customer the token and the papers, "
+                                         "and have the slip signed. Enter when done.")),
+         0, wxBOTTOM, 8);
+  auto* docs = new wxBoxSizer(wxHORIZONTAL);
+  print_papers_ = new wxButton(p, wxID_ANY, _("&Print receipt and slip…"));
+  handover_preview_receipt_ = new wxButton(p, wxID_ANY, _("Preview receipt"));
+  handover_preview_slip_ = new wxButton(p, wxID_ANY, _("Preview slip"));
+  for (wxButton* b : {print_papers_, handover_preview_receipt_, handover_preview_slip_}) docs->Add(b, 0, wxRIGHT, 6);
+  s->Add(docs, 0, wxBOTTOM, 8);
+  handover_print_text_ = new wxStaticText(p, wxID_ANY, wxEmptyString);
+  s->Add(handover_print_text_, 0, wxEXPAND);
+  print_papers_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { print_handover_papers(); });
+  handover_preview_receipt_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { print_document(true, true); });
+  handover_preview_slip_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { print_document(false, true); });
   p->SetSizer(s);
   return p;
 }
@@ -273,12 +288,14 @@ wxWindow* OrderPage::build_done_page(wxWindow* book) {
   done_text_->SetFont(done_text_->GetFont().Scaled(1.15f));
   s->Add(done_text_, 0, wxBOTTOM, 10);
   auto* docs = new wxBoxSizer(wxHORIZONTAL);
-  print_receipt_ = new wxButton(p, wxID_ANY, _("Print receipt…"));
+  print_receipt_ = new wxButton(p, wxID_ANY, _("Print receipt…"));   // after the handover: a reprint (重印)
   preview_receipt_ = new wxButton(p, wxID_ANY, _("Preview receipt"));
   print_slip_ = new wxButton(p, wxID_ANY, _("Print slip…"));
   preview_slip_ = new wxButton(p, wxID_ANY, _("Preview slip"));
   for (wxButton* b : {print_receipt_, preview_receipt_, print_slip_, preview_slip_}) docs->Add(b, 0, wxRIGHT, 6);
   s->Add(docs, 0, wxBOTTOM, 10);
+  done_print_text_ = new wxStaticText(p, wxID_ANY, wxEmptyString);
+  s->Add(done_print_text_, 0, wxEXPAND | wxBOTTOM, 10);
   print_receipt_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { print_document(true, false); });
   preview_receipt_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { print_document(true, true); });
   print_slip_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { print_document(false, false); });
@@ -341,6 +358,12 @@ void OrderPage::update_buttons() {
     preview_receipt_->Enable(receipt);
     print_slip_->Enable(slip);
     preview_slip_->Enable(slip);
+  }
+  if (print_papers_) {
+    const bool here = step_ == handover && !running_ && result_.order_id != 0;
+    print_papers_->Enable(here && model_.tasks() != nullptr);
+    handover_preview_receipt_->Enable(here && !result_.receipt_no.empty());
+    handover_preview_slip_->Enable(here);
   }
   switch (step_) {
     case token: next_->SetLabel(personalises() ? _("Take payment and personalise") : _("Take payment and run")); break;
@@ -419,6 +442,8 @@ void OrderPage::clear_order() {
   log_->Clear();
   gauge_->SetValue(0);
   step_text_->SetLabel(wxEmptyString);
+  handover_print_text_->SetLabel(wxEmptyString);
+  done_print_text_->SetLabel(wxEmptyString);
   wipe_->SetValue(false);
   token_serial_->SetValue(wxEmptyString);
   fill_token_choice();
@@ -789,8 +814,34 @@ void OrderPage::hand_over() {
       });
 }
 
+void OrderPage::print_handover_papers() {
+  if (running_ || result_.order_id == 0) return;
+  std::vector<PaperToPrint> papers;
+  if (!result_.receipt_no.empty()) papers.push_back({true, result_.receipt_no, result_.order_id});
+  papers.push_back({false, "", result_.order_id});
+  print_to_printer(std::move(papers), handover_print_text_);
+}
+
+void OrderPage::print_to_printer(std::vector<PaperToPrint> papers, wxStaticText* status) {
+  running_ = true;
+  update_buttons();
+  status->SetLabel(_("Printing…"));
+  print_papers(this, model_, worker_, teller_, std::move(papers), [this, status](const std::vector<PaperPrint>& prints) {
+    running_ = false;
+    status->SetLabel(prints.empty() ? _("Nothing was printed.") : summarise(prints));
+    status->Wrap(640);
+    update_buttons();
+    Layout();
+  });
+}
+
 void OrderPage::print_document(bool receipt, bool preview) {
   if (running_ || result_.order_id == 0 || (receipt && result_.receipt_no.empty())) return;
+  if (!preview) {
+    // The printer: the same archived, followed and journaled path as the handover page.
+    print_to_printer({{receipt, result_.receipt_no, result_.order_id}}, done_print_text_);
+    return;
+  }
   running_ = true;
   update_buttons();
   const std::string receipt_no = result_.receipt_no;
@@ -802,36 +853,21 @@ void OrderPage::print_document(bool receipt, bool preview) {
         return std::make_shared<printing::DocumentLayout>(receipt ? printing::layout_receipt(model_.receipt(receipt_no), paper)
                                                                   : printing::layout_slip(model_.slip(order_id), paper));
       },
-      [this, receipt, receipt_no, preview](std::shared_ptr<printing::DocumentLayout> layout) {
+      [this](std::shared_ptr<printing::DocumentLayout> layout) {
         running_ = false;
         update_buttons();
-        if (preview) {
-          auto* pv = new wxPrintPreview(new DocumentPrintout(*layout), new DocumentPrintout(*layout));
-          if (!pv->IsOk()) {
-            delete pv;
-            wxMessageBox(_("The print preview could not be opened."), _("Print"), wxOK | wxICON_ERROR, this);
-            return;
-          }
-          auto* frame = new wxPreviewFrame(pv, wxGetTopLevelParent(this), wx(layout->title()), wxDefaultPosition,
-                                           FromDIP(wxSize(800, 900)));
-          frame->Initialize();
-          frame->Show();
+        // No printout for printing: the preview shows no printer icon, so every print goes
+        // through the journaled path above (issue 14.4).
+        auto* pv = new wxPrintPreview(new DocumentPrintout(*layout), nullptr);
+        if (!pv->IsOk()) {
+          delete pv;
+          wxMessageBox(_("The print preview could not be opened."), _("Print"), wxOK | wxICON_ERROR, this);
           return;
         }
-        wxPrintDialogData data;
-        data.SetMinPage(1);
-        data.SetMaxPage(layout->page_count());
-        wxPrinter printer(&data);
-        DocumentPrintout printout(*layout);
-        if (!printer.Print(this, &printout, true)) {
-          if (wxPrinter::GetLastError() == wxPRINTER_ERROR)
-            wxMessageBox(_("The document could not be printed."), _("Print"), wxOK | wxICON_ERROR, this);
-          return;
-        }
-        if (!receipt) return;
-        worker_.run<bool>(
-            this, [this, receipt_no] { model_.record_print(teller_, receipt_no); return true; }, [](bool) {},
-            [this](const Failure& f) { show_failure(this, f); });
+        auto* frame = new wxPreviewFrame(pv, wxGetTopLevelParent(this), wx(layout->title()), wxDefaultPosition,
+                                         FromDIP(wxSize(800, 900)));
+        frame->Initialize();
+        frame->Show();
       },
       [this](const Failure& f) {
         running_ = false;

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "forms/model.h"
+#include "forms/printer_dialog.h"
 #include "forms/worker.h"
 
 namespace certdesk::forms {
@@ -85,6 +86,10 @@ class OrderPage : public wxPanel {
   wxButton* print_slip_button() const { return print_slip_; }
   wxButton* preview_slip_button() const { return preview_slip_; }
   wxStaticText* handover_label() const { return handover_text_; }
+  // The handover page's papers (issue 14.4): printed through certdesk's printer dialog.
+  wxButton* print_papers_button() const { return print_papers_; }
+  wxStaticText* handover_print_label() const { return handover_print_text_; }
+  wxStaticText* done_print_label() const { return done_print_text_; }
   wxTextCtrl* note_field() const { return note_; }
   wxChoice* flow_choice() const { return flow_choice_; }
   wxChoice* reason_choice() const { return reason_; }
@@ -109,10 +114,14 @@ class OrderPage : public wxPanel {
   void load_quote();
   void start_flow();
   void hand_over();
-  // The done page's documents: lays out the order's receipt or handover slip (on
-  // the worker) and opens a print preview, or prints through the system dialog
-  // (a printed receipt is recorded: 重印 after the first).
+  // The order's receipt or handover slip: a print preview (laid out on the
+  // worker; no printer icon), or printed through print_to_printer.
   void print_document(bool receipt, bool preview);
+  // The handover page: the receipt (when there is one) and the slip, before the customer leaves.
+  void print_handover_papers();
+  // certdesk's printer dialog and the desk's one print path (forms/printer_dialog.h):
+  // archived, sent, followed, journaled once; the outcome shown in `status`.
+  void print_to_printer(std::vector<PaperToPrint> papers, wxStaticText* status);
   std::int64_t amount_fen(bool* ok) const;
   void rebuild_checklist();
   void fill_token_choice();
@@ -188,6 +197,11 @@ class OrderPage : public wxPanel {
   wxButton* preview_receipt_ = nullptr;
   wxButton* print_slip_ = nullptr;
   wxButton* preview_slip_ = nullptr;
+  wxStaticText* done_print_text_ = nullptr;
+  wxButton* print_papers_ = nullptr;
+  wxButton* handover_preview_receipt_ = nullptr;
+  wxButton* handover_preview_slip_ = nullptr;
+  wxStaticText* handover_print_text_ = nullptr;
 };
 
 }  // namespace certdesk::forms

@@ -86,6 +86,7 @@ constexpr const char* kActions[] = {
     tr_noop_ctx("action", "payment"),
     tr_noop_ctx("action", "receipt.printed"),
     tr_noop_ctx("action", "receipt.reprinted"),
+    tr_noop_ctx("action", "slip.printed"),
     tr_noop_ctx("action", "receipt.voided"),
     tr_noop_ctx("action", "order.plan"),
     tr_noop_ctx("action", "token.initialised"),

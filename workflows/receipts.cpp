@@ -38,13 +38,14 @@ db::Payment Receipts::void_receipt(const Actor& supervisor, const std::string& r
   return get(receipt_no);
 }
 
-bool Receipts::record_print(const Actor& who, const std::string& receipt_no) {
+bool Receipts::record_print(const Actor& who, const std::string& receipt_no, const std::string& where) {
   db::Payment p = get(receipt_no);
   bool reprint = p.print_count > 0;
   db::Transaction tx(s_.db);
   db::Payments(s_.db).count_print(receipt_no);
   s_.journal.append({.staff = who.name, .action = reprint ? "receipt.reprinted" : "receipt.printed", .order_id = p.order_id,
-                     .receipt_no = receipt_no, .details = p.status == "voided" ? "void" : ""},
+                     .receipt_no = receipt_no,
+                     .details = p.status != "voided" ? where : where.empty() ? "void" : "void; " + where},
                     s_.clock.now());
   tx.commit();
   return reprint;

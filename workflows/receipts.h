@@ -24,8 +24,9 @@ class Receipts {
   db::Payment void_receipt(const Actor& supervisor, const std::string& receipt_no, const std::string& reason);
 
   // Records one printing; returns true when it is a reprint (an earlier print
-  // exists), which the layout marks 重印. Journaled "receipt.printed" / "receipt.reprinted".
-  bool record_print(const Actor& who, const std::string& receipt_no);
+  // exists), which the layout marks 重印. Journaled "receipt.printed" / "receipt.reprinted";
+  // `where` (the printer and job, empty for the PDF archive) goes into the entry's details.
+  bool record_print(const Actor& who, const std::string& receipt_no, const std::string& where = "");
 
  private:
   Services& s_;
