@@ -112,10 +112,11 @@ struct DayCli {
 
   int close() {
     std::string day = day_word();
+    auto pin_file = o.path(o.pin_file);
+    if (pin_file) read_secret(*pin_file, tr_noop("PIN"));   // a bad file is refused before anything, even when no token signs
     desk::AppContext ctx(o.data_dir, o.clock);
     desk::Desk desk(ctx);
     workflows::Actor who = login(desk);
-    auto pin_file = o.path(o.pin_file);
     desk::DayClosed closed = desk.close_day(who, day, [&]() -> std::optional<Secret> {
       if (pin_file) return read_secret(*pin_file, tr_noop("PIN"));
       return ask_secret(fmt::format(fmt::runtime(tr("PIN of {}'s signing token: ")), who.name));
@@ -259,8 +260,8 @@ void add_day_commands(CLI::App& app, CLI::App& staff, CliOptions& o, std::functi
   c = add_command(staff, "enroll-token", "An admin gives a supervisor a signing token.", [cli] { return cli->enroll(); },
                   chosen);
   c->add_option("NAME", o.name, "the supervisor's name")->required();
-  add_value(*c, "--token", o.token, "the blank token's serial");
-  add_value(*c, "--serial", o.serial, "the same as --token");
+  CLI::Option* token = add_value(*c, "--token", o.token, "the blank token's serial");
+  add_value(*c, "--serial", o.serial, "the same as --token")->excludes(token);
   add_value(*c, "--new-pin-file", o.new_pin_file, "the token's new PIN")->required();
   add_login(*c, o);
 }

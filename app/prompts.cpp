@@ -4,6 +4,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -11,10 +12,15 @@
 
 #include "common/error.h"
 #include "common/i18n.h"
+#include "common/text.h"
 
 namespace certdesk::app {
 
 Secret read_secret(const std::filesystem::path& file, const char* what) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec))
+    throw InputError(codes::bad_request,
+                     msg(tr("The {} file {} is a folder; name the file that holds the secret."), tr(what), file.string()));
   std::ifstream f(file, std::ios::binary);
   if (!f)
     throw InputError(codes::bad_request,
@@ -43,6 +49,16 @@ Secret read_secret(const std::filesystem::path& file, const char* what) {
     throw InputError(codes::bad_request,
                      msg(tr("The {} file {} contains a NUL byte; write the secret again as plain text."), tr(what),
                          file.string()));
+  }
+  // ESC, other control characters or bytes that are not UTF-8: a binary or wrong file, not a typed secret.
+  const bool control = std::any_of(s.begin(), s.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) == 0x7F;
+  });
+  if (control || !text::valid_utf8(s)) {
+    explicit_bzero(s.data(), s.size());
+    throw InputError(codes::bad_request,
+                     msg(tr("The {} file {} holds control characters or bytes that are not text; write the secret again as plain text."),
+                         tr(what), file.string()));
   }
   Secret out(s);
   explicit_bzero(s.data(), s.size());
@@ -95,6 +111,11 @@ void TerminalPinPrompt::check_ahead(const workflows::PinRules& rules, std::strin
 std::optional<Secret> TerminalPinPrompt::current_pin(const workflows::PinRules&, std::string_view serial) {
   if (pin_file_) return read_secret(*pin_file_, tr_noop("PIN"));
   return ask_secret(fmt::format(fmt::runtime(tr("Customer: type the PIN of token {}: ")), serial));
+}
+
+TerminalApprovalPrompt::TerminalApprovalPrompt(std::string name, std::optional<std::filesystem::path> password_file)
+    : name_(std::move(name)), password_file_(std::move(password_file)) {
+  if (password_file_) read_secret(*password_file_, tr_noop("password"));
 }
 
 std::optional<workflows::ApprovalCredentials> TerminalApprovalPrompt::approve(std::string_view what) {

@@ -11,7 +11,9 @@
 namespace certdesk::app {
 
 // Reads a secret from a file: the first line, without its line break. Throws
-// InputError when the file cannot be read or is empty.
+// InputError when the file cannot be read, is a folder, is empty, is longer
+// than 4 KiB, or holds a NUL, another control character or bytes that are not
+// UTF-8 (a wrong file, or a secret C code would cut or a keypad cannot type).
 Secret read_secret(const std::filesystem::path& file, const char* what);
 // Asks at the terminal with echo off; nullopt when stdin is not a terminal.
 std::optional<Secret> ask_secret(const std::string& prompt);
@@ -33,8 +35,9 @@ class TerminalPinPrompt final : public workflows::PinPrompt {
 
 class TerminalApprovalPrompt final : public workflows::ApprovalPrompt {
  public:
-  TerminalApprovalPrompt(std::string name, std::optional<std::filesystem::path> password_file)
-      : name_(std::move(name)), password_file_(std::move(password_file)) {}
+  // Reads the password file once here, as TerminalPinPrompt does: a bad one is
+  // refused before an order is opened, even when no approval is then needed.
+  TerminalApprovalPrompt(std::string name, std::optional<std::filesystem::path> password_file);
   std::optional<workflows::ApprovalCredentials> approve(std::string_view what) override;
 
  private:

@@ -63,16 +63,10 @@ void check_branch(const std::string& b) {
                      fmt::format(fmt::runtime(tr("Branch code '{}' must be 2 to 8 capital letters or digits, e.g. BJ01.")), b));
 }
 
-}  // namespace
-
-void init_data_dir(const fs::path& root, const InitOptions& o, const Clock& clock) {
-  check_branch(o.branch);
-  DataPaths p{root};
+// The steps of init_data_dir once its input is checked.
+void create_data_dir(const fs::path& root, const DataPaths& p, const InitOptions& o, const std::string& branch_name,
+                     const Clock& clock) {
   std::error_code ec;
-  if (fs::exists(p.database(), ec))
-    throw RuleRefused(codes::duplicate, "init",
-                      fmt::format(fmt::runtime(tr("{} already holds a certdesk database; nothing was changed.")), root.string()));
-  std::string branch_name = text::checked(tr("branch name"), o.branch_name.empty() ? o.branch : o.branch_name, 60);
   make_private_dir(root);
   for (const auto& d : {p.secrets(), p.softhsm(), p.ca(), p.archive(), p.logs()}) make_private_dir(d);
 
@@ -109,6 +103,34 @@ void init_data_dir(const fs::path& root, const InitOptions& o, const Clock& cloc
   }
   workflows::StaffService staff(database, journal, clock, o.scrypt_log2_n);
   staff.bootstrap_admin(o.admin, o.admin_password);
+}
+
+}  // namespace
+
+void init_data_dir(const fs::path& root, const InitOptions& o, const Clock& clock) {
+  check_branch(o.branch);
+  DataPaths p{root};
+  std::error_code ec;
+  if (fs::exists(p.database(), ec))
+    throw RuleRefused(codes::duplicate, "init",
+                      fmt::format(fmt::runtime(tr("{} already holds a certdesk database; nothing was changed.")), root.string()));
+  std::string branch_name = text::checked(tr("branch name"), o.branch_name.empty() ? o.branch : o.branch_name, 60);
+  if (!o.module.empty())
+    if (auto problem = workflows::setting_problem(*workflows::find_setting("pkcs11_module"), o.module))
+      throw InputError(codes::bad_request, *problem);
+  // A refusal further on (the admin's name or password) leaves no half-made data folder behind.
+  const bool existed = fs::exists(root, ec);
+  const bool was_empty = !existed || fs::is_empty(root, ec);
+  try {
+    create_data_dir(root, p, o, branch_name, clock);
+  } catch (...) {
+    if (was_empty) {
+      std::error_code ignored;
+      for (const auto& e : fs::directory_iterator(root, ignored)) fs::remove_all(e.path(), ignored);
+      if (!existed) fs::remove(root, ignored);
+    }
+    throw;
+  }
 }
 
 AppContext::AppContext(const fs::path& root, const Clock& clock, int scrypt_log2_n)

@@ -339,8 +339,9 @@ bool Desk::close_needs_pin(const workflows::Actor& who) { return db::StaffTokens
 DayClosed Desk::close_day(const workflows::Actor& who, const std::string& business_day,
                           const std::function<std::optional<Secret>()>& ask_pin) {
   workflows::require(who, workflows::Permission::close_day);
-  auto signer = signer_for(ctx_, who, ask_pin);
   workflows::DayClose closing(ctx_.db(), ctx_.journal(), ctx_.clock(), ctx_.config(), who);
+  closing.check_closable(business_day);   // before signer_for, which may create the workstation key
+  auto signer = signer_for(ctx_, who, ask_pin);
   DayClosed out{closing.close(business_day, *signer), {}};
   out.report_pdf = printing::archive_path(ctx_.paths().root, printing::ArchiveKind::report, business_day);
   printing::write_report_pdf(day_report_data(ctx_, who, business_day), printing::Paper::a4, out.report_pdf);

@@ -17,6 +17,7 @@
 
 #include "common/error.h"
 #include "common/handle.h"
+#include "common/i18n.h"
 #include "pki/p11_detail.h"
 #include "pki/token_lock.h"
 
@@ -231,11 +232,11 @@ std::string insert_blank(const fs::path& dir, const std::string& serial_in, cons
   const std::string& serial = serial_in;
   if (serial.size() < 4 || serial.size() > 16 || serial.find_first_not_of("0123456789") != std::string::npos)
     throw InputError(codes::bad_request,
-                     "the serial printed on a key has 4 to 16 digits; \"" + serial + "\" is not one: type it again");
+                     msg(tr("the serial printed on a key has 4 to 16 digits; \"{}\" is not one: type it again"), serial));
   if (softhsm_slot_id(printed_serial(serial)) < lowest_safe_slot_id)
     throw RuleRefused(codes::duplicate, "token-serial-slot",
-                      "the demo token store cannot hold serial " + serial +
-                          " (SoftHSM2 numbers its slots by the last 8 digits, and these are too small, below 1000 in hex): use another serial");
+                      msg(tr("the demo token store cannot hold serial {} (SoftHSM2 numbers its slots by the last 8 digits, and these are too small, below 1000 in hex): use another serial"),
+                          serial));
   if (transport_so_pin.size() < 4 || transport_so_pin.size() > 255)
     throw TokenError(codes::pin_length, "the transport SO PIN must have 4 to 255 characters");
   const fs::path conf = prepare_store(dir);
@@ -274,7 +275,7 @@ std::string insert_blank(const fs::path& dir, const std::string& serial_in, cons
 
   if (reply.rfind("DUP", 0) == 0)
     throw RuleRefused(codes::duplicate, "token-serial",
-                      "a token with serial " + serial + " already exists: check the serial printed on the key");
+                      msg(tr("a token with serial {} already exists: check the serial printed on the key"), serial));
   if (reply.rfind("SLOT ", 0) == 0)
     throw RuleRefused(codes::duplicate, "token-serial-slot",
                       "the demo token store cannot hold serial " + serial + " next to token " + reply.substr(5) +

@@ -4,6 +4,7 @@
 #include <openssl/err.h>
 
 #include "common/error.h"
+#include "common/i18n.h"
 #include "pki/p11_detail.h"
 
 namespace certdesk::pki {
@@ -267,7 +268,7 @@ Token Token::open(std::shared_ptr<Module> module, const std::string& serial) {
   PKCS11_SLOT* s = module->slot_by_serial(serial);
   if (!s)
     throw TokenError(codes::no_token,
-                     "no token with serial " + serial + " is inserted: insert the customer's key and try again");
+                     msg(tr("no token with serial {} is inserted: insert the customer's key and try again"), serial));
   auto impl = std::make_unique<Impl>();
   impl->module = std::move(module);
   impl->serial = serial;

@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "common/error.h"
+#include "common/i18n.h"
 #include "printing/amount_words.h"
 #include "printing/page_builder.h"
 
@@ -178,7 +179,7 @@ const char* paper_name(Paper paper) {
 Paper parse_paper(std::string_view name) {
   for (Paper p : {Paper::a5, Paper::a4, Paper::roll80})
     if (name == paper_name(p)) return p;
-  throw InputError(codes::bad_request, "unknown paper size \"" + std::string(name) + "\" (use a5, a4 or roll80)");
+  throw InputError(codes::bad_request, msg(tr("unknown paper size \"{}\" (use a5, a4 or roll80)"), name));
 }
 
 std::string receipt_qr_text(const ReceiptData& r) {

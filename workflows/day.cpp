@@ -373,7 +373,7 @@ DayClose::DayClose(db::Database& db, db::Journal& journal, const Clock& clock, c
   require(who, Permission::review_day);
 }
 
-db::DayCloseRecord DayClose::close(const std::string& day, StatementSigner& signer) {
+void DayClose::check_closable(const std::string& day) const {
   require(who_, Permission::close_day);
   check_day(day);
   const Seconds now = clock_.now();
@@ -387,6 +387,12 @@ db::DayCloseRecord DayClose::close(const std::string& day, StatementSigner& sign
     throw RuleRefused(codes::duplicate, "day-close",
                       fmt::format(fmt::runtime(tr("{} is already closed; nothing of it can change. A correction is a new entry on a later day.")),
                                   day));
+}
+
+db::DayCloseRecord DayClose::close(const std::string& day, StatementSigner& signer) {
+  check_closable(day);
+  const Seconds now = clock_.now();
+  db::DayCloses closes(db_);
   Bytes cert = signer.certificate();
 
   // One write transaction: nothing can be appended between the figures and the close.

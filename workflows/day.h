@@ -196,6 +196,9 @@ class DayClose {
   // day_closes row and a "day.closed" journal entry (which, as every later
   // entry, belongs to the next open business day).
   db::DayCloseRecord close(const std::string& business_day, StatementSigner& signer);
+  // close()'s refusals without closing: the permission, the date, not begun,
+  // already closed. Writes nothing; callers run it before any signer is made.
+  void check_closable(const std::string& business_day) const;
 
   // Checks a closed day: the chain verifies, the head hash signed is still
   // entry head_seq's, the statement recomputed from the journal is the one

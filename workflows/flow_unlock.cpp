@@ -18,9 +18,12 @@ class UnlockSteps final : public FlowSteps {
     if (rec.state != "active" && rec.state != "locked")
       throw RuleRefused(codes::token_state_refused, "token-state",
                         msg(tr("Token {} is {}; only an active or locked token can be unlocked."), rec.serial, rec.state));
-    if (!s.tokens.open(run.r.token_serial)->info().user_pin_initialized)
+    TokenView info = s.tokens.open(run.r.token_serial)->info();
+    if (!info.user_pin_initialized)
       throw RuleRefused(codes::token_state_refused, "token-state",
                         msg(tr("Token {} has no user PIN yet; it was never personalised."), rec.serial));
+    // A new-PIN file outside the token's rules is refused before the order is opened or paid.
+    run.counter.pin_prompt().check_ahead(new_pin_rules(info, s.config), run.r.token_serial);
   }
 
   bool work(FlowRun& run, const db::Organisation&) const override {

@@ -63,19 +63,30 @@ constexpr int kMaxDepth = 3;
 // repeated key (which nlohmann would silently keep the last of) is refused.
 json parse_strict(std::string_view text) {
   std::vector<std::set<std::string>> open;   // keys seen so far, per open object
+  std::vector<std::string> at;               // the key being read, per open object: names a field too deep
   json::parser_callback_t cb = [&](int depth, json::parse_event_t event, json& parsed) {
     switch (event) {
       case json::parse_event_t::object_start:
       case json::parse_event_t::array_start:
-        if (depth >= kMaxDepth) bad(tr("The request nests objects or lists too deeply; check the file."));
-        if (event == json::parse_event_t::object_start) open.emplace_back();
+        if (depth >= kMaxDepth) {
+          std::string where;
+          for (const auto& k : at) where += (where.empty() ? "" : ".") + k;
+          if (where.empty()) bad(tr("The request nests objects or lists too deeply; check the file."));
+          bad(msg(tr("{} holds objects or lists nested too deeply; check the request format (docs/cli.md)."), where));
+        }
+        if (event == json::parse_event_t::object_start) {
+          open.emplace_back();
+          at.emplace_back();
+        }
         break;
       case json::parse_event_t::object_end:
         if (!open.empty()) open.pop_back();
+        if (!at.empty()) at.pop_back();
         break;
       case json::parse_event_t::key:
         if (!open.empty() && !open.back().insert(parsed.get<std::string>()).second)
           bad(msg(tr("The request names the field {} twice; keep one."), parsed.get<std::string>()));
+        if (!at.empty()) at.back() = parsed.get<std::string>();
         break;
       default:
         break;

@@ -66,6 +66,11 @@ IssuedCode UnlockCodeService::issue(const Actor& supervisor, const std::string& 
 
 void UnlockCodeService::redeem(const Actor& teller, const std::string& token_serial, const Secret& code) {
   require(teller, Permission::run_order);
+  // The token and a new-PIN file outside its rules first: a bad file must not spend a try of the code.
+  auto token = s_.tokens.open(token_serial);
+  TokenView info = token->info();
+  PinRules rules = new_pin_rules(info, s_.config);
+  pins_.check_ahead(rules, token_serial);
   const Secret typed(normalised(code.reveal()));
   const std::string now = text::iso_utc(s_.clock.now());
   // Codes live at most 7 days: only those can match.
@@ -96,9 +101,6 @@ void UnlockCodeService::redeem(const Actor& teller, const std::string& token_ser
     refuse(fmt::format(fmt::runtime(tr("This authorisation code expired at {}; a supervisor must issue a new one.")),
                        match->expires_utc));
 
-  auto token = s_.tokens.open(token_serial);
-  TokenView info = token->info();
-  PinRules rules = new_pin_rules(info, s_.config);
   auto pin = pins_.new_pin(rules, token_serial);
   if (!pin || pin->empty()) throw InputError(codes::bad_request, tr("The customer did not enter a new PIN; nothing was done."));
   check_pin_rules(rules, *pin);

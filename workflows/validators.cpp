@@ -227,6 +227,8 @@ std::string normalise_code(std::string_view input) {
       out.push_back(static_cast<char>(d.cp - 0xFEE0));
     } else if (d.valid && d.cp == 0x3000) {
       out.push_back(' ');
+    } else if (!d.valid) {
+      out.append("\xEF\xBF\xBD");   // U+FFFD: what is not UTF-8 never reaches a JSON or PDF writer
     } else {
       out.append(input.substr(i, d.len));
     }

@@ -15,7 +15,8 @@ struct CheckResult {
   std::string note;         // extra information when ok, e.g. "15-digit ID upgraded to 18 digits"
 };
 
-// Trim, full-width → half-width (U+FF01–U+FF5E, U+3000), upper-case ASCII letters.
+// Trim, full-width → half-width (U+FF01–U+FF5E, U+3000), upper-case ASCII letters;
+// a byte that is not UTF-8 becomes U+FFFD, so the result is always valid UTF-8.
 std::string normalise_code(std::string_view input);
 
 // Unified Social Credit Code, GB 32100-2015: 18 characters from the code set
