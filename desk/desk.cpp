@@ -9,6 +9,7 @@
 #include "common/crypto.h"
 #include "common/error.h"
 #include "common/i18n.h"
+#include "common/money.h"
 #include "common/text.h"
 #include "desk/day_export.h"
 #include "desk/day_signing.h"
@@ -89,6 +90,22 @@ workflows::Actor Desk::add_staff(const workflows::Actor& by, const std::string& 
   return ctx_.staff().add(by, name, role, password);
 }
 
+std::vector<workflows::StaffView> Desk::list_staff(const workflows::Actor& by) { return ctx_.staff().list(by); }
+
+void Desk::set_staff_enabled(const workflows::Actor& by, const std::string& name, bool enabled) {
+  ctx_.staff().set_active(by, name, enabled);
+}
+
+void Desk::change_own_password(const workflows::Actor& who, const Secret& old_password, const Secret& new_password) {
+  ctx_.staff().change_password(who, old_password, new_password);
+}
+
+void Desk::reset_password(const workflows::Actor& by, const std::string& name, const Secret& new_password) {
+  ctx_.staff().reset_password(by, name, new_password);
+}
+
+void Desk::unlock_staff(const workflows::Actor& by, const std::string& name) { ctx_.staff().unlock(by, name); }
+
 db::StaffToken Desk::enroll_staff_token(const workflows::Actor& admin, const std::string& name, const std::string& serial,
                                         const Secret& new_pin) {
   return desk::enroll_staff_token(ctx_, admin, name, serial, new_pin);
@@ -105,6 +122,31 @@ std::vector<std::pair<std::string, std::string>> Desk::settings() {
 
 void Desk::set_setting(const workflows::Actor& by, const std::string& key, const std::string& raw_value) {
   workflows::SettingsService(ctx_.db(), ctx_.journal(), ctx_.clock()).set(by, key, raw_value);
+}
+
+// ---- the fee schedule ------------------------------------------------------------------
+
+std::vector<db::Fee> Desk::fees() { return db::FeeSchedule(ctx_.db()).all(); }
+
+void Desk::set_fee(const workflows::Actor& by, const std::string& item, std::int64_t amount_fen) {
+  workflows::require(by, workflows::Permission::edit_fees);
+  if (amount_fen < 0 || amount_fen > money::kMaxTypedFen)
+    throw InputError(codes::bad_request,
+                     fmt::format(fmt::runtime(tr("The fee of {} must be between 0.00 and {} yuan.")), item,
+                                 money::format_fen(money::kMaxTypedFen)));
+  db::FeeSchedule schedule(ctx_.db());
+  std::optional<db::Fee> fee = schedule.get(item);
+  if (!fee)
+    throw RuleRefused(codes::not_found, "fee-schedule",
+                      fmt::format(fmt::runtime(tr("The fee schedule has no item {}.")), item));
+  db::Transaction tx(ctx_.db());
+  std::int64_t old = fee->amount_fen;
+  fee->amount_fen = amount_fen;
+  schedule.set(*fee);
+  ctx_.journal().append({.staff = by.name, .action = "fee.changed",
+                         .details = fmt::format("{}: {} → {}", item, money::format_fen(old), money::format_fen(amount_fen))},
+                        ctx_.clock().now());
+  tx.commit();
 }
 
 // ---- customers -------------------------------------------------------------------------

@@ -117,6 +117,25 @@ class Desk {
   workflows::Actor check_password(const std::string& name, const Secret& password);
   // An admin adds a person (journaled "staff.added").
   workflows::Actor add_staff(const workflows::Actor& by, const std::string& name, workflows::Role role, const Secret& password);
+  // ---- staff accounts (issue 13.5; the admin's staff dialog and `certdesk-cli staff`) ----
+  // Every account by name, with its display name, role, active flag, wrong
+  // passwords in a row and lockout. Throws AuthError(permission_denied) unless
+  // `by` is an admin.
+  std::vector<workflows::StaffView> list_staff(const workflows::Actor& by);
+  // An admin disables or enables an account (journaled "staff.disabled" /
+  // "staff.enabled"). Throws AuthError(permission_denied), RuleRefused
+  // (not_found; "last-admin" for the only active admin).
+  void set_staff_enabled(const workflows::Actor& by, const std::string& name, bool enabled);
+  // Anyone changes their own password, proving the old one (a wrong old one
+  // counts towards the lockout). Journaled "staff.password_changed". Throws
+  // AuthError(bad_credentials / account_locked), InputError (new password too
+  // short, or the same as the old one).
+  void change_own_password(const workflows::Actor& who, const Secret& old_password, const Secret& new_password);
+  // An admin sets a new password for someone (also lifts a lockout);
+  // journaled "staff.password_reset". Throws AuthError, RuleRefused(not_found), InputError.
+  void reset_password(const workflows::Actor& by, const std::string& name, const Secret& new_password);
+  // An admin lifts a lockout; journaled "staff.unlocked". Throws AuthError, RuleRefused(not_found).
+  void unlock_staff(const workflows::Actor& by, const std::string& name);
   // An admin gives a supervisor a signing token (desk/day_signing.h). Blocks (token, CA).
   db::StaffToken enroll_staff_token(const workflows::Actor& admin, const std::string& name, const std::string& serial,
                                     const Secret& new_pin);
@@ -129,6 +148,16 @@ class Desk {
   // Throws AuthError, InputError(bad_request) naming what is wrong (nothing changes).
   // workflows::SettingsService::set does it (typed and ranged keys, one place).
   void set_setting(const workflows::Actor& by, const std::string& key, const std::string& value);
+
+  // ---- the fee schedule (SPEC §4) -----------------------------------------------------
+  // Every item of the schedule, by item.
+  std::vector<db::Fee> fees();
+  // An admin changes one item's amount (integer fen, 0 … money::kMaxTypedFen);
+  // journaled "fee.changed" ("item: old → new" in yuan) in the same
+  // transaction. Throws AuthError(permission_denied) unless edit_fees,
+  // RuleRefused(not_found) for an item not in the schedule, InputError
+  // (bad_request) for an amount out of range; nothing changes then.
+  void set_fee(const workflows::Actor& by, const std::string& item, std::int64_t amount_fen);
 
   // ---- customers -------------------------------------------------------------------
   // Organisations whose name contains text or whose USCC starts with it (20 at most).
