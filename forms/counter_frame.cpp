@@ -1,5 +1,6 @@
 #include "forms/counter_frame.h"
 
+#include <wx/app.h>
 #include <wx/button.h>
 #include <wx/intl.h>
 #include <wx/menu.h>
@@ -100,9 +101,10 @@ void UnfinishedDialog::act(bool resume) {
 }
 
 // ---- CounterFrame ------------------------------------------------------------------------
-CounterFrame::CounterFrame(CounterModel& model, Worker& worker, workflows::Actor teller)
+CounterFrame::CounterFrame(CounterModel& model, Worker& worker, workflows::Actor teller, std::vector<RoleMenuBlock> role_menus,
+                           SessionEnded ended)
     : wxFrame(nullptr, wxID_ANY, wxEmptyString, wxDefaultPosition, wxSize(1200, 780)),
-      model_(model), worker_(worker), teller_(std::move(teller)), poll_timer_(this) {
+      model_(model), worker_(worker), teller_(std::move(teller)), poll_timer_(this), ended_(std::move(ended)) {
   use_cjk_font(this);
   SetTitle(wxString::Format(_("certdesk — counter %s — teller %s"), wx(model_.branch()), wx(teller_.name)));
 
@@ -110,11 +112,12 @@ CounterFrame::CounterFrame(CounterModel& model, Worker& worker, workflows::Actor
   file->Append(ID_NEW_ORDER, _("&New first issuance\tCtrl+N"));
   file->Append(ID_UNFINISHED, _("&Unfinished orders…\tCtrl+U"));
   file->AppendSeparator();
+  // ---- counter tasks (receipts, token reports, unlock codes): items for every
+  // person at the counter go here, before the demo action ----
   file->Append(ID_INSERT_BLANK, _("Insert a &blank token (demo)"));
-  file->AppendSeparator();
-  file->Append(wxID_EXIT, _("&Log out and quit\tCtrl+Q"));
   auto* bar = new wxMenuBar;
   bar->Append(file, _("&Counter"));
+  add_role_and_account_menus(this, bar, role_menus);
   SetMenuBar(bar);
   CreateStatusBar(2);
   SetStatusText(wxString::Format(_("Logged in: %s (%s)"), wx(teller_.name), wxGetTranslation(wx(workflows::to_string(teller_.role)))), 0);
@@ -158,7 +161,8 @@ CounterFrame::CounterFrame(CounterModel& model, Worker& worker, workflows::Actor
     order_page_->set_flow(workflows::Flow::issue);
   }, ID_NEW_ORDER);
   Bind(wxEVT_MENU, [this](wxCommandEvent&) { check_unfinished(true); }, ID_UNFINISHED);
-  Bind(wxEVT_MENU, [this](wxCommandEvent&) { Close(); }, wxID_EXIT);
+  Bind(wxEVT_MENU, [this](wxCommandEvent&) { end_session(SessionEnd::quit); }, wxID_EXIT);
+  Bind(wxEVT_MENU, [this](wxCommandEvent&) { end_session(SessionEnd::switch_user); }, kSwitchUserId);
   Bind(wxEVT_MENU, [this](wxCommandEvent&) {
     worker_.run<std::string>(
         this, [this] { return model_.insert_blank_token(); },
@@ -176,6 +180,13 @@ CounterFrame::CounterFrame(CounterModel& model, Worker& worker, workflows::Actor
       close_pending_ = true;
       return;
     }
+    // The adopted windows close first; one still working (a verify) says no.
+    for (auto& w : adopted_)
+      if (w && !w->Close(!e.CanVeto()) && e.CanVeto()) {
+        e.Veto();
+        return;
+      }
+    adopted_.clear();
     poll_timer_.Stop();
     worker_.post([&model = model_, t = teller_] {
       try {
@@ -183,6 +194,7 @@ CounterFrame::CounterFrame(CounterModel& model, Worker& worker, workflows::Actor
       } catch (...) {
       }
     });
+    if (ended_) wxTheApp->CallAfter([ended = ended_, how = how_] { ended(how); });
     Destroy();
   });
 
@@ -191,6 +203,51 @@ CounterFrame::CounterFrame(CounterModel& model, Worker& worker, workflows::Actor
 }
 
 CounterFrame::~CounterFrame() { poll_timer_.Stop(); }
+
+bool CounterFrame::order_open() const {
+  return order_page_->running() || (order_page_->step() > OrderPage::customer && order_page_->step() < OrderPage::done);
+}
+
+void CounterFrame::end_session(SessionEnd how) {
+  if (busy_) {
+    wxMessageBox(_("A token operation is running. Wait until it finishes before closing."), _("certdesk"), wxOK | wxICON_INFORMATION, this);
+    return;
+  }
+  if (order_open()) {
+    wxMessageDialog ask(this,
+                        how == SessionEnd::switch_user
+                            ? _("An order is open. Log out anyway? It stays unfinished and can be resumed from 'Unfinished orders'.")
+                            : _("An order is open. Quit anyway? It stays unfinished and can be resumed from 'Unfinished orders'."),
+                        _("certdesk"), wxYES_NO | wxNO_DEFAULT | wxICON_QUESTION);
+    if (ask.ShowModal() != wxID_YES) return;
+  }
+  how_ = how;
+  Close(true);
+}
+
+void CounterFrame::adopt(wxWindow* w) {
+  adopted_.erase(std::remove_if(adopted_.begin(), adopted_.end(), [](const wxWeakRef<wxWindow>& r) { return !r; }),
+                 adopted_.end());
+  adopted_.emplace_back(w);
+}
+
+void add_role_and_account_menus(wxFrame* frame, wxMenuBar* bar, const std::vector<RoleMenuBlock>& menus) {
+  int id = wxID_HIGHEST + 500;
+  for (const auto& block : menus) {
+    auto* m = new wxMenu;
+    for (const auto& item : block.items) {
+      m->Append(id, item.label);
+      frame->Bind(wxEVT_MENU, [frame, run = item.run](wxCommandEvent&) { run(frame); }, id);
+      ++id;
+    }
+    bar->Append(m, block.title);
+  }
+  auto* account = new wxMenu;
+  account->Append(kSwitchUserId, _("&Log out / switch user\tCtrl+L"));
+  account->AppendSeparator();
+  account->Append(wxID_EXIT, _("Log out and &quit\tCtrl+Q"));
+  bar->Append(account, _("Acco&unt"));
+}
 
 void CounterFrame::poll() {
   // One poll at a time, and none while a flow holds the worker (the module is
