@@ -61,6 +61,8 @@ void refresh_soft_store(desk::AppContext& ctx_, std::string& store_signature_) {
 
 // ---- GuiAdminModel ---------------------------------------------------------------------
 
+void GuiAdminModel::logout() { desk_.logout(admin_); }
+
 std::vector<forms::StaffRow> GuiAdminModel::staff() {
   std::vector<forms::StaffRow> out;
   db::StaffTokens tokens(ctx_.db());

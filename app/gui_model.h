@@ -51,6 +51,7 @@ class GuiCounterModel final : public forms::CounterModel {
 class GuiAdminModel final : public forms::AdminModel {
  public:
   GuiAdminModel(desk::AppContext& ctx, workflows::Actor admin) : ctx_(ctx), desk_(ctx), admin_(std::move(admin)) {}
+  void logout() override;
   std::vector<forms::StaffRow> staff() override;
   void add_staff(const std::string& name, workflows::Role role, const Secret& password) override;
   void set_enabled(const std::string& name, bool enabled) override;

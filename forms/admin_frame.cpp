@@ -72,6 +72,13 @@ AdminFrame::AdminFrame(std::shared_ptr<AdminModel> model, Worker& worker, workfl
                         static_cast<wxWindow*>(enrol_.get()), static_cast<wxWindow*>(fees_.get()),
                         static_cast<wxWindow*>(settings_.get())})
       if (w) w->Destroy();
+    worker_.post([m = model_] {
+      try {
+        m->logout();
+      } catch (...) {
+        // The window closes anyway; a journal that cannot be written says so at the next login.
+      }
+    });
     if (ended_) wxTheApp->CallAfter([ended = ended_, how = how_] { ended(how); });
     Destroy();
   });

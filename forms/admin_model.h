@@ -39,6 +39,8 @@ struct SettingRow {
 class AdminModel {
  public:
   virtual ~AdminModel() = default;
+  // The admin leaves the window (journaled "logout").
+  virtual void logout() = 0;
   virtual std::vector<StaffRow> staff() = 0;
   virtual void add_staff(const std::string& name, workflows::Role role, const Secret& password) = 0;
   virtual void set_enabled(const std::string& name, bool enabled) = 0;

@@ -201,6 +201,7 @@ BOOST_AUTO_TEST_CASE(a_teller_gets_the_counter_only_and_switch_user_hands_it_to_
     ended = -1;
     d.ui([&] { menu(frame, "Acco&unt", "Log out and &quit\tCtrl+Q"); });
     d.check(d.wait_for([&] { return ended == int(forms::SessionEnd::quit); }), "quit ends the session as a quit");
+    d.check(d.wait_for([&] { return worker->pending() == 0; }), "the logout is written");
   });
   report(failures);
   BOOST_TEST(desk.journal_count("logout", "teller1") == 1);
@@ -461,6 +462,7 @@ BOOST_AUTO_TEST_CASE(an_admin_adds_a_teller_disables_them_changes_a_fee_and_a_se
 
     d.ui([&] { menu(frame, "Acco&unt", "&Log out / switch user\tCtrl+L"); });
     d.check(d.wait_for([&] { return ended == int(forms::SessionEnd::switch_user); }), "the admin logs out for the next person");
+    d.check(d.wait_for([&] { return worker->pending() == 0; }), "the logout is written");
   });
   report(failures);
   // The disabled teller's next login is refused.
@@ -468,6 +470,7 @@ BOOST_AUTO_TEST_CASE(an_admin_adds_a_teller_disables_them_changes_a_fee_and_a_se
   BOOST_TEST(desk.journal_count("staff.added", "admin") == 3);
   BOOST_TEST(desk.journal_count("staff.disabled", "admin") == 1);
   BOOST_TEST(desk.journal_count("fee.changed", "admin") == 1);
+  BOOST_TEST(desk.journal_count("logout", "admin") == 1);
   BOOST_TEST(desk.journal_count("setting.changed", "admin") == 1);
   BOOST_TEST(desk::Desk(*desk.ctx).quote(workflows::Flow::issue, "").total_fen == 6000);
   BOOST_TEST(wx_asserts == 0);
