@@ -1,6 +1,9 @@
-// certdesk: the teller's window (SPEC §1–§3). Opens the data folder, asks for
-// the staff login, then shows the counter. Errors at start-up are shown as a
-// message saying what to do, never a crash.
+// certdesk: the window (SPEC §1–§3). Opens the data folder, asks for the staff
+// login, then shows the window the login's role decides (app/gui_menus_ui.h):
+// the counter, with the supervisor's menus for a supervisor, or the admin's
+// window. Log out / switch user brings the login back for the next person
+// without quitting. Errors at start-up are shown as a message saying what to
+// do, never a crash.
 //
 //   certdesk [--data-dir DIR]        (DIR also from CERTDESK_DATA_DIR)
 //   CERTDESK_EXIT_AT_LOGIN=1         quit as soon as the login window is usable (start-up timing)
@@ -16,10 +19,10 @@
 
 #include "desk/context.h"
 #include "desk/desk.h"
+#include "app/gui_menus_ui.h"
 #include "app/gui_model.h"
 #include "common/error.h"
 #include "common/hardening.h"
-#include "forms/counter_frame.h"
 #include "forms/dialogs.h"
 #include "forms/ui.h"
 #include "forms/worker.h"
@@ -57,9 +60,18 @@ class CertdeskApp : public wxApp {
       return false;
     }
 
+    // The windows come and go with the people; the application ends when
+    // someone quits or cancels the login, not when a window closes.
+    SetExitOnFrameDelete(false);
+    worker_ = std::make_unique<forms::Worker>();
+    return start_session(true);
+  }
+
+  // The login, then the person's window; false when nobody logged in.
+  bool start_session(bool first) {
     forms::LoginDialog login(
         nullptr, [this](const std::string& n, const Secret& p) { return model_->login(n, p); }, forms::wx(model_->branch()));
-    if (std::getenv("CERTDESK_EXIT_AT_LOGIN")) {
+    if (first && std::getenv("CERTDESK_EXIT_AT_LOGIN")) {
       // Start-up timing: the dialog is usable once it is shown and idle.
       login.Bind(wxEVT_IDLE, [&login](wxIdleEvent&) { login.EndModal(wxID_CANCEL); });
     }
@@ -68,12 +80,18 @@ class CertdeskApp : public wxApp {
       CallAfter([this] { ExitMainLoop(); });
       return true;
     }
-
-    worker_ = std::make_unique<forms::Worker>();
-    auto* frame = new forms::CounterFrame(*model_, *worker_, *login.actor());
-    frame->Show();
-    SetTopWindow(frame);
-    frame->check_unfinished(false);
+    try {
+      wxFrame* frame = app::open_main_window(*ctx_, *model_, *worker_, *login.actor(), [this](forms::SessionEnd how) {
+        if (how == forms::SessionEnd::switch_user)
+          CallAfter([this] { start_session(false); });
+        else
+          ExitMainLoop();
+      });
+      SetTopWindow(frame);
+    } catch (...) {
+      forms::show_failure(nullptr, forms::describe_current_exception());
+      CallAfter([this] { start_session(false); });
+    }
     return true;
   }
 

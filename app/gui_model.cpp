@@ -11,6 +11,7 @@
 #include "common/error.h"
 #include "common/i18n.h"
 #include "common/text.h"
+#include "db/day_close.h"
 #include "pki/softhsm.h"
 #include "workflows/day.h"
 #include "workflows/states.h"
@@ -23,15 +24,21 @@ namespace {
 
 std::string day_of(const std::string& iso) { return iso.substr(0, 10); }
 
-}  // namespace
-
-workflows::Actor GuiCounterModel::login(const std::string& name, const Secret& password) {
-  return desk_.login(name, password, "certdesk");
+// An iso_utc time as the branch reads it ("" stays "").
+std::string local_of(const std::string& iso, const workflows::CounterConfig& config) {
+  if (iso.empty()) return iso;
+  try {
+    return desk::local_time(text::parse_iso_utc(iso).time_since_epoch().count(), config);
+  } catch (const Error&) {
+    return iso;
+  }
 }
 
-void GuiCounterModel::logout(const workflows::Actor& who) { desk_.logout(who); }
 
-void GuiCounterModel::refresh_soft_store() {
+// SoftHSM2 reads its token folder only in C_Initialize: reload the module when
+// the folder changed since `store_signature_` (a token inserted by certdesk-cli
+// from another terminal, or by the demo action).
+void refresh_soft_store(desk::AppContext& ctx_, std::string& store_signature_) {
   if (ctx_.module_path() != pki::softhsm::default_module) return;
   std::string sig;
   std::error_code ec;
@@ -49,6 +56,91 @@ void GuiCounterModel::refresh_soft_store() {
   store_signature_ = sig;
   if (!first) ctx_.tokens().module()->reload();
 }
+
+}  // namespace
+
+// ---- GuiAdminModel ---------------------------------------------------------------------
+
+void GuiAdminModel::logout() { desk_.logout(admin_); }
+
+std::vector<forms::StaffRow> GuiAdminModel::staff() {
+  std::vector<forms::StaffRow> out;
+  db::StaffTokens tokens(ctx_.db());
+  for (const auto& v : desk_.list_staff(admin_)) {
+    forms::StaffRow r{v.name, v.display_name, v.role, v.active, v.failed_logins, local_of(v.locked_until, ctx_.config()), ""};
+    if (auto t = tokens.active_of(v.id)) r.signing_token = t->token_serial;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+void GuiAdminModel::add_staff(const std::string& name, workflows::Role role, const Secret& password) {
+  desk_.add_staff(admin_, name, role, password);
+}
+
+void GuiAdminModel::set_enabled(const std::string& name, bool enabled) { desk_.set_staff_enabled(admin_, name, enabled); }
+
+void GuiAdminModel::reset_password(const std::string& name, const Secret& password) {
+  desk_.reset_password(admin_, name, password);
+}
+
+void GuiAdminModel::unlock(const std::string& name) { desk_.unlock_staff(admin_, name); }
+
+void GuiAdminModel::enrol_token(const std::string& name, const std::string& serial, const Secret& pin) {
+  desk_.enroll_staff_token(admin_, name, serial, pin);
+}
+
+std::vector<std::string> GuiAdminModel::blank_tokens() {
+  refresh_soft_store(ctx_, store_signature_);
+  std::vector<std::string> out;
+  // Factory-blank as the counter offers them: initialised with the transport SO
+  // PIN, no user PIN yet, and nothing on record (or recorded blank).
+  for (const auto& t : desk_.tokens())
+    if (t.token.initialized && !t.token.user_pin_initialized && (!t.record || t.record->state == "blank"))
+      out.push_back(t.token.serial);
+  return out;
+}
+
+std::vector<forms::FeeRow> GuiAdminModel::fees() {
+  std::vector<forms::FeeRow> out;
+  for (const auto& f : desk_.fees()) out.push_back({f.item, f.description, f.amount_fen});
+  return out;
+}
+
+void GuiAdminModel::set_fee(const std::string& item, std::int64_t amount_fen) { desk_.set_fee(admin_, item, amount_fen); }
+
+std::vector<forms::SettingRow> GuiAdminModel::settings() {
+  std::vector<forms::SettingRow> out;
+  for (auto& [key, value] : desk_.settings()) out.push_back({key, value, desk::is_editable_setting(key)});
+  return out;
+}
+
+void GuiAdminModel::set_setting(const std::string& key, const std::string& value) { desk_.set_setting(admin_, key, value); }
+
+// ---- GuiSupervisorTasks --------------------------------------------------------------------
+
+std::string GuiSupervisorTasks::void_receipt(const std::string& receipt_no, const std::string& reason) {
+  return desk_.void_receipt(supervisor_, receipt_no, reason).string();
+}
+
+std::string GuiSupervisorTasks::reprint_receipt(const std::string& receipt_no) {
+  return desk_.print_receipt(supervisor_, receipt_no).string();
+}
+
+forms::IssuedCodeView GuiSupervisorTasks::issue_code(const std::string& token_serial, int valid_hours) {
+  workflows::IssuedCode c = desk_.issue_unlock_code(supervisor_, token_serial, valid_hours);
+  return {c.code, c.token_serial, local_of(c.expires_utc, ctx_.config())};
+}
+
+// ---- GuiCounterModel ------------------------------------------------------------------------
+
+workflows::Actor GuiCounterModel::login(const std::string& name, const Secret& password) {
+  return desk_.login(name, password, "certdesk");
+}
+
+void GuiCounterModel::logout(const workflows::Actor& who) { desk_.logout(who); }
+
+void GuiCounterModel::refresh_soft_store() { app::refresh_soft_store(ctx_, store_signature_); }
 
 std::vector<forms::TokenRow> GuiCounterModel::tokens() {
   refresh_soft_store();

@@ -7,6 +7,8 @@
 
 #include "desk/desk.h"
 #include "forms/counter_tasks.h"
+#include "forms/admin_model.h"
+#include "forms/day_tasks.h"
 #include "forms/model.h"
 
 namespace certdesk::app {
@@ -63,6 +65,46 @@ class GuiCounterModel final : public forms::CounterModel, public forms::CounterT
   desk::Desk desk_;
   std::string store_signature_;
   bool embedded_ = false;   // read once, on the UI thread before the worker starts
+};
+
+// The admin's window's model (forms/admin_model.h) over the desk, for the admin
+// logged in. Every method runs on the window's worker thread.
+class GuiAdminModel final : public forms::AdminModel {
+ public:
+  GuiAdminModel(desk::AppContext& ctx, workflows::Actor admin) : ctx_(ctx), desk_(ctx), admin_(std::move(admin)) {}
+  void logout() override;
+  std::vector<forms::StaffRow> staff() override;
+  void add_staff(const std::string& name, workflows::Role role, const Secret& password) override;
+  void set_enabled(const std::string& name, bool enabled) override;
+  void reset_password(const std::string& name, const Secret& password) override;
+  void unlock(const std::string& name) override;
+  void enrol_token(const std::string& name, const std::string& serial, const Secret& pin) override;
+  std::vector<std::string> blank_tokens() override;
+  std::vector<forms::FeeRow> fees() override;
+  void set_fee(const std::string& item, std::int64_t amount_fen) override;
+  std::vector<forms::SettingRow> settings() override;
+  void set_setting(const std::string& key, const std::string& value) override;
+
+ private:
+  desk::AppContext& ctx_;
+  desk::Desk desk_;
+  workflows::Actor admin_;
+  std::string store_signature_;
+};
+
+// The supervisor's receipts and codes (forms/day_tasks.h) over the desk. Worker thread.
+class GuiSupervisorTasks final : public forms::SupervisorTasks {
+ public:
+  GuiSupervisorTasks(desk::AppContext& ctx, workflows::Actor supervisor)
+      : ctx_(ctx), desk_(ctx), supervisor_(std::move(supervisor)) {}
+  std::string void_receipt(const std::string& receipt_no, const std::string& reason) override;
+  std::string reprint_receipt(const std::string& receipt_no) override;
+  forms::IssuedCodeView issue_code(const std::string& token_serial, int valid_hours) override;
+
+ private:
+  desk::AppContext& ctx_;
+  desk::Desk desk_;
+  workflows::Actor supervisor_;
 };
 
 // Loads the "certdesk" catalog (and wx's own) for the language init_language()

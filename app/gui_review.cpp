@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <list>
 #include <map>
 #include <set>
@@ -49,6 +50,18 @@ class AppReviewModel final : public forms::ReviewModel {
     jf.outcome = static_cast<workflows::JournalFilter::Outcome>(static_cast<int>(f.outcome));
     rows_ = review.rows(day, jf);
     pages_.clear();
+    // The counter (workstation) filter and its choices, from one pass over the day.
+    std::set<std::string> counters;
+    std::set<std::int64_t> at_counter;
+    std::set<std::string> day_orgs;
+    review.for_each(day, {}, [&](const db::JournalEntry& e) {
+      if (!e.workstation.empty()) counters.insert(e.workstation);
+      if (!e.record.organisation.empty() && day_orgs.size() < 500) day_orgs.insert(e.record.organisation);
+      if (!f.counter.empty() && e.workstation == f.counter) at_counter.insert(e.seq);
+    });
+    if (!f.counter.empty())
+      rows_.erase(std::remove_if(rows_.begin(), rows_.end(), [&](const workflows::ReviewRow& r) { return !at_counter.count(r.seq); }),
+                  rows_.end());
     workflows::DaySummary s = review.summary(day);
     forms::ReviewSummaryView v;
     v.business_day = day;
@@ -74,10 +87,9 @@ class AppReviewModel final : public forms::ReviewModel {
     std::set<std::string> orgs;
     for (const auto& x : s.exceptions)
       if (!x.entry.record.organisation.empty()) orgs.insert(x.entry.record.organisation);
-    review.for_each(day, {}, [&](const db::JournalEntry& e) {
-      if (!e.record.organisation.empty() && orgs.size() < 500) orgs.insert(e.record.organisation);
-    });
+    orgs.insert(day_orgs.begin(), day_orgs.end());
     v.organisations.assign(orgs.begin(), orgs.end());
+    v.counters.assign(counters.begin(), counters.end());
     if (auto c = db::DayCloses(reader_).by_day(day)) {
       v.closed = true;
       v.closed_by = c->closed_by;
@@ -131,12 +143,22 @@ class AppReviewModel final : public forms::ReviewModel {
 
   bool close_needs_pin() override { return db::StaffTokens(reader_).active_of(who_.id).has_value(); }
 
-  std::string close_day(const std::string& day, std::optional<Secret> pin) override {
+  std::string close_day(const std::string& day, const std::function<std::optional<Secret>()>& ask_pin) override {
     // Worker thread: the context's own connection and the token are used only here while it runs.
-    db::DayCloseRecord rec = desk_.close_day(who_, day, [&]() -> std::optional<Secret> { return std::move(pin); }).record;
+    db::DayCloseRecord rec = desk_.close_day(who_, day, ask_pin).record;
     return fmt::format(fmt::runtime(tr("{} is closed: {} entries, fee total ¥{}, signed with the {} key ({}).")), day,
                        rec.entry_count, printing::format_fen(rec.fee_total_fen), tr(rec.signer_kind.c_str()),
                        pki::subject_of(rec.signer_cert));
+  }
+
+  std::int64_t export_csv(const std::string& day, const std::string& path) override {
+    return desk_.export_day_csv(who_, day, path);
+  }
+
+  void export_pdf(const std::string& day, const std::string& path) override { desk_.export_day_pdf(who_, day, path); }
+
+  std::int64_t correct_entry(std::int64_t seq, const std::string& reason) override {
+    return desk_.correct_entry(who_, seq, reason).seq;
   }
 
  private:

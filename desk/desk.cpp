@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "common/i18n.h"
 #include "common/safe_output.h"
+#include "common/money.h"
 #include "common/text.h"
 #include "desk/day_export.h"
 #include "desk/day_signing.h"
@@ -141,6 +142,31 @@ void Desk::set_setting(const workflows::Actor& by, const std::string& key, const
 }
 
 const std::vector<std::string>& Desk::setting_problems() const { return ctx_.setting_problems(); }
+
+// ---- the fee schedule ------------------------------------------------------------------
+
+std::vector<db::Fee> Desk::fees() { return db::FeeSchedule(ctx_.db()).all(); }
+
+void Desk::set_fee(const workflows::Actor& by, const std::string& item, std::int64_t amount_fen) {
+  workflows::require(by, workflows::Permission::edit_fees);
+  if (amount_fen < 0 || amount_fen > money::kMaxTypedFen)
+    throw InputError(codes::bad_request,
+                     fmt::format(fmt::runtime(tr("The fee of {} must be between 0.00 and {} yuan.")), item,
+                                 money::format_fen(money::kMaxTypedFen)));
+  db::FeeSchedule schedule(ctx_.db());
+  std::optional<db::Fee> fee = schedule.get(item);
+  if (!fee)
+    throw RuleRefused(codes::not_found, "fee-schedule",
+                      fmt::format(fmt::runtime(tr("The fee schedule has no item {}.")), item));
+  db::Transaction tx(ctx_.db());
+  std::int64_t old = fee->amount_fen;
+  fee->amount_fen = amount_fen;
+  schedule.set(*fee);
+  ctx_.journal().append({.staff = by.name, .action = "fee.changed",
+                         .details = fmt::format("{}: {} → {}", item, money::format_fen(old), money::format_fen(amount_fen))},
+                        ctx_.clock().now());
+  tx.commit();
+}
 
 // ---- customers -------------------------------------------------------------------------
 

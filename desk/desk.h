@@ -172,6 +172,16 @@ class Desk {
   // the CLI and the window. Empty when all are good.
   const std::vector<std::string>& setting_problems() const;
 
+  // ---- the fee schedule (SPEC §4) -----------------------------------------------------
+  // Every item of the schedule, by item.
+  std::vector<db::Fee> fees();
+  // An admin changes one item's amount (integer fen, 0 … money::kMaxTypedFen);
+  // journaled "fee.changed" ("item: old → new" in yuan) in the same
+  // transaction. Throws AuthError(permission_denied) unless edit_fees,
+  // RuleRefused(not_found) for an item not in the schedule, InputError
+  // (bad_request) for an amount out of range; nothing changes then.
+  void set_fee(const workflows::Actor& by, const std::string& item, std::int64_t amount_fen);
+
   // ---- customers -------------------------------------------------------------------
   // Organisations whose name contains text or whose USCC starts with it (20 at most).
   std::vector<CustomerFound> find_customers(const std::string& text);

@@ -1,5 +1,6 @@
 #include "forms/counter_frame.h"
 
+#include <wx/app.h>
 #include <wx/button.h>
 #include <wx/intl.h>
 #include <wx/menu.h>
@@ -124,9 +125,10 @@ void UnfinishedDialog::show_prints(const std::vector<PaperPrint>& prints) {
 }
 
 // ---- CounterFrame ------------------------------------------------------------------------
-CounterFrame::CounterFrame(CounterModel& model, Worker& worker, workflows::Actor teller)
+CounterFrame::CounterFrame(CounterModel& model, Worker& worker, workflows::Actor teller, std::vector<RoleMenuBlock> role_menus,
+                           SessionEnded ended)
     : wxFrame(nullptr, wxID_ANY, wxEmptyString, wxDefaultPosition, wxSize(1200, 780)),
-      model_(model), worker_(worker), teller_(std::move(teller)), poll_timer_(this) {
+      model_(model), worker_(worker), teller_(std::move(teller)), poll_timer_(this), ended_(std::move(ended)) {
   use_cjk_font(this);
   SetTitle(wxString::Format(_("certdesk — counter %s — teller %s"), wx(model_.branch()), wx(teller_.name)));
 
@@ -136,22 +138,19 @@ CounterFrame::CounterFrame(CounterModel& model, Worker& worker, workflows::Actor
   file->AppendSeparator();
   if (!model_.tasks() || model_.tasks()->embedded_token_store()) {   // the demo store only (issue 14.3)
     file->Append(ID_INSERT_BLANK, _("Insert a &blank token (demo)"));
-    file->AppendSeparator();
   }
-  file->Append(wxID_EXIT, _("&Log out and quit\tCtrl+Q"));
   auto* bar = new wxMenuBar;
   bar->Append(file, _("&Counter"));
-  // counter tasks (issue 14.3/14.4; forms/receipts_dialog.h, token_report_dialog.h,
-  // unlock_code_dialog.h): one block for the integrator to merge into the role menus.
+  // Counter tasks for everyone at the counter (forms/receipts_dialog.h,
+  // token_report_dialog.h, unlock_code_dialog.h). Issuing a code is the
+  // supervisor's 授权码 menu (app/gui_menus.cpp), so it is not repeated here.
   if (model_.tasks()) {
     const int receipts = wxWindow::NewControlId(), report = wxWindow::NewControlId(),
-              redeem = wxWindow::NewControlId(), issue = wxWindow::NewControlId();
+              redeem = wxWindow::NewControlId();
     auto* tasks = new wxMenu;
     tasks->Append(receipts, _("&Receipts (find, show, reprint, void)…\tCtrl+R"));
-    tasks->Append(report, _("Token reported &lost or found…\tCtrl+L"));
+    tasks->Append(report, _("Token reported &lost or found…\tCtrl+T"));
     tasks->Append(redeem, _("Unlock with an authorisation &code…"));
-    if (workflows::role_allows(teller_.role, workflows::Permission::approve))
-      tasks->Append(issue, _("&Issue an authorisation code…"));
     bar->Append(tasks, _("Counter &tasks"));
     // Each dialog is modal: a Close meanwhile waits for it (as check_unfinished does).
     auto modal = [this](const std::function<void()>& show) {
@@ -170,10 +169,8 @@ CounterFrame::CounterFrame(CounterModel& model, Worker& worker, workflows::Actor
       modal([&] { show_redeem_unlock_code_dialog(this, model_, worker_, teller_, serials); });
       poll();
     }, redeem);
-    Bind(wxEVT_MENU, [this, modal](wxCommandEvent&) {
-      modal([this] { show_issue_unlock_code_dialog(this, model_, worker_, teller_); });
-    }, issue);
   }
+  add_role_and_account_menus(this, bar, role_menus);
   SetMenuBar(bar);
   CreateStatusBar(2);
   SetStatusText(wxString::Format(_("Logged in: %s (%s)"), wx(teller_.name), wxGetTranslation(wx(workflows::to_string(teller_.role)))), 0);
@@ -217,7 +214,8 @@ CounterFrame::CounterFrame(CounterModel& model, Worker& worker, workflows::Actor
     order_page_->set_flow(workflows::Flow::issue);
   }, ID_NEW_ORDER);
   Bind(wxEVT_MENU, [this](wxCommandEvent&) { check_unfinished(true); }, ID_UNFINISHED);
-  Bind(wxEVT_MENU, [this](wxCommandEvent&) { Close(); }, wxID_EXIT);
+  Bind(wxEVT_MENU, [this](wxCommandEvent&) { end_session(SessionEnd::quit); }, wxID_EXIT);
+  Bind(wxEVT_MENU, [this](wxCommandEvent&) { end_session(SessionEnd::switch_user); }, kSwitchUserId);
   Bind(wxEVT_MENU, [this](wxCommandEvent&) {
     worker_.run<std::string>(
         this, [this] { return model_.insert_blank_token(); },
@@ -235,6 +233,13 @@ CounterFrame::CounterFrame(CounterModel& model, Worker& worker, workflows::Actor
       close_pending_ = true;
       return;
     }
+    // The adopted windows close first; one still working (a verify) says no.
+    for (auto& w : adopted_)
+      if (w && !w->Close(!e.CanVeto()) && e.CanVeto()) {
+        e.Veto();
+        return;
+      }
+    adopted_.clear();
     poll_timer_.Stop();
     worker_.post([&model = model_, t = teller_] {
       try {
@@ -242,6 +247,7 @@ CounterFrame::CounterFrame(CounterModel& model, Worker& worker, workflows::Actor
       } catch (...) {
       }
     });
+    if (ended_) wxTheApp->CallAfter([ended = ended_, how = how_] { ended(how); });
     Destroy();
   });
 
@@ -250,6 +256,51 @@ CounterFrame::CounterFrame(CounterModel& model, Worker& worker, workflows::Actor
 }
 
 CounterFrame::~CounterFrame() { poll_timer_.Stop(); }
+
+bool CounterFrame::order_open() const {
+  return order_page_->running() || (order_page_->step() > OrderPage::customer && order_page_->step() < OrderPage::done);
+}
+
+void CounterFrame::end_session(SessionEnd how) {
+  if (busy_) {
+    wxMessageBox(_("A token operation is running. Wait until it finishes before closing."), _("certdesk"), wxOK | wxICON_INFORMATION, this);
+    return;
+  }
+  if (order_open()) {
+    wxMessageDialog ask(this,
+                        how == SessionEnd::switch_user
+                            ? _("An order is open. Log out anyway? It stays unfinished and can be resumed from 'Unfinished orders'.")
+                            : _("An order is open. Quit anyway? It stays unfinished and can be resumed from 'Unfinished orders'."),
+                        _("certdesk"), wxYES_NO | wxNO_DEFAULT | wxICON_QUESTION);
+    if (ask.ShowModal() != wxID_YES) return;
+  }
+  how_ = how;
+  Close(true);
+}
+
+void CounterFrame::adopt(wxWindow* w) {
+  adopted_.erase(std::remove_if(adopted_.begin(), adopted_.end(), [](const wxWeakRef<wxWindow>& r) { return !r; }),
+                 adopted_.end());
+  adopted_.emplace_back(w);
+}
+
+void add_role_and_account_menus(wxFrame* frame, wxMenuBar* bar, const std::vector<RoleMenuBlock>& menus) {
+  int id = wxID_HIGHEST + 500;
+  for (const auto& block : menus) {
+    auto* m = new wxMenu;
+    for (const auto& item : block.items) {
+      m->Append(id, item.label);
+      frame->Bind(wxEVT_MENU, [frame, run = item.run](wxCommandEvent&) { run(frame); }, id);
+      ++id;
+    }
+    bar->Append(m, block.title);
+  }
+  auto* account = new wxMenu;
+  account->Append(kSwitchUserId, _("&Log out / switch user\tCtrl+L"));
+  account->AppendSeparator();
+  account->Append(wxID_EXIT, _("Log out and &quit\tCtrl+Q"));
+  bar->Append(account, _("Acco&unt"));
+}
 
 void CounterFrame::poll() {
   // One poll at a time, and none while a flow holds the worker (the module is

@@ -2,6 +2,9 @@
 // The teller's main window: the live token panel (polled on the worker about
 // once a second), the service-order area (order_page.h) and the customer's
 // history. Enter advances, Esc goes back. Closing waits for a running flow.
+// The login's role adds its menus (RoleMenuBlock, built by app/gui_menus_ui.cpp
+// from app::role_menus); everyone gets the account menu: log out / switch user
+// (Ctrl+L) and quit (Ctrl+Q).
 
 #include <wx/button.h>
 #include <wx/dialog.h>
@@ -10,6 +13,10 @@
 #include <wx/stattext.h>
 #include <wx/timer.h>
 
+#include <wx/menu.h>
+#include <wx/weakref.h>
+
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -20,6 +27,26 @@
 #include "forms/worker.h"
 
 namespace certdesk::forms {
+
+// One command a role's menu offers; run(parent) opens its window or dialog.
+struct RoleMenuItem {
+  wxString label;                          // translated, with "\tCtrl+…" when it has a shortcut
+  std::function<void(wxFrame* parent)> run;
+};
+struct RoleMenuBlock {
+  wxString title;                          // translated
+  std::vector<RoleMenuItem> items;
+};
+
+// How a person's session at a window ended.
+enum class SessionEnd { quit, switch_user };
+using SessionEnded = std::function<void(SessionEnd)>;
+
+// Appends the role's menus and the account menu (log out / switch user, quit)
+// to bar and binds them on frame. Menu ids: wxID_HIGHEST + 500 onwards.
+void add_role_and_account_menus(wxFrame* frame, wxMenuBar* bar, const std::vector<RoleMenuBlock>& menus);
+// The ids of the account menu's commands (the frame binds them).
+inline constexpr int kSwitchUserId = wxID_HIGHEST + 490;
 
 // The orders a crash or a pulled token left unfinished, with resume / roll back.
 class UnfinishedDialog : public wxDialog {
@@ -50,8 +77,26 @@ class UnfinishedDialog : public wxDialog {
 class CounterFrame : public wxFrame {
  public:
   // The frame owns no model; model and worker outlive it.
-  CounterFrame(CounterModel& model, Worker& worker, workflows::Actor teller);
+  CounterFrame(CounterModel& model, Worker& worker, workflows::Actor teller, std::vector<RoleMenuBlock> role_menus = {},
+               SessionEnded ended = {});
   ~CounterFrame() override;
+
+  const workflows::Actor& actor() const { return teller_; }
+  // Log out / switch user (Ctrl+L) or quit (Ctrl+Q): asks first when an order
+  // is open, logs out, closes this window and the ones it adopted, then tells
+  // `ended`. Refused while a token operation runs.
+  void end_session(SessionEnd how);
+  // True while an order is between its customer page and its done page.
+  bool order_open() const;
+  // A window opened from a role menu (the review window): closed with this one.
+  void adopt(wxWindow* w);
+  // The adopted window of type T still open, or nullptr.
+  template <class T>
+  T* adopted() const {
+    for (const auto& w : adopted_)
+      if (auto* t = dynamic_cast<T*>(w.get())) return t;
+    return nullptr;
+  }
 
   TokenPanel* tokens() const { return tokens_; }
   OrderPage* order_page() const { return order_page_; }
@@ -79,6 +124,9 @@ class CounterFrame : public wxFrame {
   int polls_ = 0;
   int modal_depth_ = 0;
   bool close_pending_ = false;   // dialogs on the stack of this window's handlers
+  SessionEnded ended_;
+  SessionEnd how_ = SessionEnd::quit;
+  std::vector<wxWeakRef<wxWindow>> adopted_;
 };
 
 }  // namespace certdesk::forms

@@ -5,6 +5,9 @@
 
 #include <type_traits>
 
+#include <wx/dialog.h>
+#include <wx/stattext.h>
+#include <wx/textctrl.h>
 #include <wx/weakref.h>
 #include <wx/window.h>
 
@@ -14,6 +17,26 @@
 #include "workflows/ports.h"
 
 namespace certdesk::forms {
+
+// Asks the person at the window for the PIN of their own token (a supervisor's
+// signing token), in a dialog on the UI thread; from the worker it waits for
+// the answer. nullopt = cancelled.
+std::optional<Secret> ask_own_token_pin(wxWindow* parent, const wxString& why);
+
+// The dialog ask_own_token_pin shows (tests type into it).
+class OwnPinDialog : public wxDialog {
+ public:
+  OwnPinDialog(wxWindow* parent, const wxString& why);
+  wxTextCtrl* pin_field() const { return pin_; }
+  wxStaticText* error_label() const { return error_; }
+  // OK: refused (a message under the field) while the field is empty.
+  void accept();
+  Secret take();
+
+ private:
+  wxTextCtrl* pin_;
+  wxStaticText* error_;
+};
 
 class UiPinPrompt final : public workflows::PinPrompt {
  public:

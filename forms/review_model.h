@@ -7,7 +7,8 @@
 // Threads: days(), open_day(), row_count(), row(), summary(), order_history()
 // are called on the UI thread and read through the model's own read-only
 // connection; verify_journal() and close_day() are called on the window's
-// worker thread and use their own. Every call may throw certdesk::Error.
+// worker thread and use their own; so do export_csv(), export_pdf() and
+// correct_entry(). Every call may throw certdesk::Error.
 
 #include <cstdint>
 #include <functional>
@@ -23,6 +24,7 @@ struct ReviewFilter {
   std::string teller;          // "" = everyone
   std::string flow;            // "" = every flow
   std::string organisation;    // "" = every organisation
+  std::string counter;         // "" = every counter (workstation)
   enum class Outcome { any, ok, failed } outcome = Outcome::any;
 };
 
@@ -57,6 +59,7 @@ struct ReviewSummaryView {
   std::int64_t failures = 0, overrides = 0, waivers = 0, voids = 0, unlocks = 0, unfinished = 0;
   std::vector<ReviewTotalLine> totals;
   std::vector<std::string> tellers, flows, organisations;   // choices for the filters
+  std::vector<std::string> counters;                        // the workstations with entries that day
   bool closed = false;
   std::string closed_by, closed_at, signer;                   // when closed
 };
@@ -85,8 +88,16 @@ class ReviewModel {
   virtual JournalCheckView verify_journal(const std::function<void(std::int64_t, std::int64_t)>& progress) = 0;
   // True when the person signs with their own token (the window asks its PIN).
   virtual bool close_needs_pin() = 0;
-  // Worker thread: closes the day (signed) and archives the PDF report; returns a sentence.
-  virtual std::string close_day(const std::string& business_day, std::optional<Secret> pin) = 0;
+  // Worker thread: closes the day (signed) and archives the PDF report; returns a
+  // sentence naming the totals and the signer. ask_pin is called (on the worker)
+  // when the person's own token needs its PIN; nullopt = cancelled.
+  virtual std::string close_day(const std::string& business_day, const std::function<std::optional<Secret>()>& ask_pin) = 0;
+  // Worker thread: the day's entries as CSV (UTF-8 with BOM); returns the rows written.
+  virtual std::int64_t export_csv(const std::string& business_day, const std::string& path) = 0;
+  // Worker thread: the daily report as an A4 PDF.
+  virtual void export_pdf(const std::string& business_day, const std::string& path) = 0;
+  // Worker thread: a correction entry referring to entry seq; returns the new entry's number.
+  virtual std::int64_t correct_entry(std::int64_t seq, const std::string& reason) = 0;
 };
 
 }  // namespace certdesk::forms

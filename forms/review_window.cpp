@@ -1,10 +1,11 @@
 #include "forms/review_window.h"
 
 #include <wx/clntdata.h>
+#include <wx/filedlg.h>
 #include <wx/msgdlg.h>
 #include <wx/sizer.h>
-#include <wx/textdlg.h>
 
+#include "forms/prompts_ui.h"
 #include "forms/ui.h"
 
 namespace certdesk::forms {
@@ -121,6 +122,12 @@ ReviewWindow::ReviewWindow(ReviewModel& model, Worker& worker, const wxString& w
   bar->AddStretchSpacer();
   verify_ = new wxButton(panel, wxID_ANY, _("&Verify journal"));
   close_ = new wxButton(panel, wxID_ANY, _("&Close day..."));
+  export_csv_ = new wxButton(panel, wxID_ANY, _("Export CS&V..."));
+  export_pdf_ = new wxButton(panel, wxID_ANY, _("Export &PDF..."));
+  correct_ = new wxButton(panel, wxID_ANY, _("Co&rrection..."));
+  bar->Add(export_csv_, 0, wxRIGHT, 6);
+  bar->Add(export_pdf_, 0, wxRIGHT, 6);
+  bar->Add(correct_, 0, wxRIGHT, 18);
   bar->Add(verify_, 0, wxRIGHT, 6);
   bar->Add(close_, 0);
   top->Add(bar, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, 8);
@@ -142,7 +149,10 @@ ReviewWindow::ReviewWindow(ReviewModel& model, Worker& worker, const wxString& w
   filters->Add(new wxStaticText(panel, wxID_ANY, _("Organisation")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
   organisation_ = new wxComboBox(panel, wxID_ANY, wxString(), wxDefaultPosition, wxSize(240, -1), 0, nullptr,
                                  wxTE_PROCESS_ENTER);
-  filters->Add(organisation_, 0);
+  filters->Add(organisation_, 0, wxRIGHT, 16);
+  filters->Add(new wxStaticText(panel, wxID_ANY, _("Counter")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
+  counter_ = new wxChoice(panel, wxID_ANY);
+  filters->Add(counter_, 0);
   top->Add(filters, 0, wxEXPAND | wxALL, 8);
 
   summary_ = new wxStaticText(panel, wxID_ANY, wxString());
@@ -177,25 +187,52 @@ ReviewWindow::ReviewWindow(ReviewModel& model, Worker& worker, const wxString& w
   day_->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) {
     teller_->SetSelection(0);
     flow_->SetSelection(0);
+    counter_->SetSelection(0);
     organisation_->SetValue(wxString());
     open_selected_day();
   });
   teller_->Bind(wxEVT_CHOICE, reopen);
   flow_->Bind(wxEVT_CHOICE, reopen);
   outcome_->Bind(wxEVT_CHOICE, reopen);
+  counter_->Bind(wxEVT_CHOICE, reopen);
   organisation_->Bind(wxEVT_COMBOBOX, reopen);
   organisation_->Bind(wxEVT_TEXT_ENTER, reopen);
   list_->Bind(wxEVT_LIST_ITEM_ACTIVATED, [this](wxListEvent& e) { open_history(e.GetIndex()); });
   verify_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { verify_journal(); });
   close_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { close_day(); });
+  export_csv_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { export_day(false); });
+  export_pdf_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { export_day(true); });
+  correct_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { open_correction(); });
   Bind(wxEVT_TIMER, [this](wxTimerEvent&) {
     std::int64_t total = progress_->total.load(), done = progress_->done.load();
     if (total > 0) gauge_->SetValue(static_cast<int>(std::min<std::int64_t>(1000, done * 1000 / total)));
   });
+  Bind(wxEVT_CLOSE_WINDOW, [this](wxCloseEvent& e) {
+    // A verify, close or export holds the model on the worker: wait for it.
+    if (busy_ && e.CanVeto()) {
+      status_->SetLabel(_("Wait until the running task finishes, then close the window."));
+      e.Veto();
+      return;
+    }
+    Destroy();
+  });
   open_selected_day();
 }
 
+ReviewWindow::ReviewWindow(std::shared_ptr<ReviewModel> model, Worker& worker, const wxString& who)
+    : ReviewWindow(*model, worker, who) {
+  shared_ = std::move(model);
+}
+
 ReviewWindow::~ReviewWindow() { progress_timer_.Stop(); }
+
+bool ReviewWindow::select_day(const std::string& day) {
+  int at = day_->FindString(wx(day));
+  if (at == wxNOT_FOUND) return false;
+  day_->SetSelection(at);
+  open_selected_day();
+  return true;
+}
 
 std::string ReviewWindow::selected_day() const {
   int i = day_->GetSelection();
@@ -212,6 +249,7 @@ void ReviewWindow::open_selected_day() {
   };
   if (teller_->GetSelection() > 0) f.teller = stored(teller_);
   if (flow_->GetSelection() > 0) f.flow = stored(flow_);
+  if (counter_->GetSelection() > 0) f.counter = stored(counter_);
   f.organisation = utf8(organisation_->GetValue().Trim().Trim(false));
   f.outcome = static_cast<ReviewFilter::Outcome>(std::max(0, outcome_->GetSelection()));
   try {
@@ -240,6 +278,7 @@ void ReviewWindow::fill_filters() {
   };
   refill(teller_, s.tellers, _("everyone"), [](const wxString& name) { return name; });
   refill(flow_, s.flows, _("every flow"), [](const wxString& name) { return flow_name(name); });
+  refill(counter_, s.counters, _("every counter"), [](const wxString& name) { return name; });
   wxString org = organisation_->GetValue();
   organisation_->Clear();
   for (const auto& o : s.organisations) organisation_->Append(wx(o));
@@ -302,6 +341,9 @@ void ReviewWindow::set_busy(bool b) {
   busy_ = b;
   verify_->Enable(!b);
   close_->Enable(!b && !model_.summary().closed);
+  export_csv_->Enable(!b);
+  export_pdf_->Enable(!b);
+  correct_->Enable(!b);
   if (b)
     progress_timer_.Start(100);
   else
@@ -318,7 +360,7 @@ void ReviewWindow::verify_journal() {
   auto progress = progress_;
   worker_.run<JournalCheckView>(
       this,
-      [this, progress] {
+      [this, keep = shared_, progress] {
         return model_.verify_journal([progress](std::int64_t done, std::int64_t total) {
           progress->done = done;
           progress->total = total;
@@ -328,10 +370,13 @@ void ReviewWindow::verify_journal() {
         set_busy(false);
         gauge_->SetValue(1000);
         if (r.ok)
-          status_->SetLabel(wxString::Format(_("The journal is intact: %lld entries checked."), static_cast<long long>(r.checked)));
+          finish_job(wxString::Format(_("The journal is intact: %lld entries checked."), static_cast<long long>(r.checked)), true);
+        else if (r.first_bad_seq)
+          finish_job(wxString::Format(_("The journal was tampered with: the first bad entry is number %lld. %s"),
+                                      static_cast<long long>(*r.first_bad_seq), wx(r.message)),
+                     false);
         else
-          status_->SetLabel(wxString::Format(_("The journal was tampered with: %s"), wx(r.message)));
-        status_->SetForegroundColour(r.ok ? wxColour(0, 110, 0) : wxColour(180, 0, 0));
+          finish_job(wxString::Format(_("The journal was tampered with: %s"), wx(r.message)), false);
       },
       [this](const Failure& f) {
         set_busy(false);
@@ -339,40 +384,122 @@ void ReviewWindow::verify_journal() {
       });
 }
 
+void ReviewWindow::finish_job(const wxString& result, bool ok) {
+  last_result_ = result;
+  status_->SetLabel(result);
+  status_->SetForegroundColour(ok ? wxColour(0, 110, 0) : wxColour(180, 0, 0));
+  status_->GetParent()->Layout();
+}
+
 void ReviewWindow::close_day() {
   if (busy_) return;
   std::string day = selected_day();
   if (day.empty()) return;
-  std::optional<Secret> pin;
+  bool own_token = false;
   try {
-    if (model_.close_needs_pin()) {
-      wxPasswordEntryDialog ask(this, _("Insert your signing token and enter its PIN."), _("Close the day"));
-      if (ask.ShowModal() != wxID_OK) return;
-      pin = Secret(utf8(ask.GetValue()));
-    }
+    own_token = model_.close_needs_pin();
   } catch (...) {
     show_failure(this, describe_current_exception());
     return;
   }
-  wxMessageDialog confirm(this,
-                          wxString::Format(_("Close %s? Nothing of the day can change afterwards; later entries belong to the next business day."),
-                                           wx(day)),
-                          _("Close the day"), wxYES_NO | wxNO_DEFAULT | wxICON_QUESTION);
+  wxString question = wxString::Format(
+      _("Close %s? Nothing of the day can change afterwards; later entries belong to the next business day."), wx(day));
+  if (own_token) question += "\n\n" + wxString(_("Insert your signing token: its PIN is asked next."));
+  wxMessageDialog confirm(this, question, _("Close the day"), wxYES_NO | wxNO_DEFAULT | wxICON_QUESTION);
   if (confirm.ShowModal() != wxID_YES) return;
+  start_close();
+}
+
+void ReviewWindow::start_close() {
+  if (busy_) return;
+  std::string day = selected_day();
+  if (day.empty()) return;
   set_busy(true);
+  gauge_->Pulse();
+  status_->SetForegroundColour(GetForegroundColour());
   status_->SetLabel(_("Closing the day and signing its statement..."));
-  auto shared_pin = std::make_shared<std::optional<Secret>>(std::move(pin));
   worker_.run<std::string>(
-      this, [this, day, shared_pin] { return model_.close_day(day, std::move(*shared_pin)); },
+      this,
+      [this, keep = shared_, day] {
+        return model_.close_day(day, [this] {
+          return ask_own_token_pin(this, _("Sign the day's close with your own token: type its PIN."));
+        });
+      },
       [this](std::string message) {
         set_busy(false);
-        status_->SetLabel(wx(message));
+        gauge_->SetValue(1000);
         open_selected_day();
+        finish_job(wx(message), true);
       },
       [this](const Failure& f) {
         set_busy(false);
+        gauge_->SetValue(0);
+        finish_job(describe(f), false);
         show_failure(this, f);
       });
+}
+
+void ReviewWindow::export_day(bool pdf) {
+  std::string day = selected_day();
+  if (day.empty() || busy_) return;
+  wxFileDialog pick(this, pdf ? _("Export the daily report as PDF") : _("Export the day's entries as CSV"), wxString(),
+                    wxString::Format("certdesk-%s.%s", wx(day), pdf ? "pdf" : "csv"),
+                    pdf ? _("PDF files (*.pdf)|*.pdf") : _("CSV files (*.csv)|*.csv"), wxFD_SAVE | wxFD_OVERWRITE_PROMPT);
+  if (pick.ShowModal() != wxID_OK) return;
+  export_to(utf8(pick.GetPath()), pdf);
+}
+
+void ReviewWindow::export_to(const std::string& path, bool pdf) {
+  std::string day = selected_day();
+  if (day.empty() || busy_) return;
+  set_busy(true);
+  gauge_->Pulse();
+  status_->SetLabel(_("Exporting..."));
+  worker_.run<std::int64_t>(
+      this,
+      [this, keep = shared_, day, path, pdf]() -> std::int64_t {
+        if (pdf) {
+          model_.export_pdf(day, path);
+          return -1;
+        }
+        return model_.export_csv(day, path);
+      },
+      [this, path](std::int64_t rows) {
+        set_busy(false);
+        gauge_->SetValue(1000);
+        finish_job(rows < 0 ? wxString::Format(_("The daily report is written to %s."), wx(path))
+                            : wxString::Format(_("%lld entries are written to %s."), static_cast<long long>(rows), wx(path)),
+                   true);
+      },
+      [this](const Failure& f) {
+        set_busy(false);
+        finish_job(describe(f), false);
+      });
+}
+
+CorrectionDialog* ReviewWindow::open_correction() {
+  if (correction_) correction_->Destroy();
+  std::int64_t seq = 0;
+  long sel = list_->GetNextItem(-1, wxLIST_NEXT_ALL, wxLIST_STATE_SELECTED);
+  if (sel >= 0) {
+    try {
+      seq = model_.row(static_cast<std::size_t>(sel)).seq;
+    } catch (...) {
+    }
+  }
+  // The dialog's task runs on the worker: it holds the model as the window's jobs do.
+  ReviewModel* model = &model_;
+  auto keep = shared_;
+  auto* d = new CorrectionDialog(this, worker_,
+                                 [model, keep](std::int64_t s, const std::string& reason) { return model->correct_entry(s, reason); },
+                                 seq);
+  d->on_success = [this, d] {
+    open_selected_day();
+    finish_job(wxString::Format(_("Correction entry %lld is written."), static_cast<long long>(d->written())), true);
+  };
+  correction_ = d;
+  d->Show();
+  return d;
 }
 
 }  // namespace certdesk::forms

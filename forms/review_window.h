@@ -4,7 +4,9 @@
 // list — exceptions first — with the day's totals; open an order's history;
 // verify the journal with a progress bar; close (sign off) the day. A thin
 // view over forms::ReviewModel (review_model.h): no SQLite, no PKCS#11 here.
-// Journal verification and the close run on the worker (STYLE habit 10).
+// Journal verification, the close, the exports and corrections run on the
+// worker (STYLE habit 10); the close asks the supervisor's token PIN in a
+// dialog (prompts_ui.h) from there, so the window stays responsive.
 
 #include <wx/button.h>
 #include <wx/choice.h>
@@ -20,6 +22,9 @@
 #include <memory>
 #include <string>
 
+#include <wx/weakref.h>
+
+#include "forms/day_dialogs.h"
 #include "forms/review_model.h"
 #include "forms/worker.h"
 
@@ -52,6 +57,8 @@ class ReviewWindow : public wxFrame {
  public:
   // model and worker outlive the window. `who` is shown in the title.
   ReviewWindow(ReviewModel& model, Worker& worker, const wxString& who);
+  // The window shares the model with its worker jobs (opened from a menu).
+  ReviewWindow(std::shared_ptr<ReviewModel> model, Worker& worker, const wxString& who);
   ~ReviewWindow() override;
 
   // Opens the day picked and the filters set (also on every change).
@@ -60,8 +67,23 @@ class ReviewWindow : public wxFrame {
   void open_history(long row);
   // Starts the journal verification on the worker (the button).
   void verify_journal();
-  // Asks the PIN when needed, confirms, and closes the day on the worker (the button).
+  // Confirms, then closes the day on the worker (the button); the worker asks
+  // the PIN of the supervisor's own token when they have one (ask_own_token_pin).
   void close_day();
+  // The close itself, once confirmed: on the worker, the PIN asked from there.
+  void start_close();
+  // Exports the day: asks for the file (wxFileDialog), then export_to.
+  void export_day(bool pdf);
+  // Writes the day's CSV or PDF to path on the worker.
+  void export_to(const std::string& path, bool pdf);
+  // A correction entry for the selected row (or a number typed in the dialog).
+  CorrectionDialog* open_correction();
+  // Selects the business day (when it is listed) and opens it.
+  bool select_day(const std::string& day);
+  // The last sentence a verify, close or export ended with.
+  const wxString& last_result() const { return last_result_; }
+  wxChoice* counter_choice() const { return counter_; }
+  wxChoice* teller_choice() const { return teller_; }
 
   ReviewList* list() const { return list_; }
   wxListCtrl* totals() const { return totals_; }
@@ -77,8 +99,10 @@ class ReviewWindow : public wxFrame {
   void fill_filters();
   void show_summary();
   void set_busy(bool b);
+  void finish_job(const wxString& result, bool ok);
   std::string selected_day() const;
 
+  std::shared_ptr<ReviewModel> shared_;   // when the window owns its model (may be empty)
   ReviewModel& model_;
   Worker& worker_;
   wxChoice* day_;
@@ -86,8 +110,14 @@ class ReviewWindow : public wxFrame {
   wxChoice* flow_;
   wxChoice* outcome_;
   wxComboBox* organisation_;
+  wxChoice* counter_;
   wxButton* verify_;
   wxButton* close_;
+  wxButton* export_csv_;
+  wxButton* export_pdf_;
+  wxButton* correct_;
+  wxWeakRef<CorrectionDialog> correction_;
+  wxString last_result_;
   wxStaticText* summary_;
   ReviewList* list_;
   wxListCtrl* totals_;
