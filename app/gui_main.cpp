@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "desk/context.h"
+#include "desk/hall_link.h"
 #include "app/gui_model.h"
 #include "common/error.h"
 #include "common/hardening.h"
@@ -64,6 +65,8 @@ class CertdeskApp : public wxApp {
     }
 
     worker_ = std::make_unique<forms::Worker>();
+    // The hall (issue 12): ships the counter's record in the background, never on this thread.
+    shipper_ = std::make_unique<desk::BackgroundShipper>(dir, std::chrono::seconds(5));
     auto* frame = new forms::CounterFrame(*model_, *worker_, *login.actor());
     frame->Show();
     SetTopWindow(frame);
@@ -72,6 +75,7 @@ class CertdeskApp : public wxApp {
   }
 
   int OnExit() override {
+    shipper_.reset();   // its batch under way finishes; it has its own database connection
     worker_.reset();   // the running job finishes first; then nothing touches the model
     model_.reset();
     ctx_.reset();
@@ -93,6 +97,7 @@ class CertdeskApp : public wxApp {
   std::unique_ptr<desk::AppContext> ctx_;
   std::unique_ptr<app::GuiCounterModel> model_;
   std::unique_ptr<forms::Worker> worker_;
+  std::unique_ptr<desk::BackgroundShipper> shipper_;
 };
 
 }  // namespace
