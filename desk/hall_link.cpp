@@ -144,13 +144,15 @@ ShipOutcome HallLink::ship_now(hall::Connection& c, std::chrono::steady_clock::t
       shipped = std::min(c.remote_head(who).count, head);
       continue;
     }
+    std::vector<hall::Receipt> receipts;
     for (const db::JournalEntry& e : batch) {
       if (e.record.action != "payment" || e.record.receipt_no.empty()) continue;
       std::optional<db::Payment> p = payments.by_receipt_no(e.record.receipt_no);
-      c.ship_receipt(who, {e.record.receipt_no, e.seq, p ? p->method : e.record.details,
-                           e.record.amount_fen.value_or(p ? p->amount_fen : 0)});
-      ++out.receipts;
+      receipts.push_back({e.record.receipt_no, e.seq, p ? p->method : e.record.details,
+                          e.record.amount_fen.value_or(p ? p->amount_fen : 0)});
     }
+    c.ship_receipts(who, receipts);   // one transaction per batch, after the entries they name
+    out.receipts += static_cast<std::int64_t>(receipts.size());
     out.entries += r.accepted;
     shipped = batch.empty() ? head : batch.back().seq;
     st.set(key::shipped, std::to_string(shipped));

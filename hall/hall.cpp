@@ -99,6 +99,9 @@ struct Connection::Impl {
     return branch_ids[branch] = r.integer(0, 0);
   }
 
+  // One receipt, idempotent (the same again is a no-op, another with its number a conflict).
+  void store_receipt(std::int64_t ws, const Receipt& receipt);
+
   std::pair<std::int64_t, std::string> head(std::int64_t ws) {
     pg::Result r = session.exec(
         "SELECT seq, hash FROM hall.entries WHERE workstation_id = $1 ORDER BY seq DESC LIMIT 1",
@@ -198,9 +201,22 @@ ShipResult Connection::ship(const Counter& counter, const std::vector<db::Journa
 }
 
 void Connection::ship_receipt(const Counter& counter, const Receipt& receipt) {
+  impl_->session.ensure_connected();
+  impl_->store_receipt(impl_->workstation_id(counter), receipt);
+}
+
+void Connection::ship_receipts(const Counter& counter, const std::vector<Receipt>& receipts) {
+  if (receipts.empty()) return;
   Impl& m = *impl_;
   m.session.ensure_connected();
   const std::int64_t ws = m.workstation_id(counter);
+  pg::Transaction tx(m.session);
+  for (const Receipt& r : receipts) m.store_receipt(ws, r);
+  tx.commit();
+}
+
+void Connection::Impl::store_receipt(std::int64_t ws, const Receipt& receipt) {
+  Impl& m = *this;
   pg::Result r = m.session.exec(
       "INSERT INTO hall.receipts (workstation_id, receipt_no, seq, method, amount_fen) VALUES ($1, $2, $3, $4, $5) "
       "ON CONFLICT (workstation_id, receipt_no) DO NOTHING RETURNING 1",

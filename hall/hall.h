@@ -186,6 +186,9 @@ class Connection {
   // Idempotent: the same again is a no-op; a different one with the same key is hall_conflict.
   void ship_receipt(const Counter& counter, const Receipt& receipt);
   void ship_day_close(const Counter& counter, const db::DayCloseRecord& close);
+  // Many receipts in one transaction (the shipper's batch): each as ship_receipt; a conflict
+  // stores none of them.
+  void ship_receipts(const Counter& counter, const std::vector<Receipt>& receipts);
   // Appends the next hall close of the branch (seq and prev_hash set here); returns it as stored.
   HallClose close_hall_day(const std::string& branch, HallClose close);
 

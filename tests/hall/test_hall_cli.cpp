@@ -25,6 +25,7 @@
 
 using namespace certdesk;
 using certdesk::test::HallServer;
+using certdesk::test::in_processes;
 using certdesk::test::RunResult;
 using certdesk::test::TempDir;
 using nlohmann::json;
@@ -80,32 +81,6 @@ struct Hall {
     }
   }
 };
-
-// Runs body(n) for n = 1…5 in five processes at once (each runs certdesk-cli); their exit codes.
-std::vector<int> five_at_once(const std::function<int(int)>& body) {
-  std::vector<pid_t> pids;
-  for (int n = 1; n <= 5; ++n) {
-    const pid_t pid = fork();
-    if (pid == 0) {
-      int rc = 1;
-      try {
-        rc = body(n);
-      } catch (const std::exception& e) {
-        fprintf(stderr, "counter %d: %s\n", n, e.what());
-        rc = 2;
-      }
-      _exit(rc);
-    }
-    pids.push_back(pid);
-  }
-  std::vector<int> out;
-  for (pid_t pid : pids) {
-    int status = 0;
-    waitpid(pid, &status, 0);
-    out.push_back(WIFEXITED(status) ? WEXITSTATUS(status) : 100);
-  }
-  return out;
-}
 
 // An attacker with sqlite3 and the documented encoding: the journal's triggers dropped,
 // rows rewritten from `from_seq` on, the anchor reset to the last entry given.
@@ -211,7 +186,7 @@ BOOST_AUTO_TEST_CASE(five_counters_through_a_day_with_a_server_restart) {
     BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
   }
   // Morning: every counter works; each command ships before it exits.
-  auto rc = five_at_once([&](int n) {
+  auto rc = in_processes(5, [&](int n) {
     for (int i = 1; i <= 3; ++i)
       if (h.add_teller(n, "am" + std::to_string(n) + "x" + std::to_string(i)).exit_code != 0) return 3;
     return 0;
@@ -225,7 +200,7 @@ BOOST_AUTO_TEST_CASE(five_counters_through_a_day_with_a_server_restart) {
 
   // The server stops: the counters keep working (exit 0, a one-line warning), the backlog grows.
   h.server.stop();
-  rc = five_at_once([&](int n) {
+  rc = in_processes(5, [&](int n) {
     for (int i = 1; i <= 2; ++i) {
       RunResult r = h.add_teller(n, "mid" + std::to_string(n) + "x" + std::to_string(i));
       if (r.exit_code != 0 || r.err.empty()) return 3;
@@ -243,7 +218,7 @@ BOOST_AUTO_TEST_CASE(five_counters_through_a_day_with_a_server_restart) {
 
   // It comes back: the next command of each counter drains its backlog by itself.
   h.server.start();
-  rc = five_at_once([&](int n) { return h.add_teller(n, "pm" + std::to_string(n)).exit_code == 0 ? 0 : 3; });
+  rc = in_processes(5, [&](int n) { return h.add_teller(n, "pm" + std::to_string(n)).exit_code == 0 ? 0 : 3; });
   for (int r : rc) BOOST_TEST(r == 0);
   std::int64_t total = 0;
   for (int n = 1; n <= 5; ++n) {
