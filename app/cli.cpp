@@ -104,12 +104,14 @@ struct Cli {
     desk::InitOptions init;
     init.branch = o.branch;
     init.branch_name = o.branch_name;
+    if (!o.workstation.empty()) init.workstation = o.workstation;
     init.admin = o.admin;
     init.admin_password = app::read_secret(o.password_file, tr_noop("password"));
     init.module = o.module;
     desk::init_data_dir(o.data_dir, init, o.clock);
-    out({{"data_dir", o.data_dir}, {"branch", init.branch}, {"admin", init.admin}},
-        fmt::format(fmt::runtime(tr("Data folder ready: {} (branch {}, admin {}).")), o.data_dir, init.branch, init.admin));
+    out({{"data_dir", o.data_dir}, {"branch", init.branch}, {"workstation", init.workstation}, {"admin", init.admin}},
+        fmt::format(fmt::runtime(tr("Data folder ready: {} (branch {}, workstation {}, admin {}).")), o.data_dir,
+                    init.branch, init.workstation, init.admin));
     return 0;
   }
 
@@ -509,6 +511,7 @@ void add_commands(CLI::App& app, CliOptions& o, std::function<int()>& chosen) {
                             run(&Cli::init), chosen);
   add_value(*c, "--branch", o.branch, "the branch code, e.g. BJ01")->required();
   add_value(*c, "--branch-name", o.branch_name, "the branch's name, printed on receipts");
+  add_value(*c, "--workstation", o.workstation, "this counter's code in the hall, e.g. W01 (the default)");
   add_value(*c, "--admin", o.admin, "the first admin's name")->required();
   add_value(*c, "--password-file", o.password_file, "the first admin's password")->required();
   add_value(*c, "--module", o.module, "the PKCS#11 module for customer tokens (default SoftHSM2)");
@@ -653,6 +656,7 @@ void add_commands(CLI::App& app, CliOptions& o, std::function<int()>& chosen) {
   c->add_option("AMOUNT", o.amount, "yuan, e.g. 1005.00")->required();
 
   add_day_commands(app, *staff, o, chosen);
+  add_hall_commands(app, o, chosen);
 }
 
 }  // namespace

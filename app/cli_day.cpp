@@ -75,6 +75,7 @@ struct DayCli {
               {"by_teller", rows_json(s.by_teller)},
               {"by_method", rows_json(s.by_method)},
               {"closed", desk.day_closed(day)}};
+    j["workstation"] = ctx.config().workstation;   // the counter this report is of (issue 12)
     json ex = json::array();
     std::string plain = fmt::format("{} — {} entries (seq {}–{}), fee total ¥{} from {} receipts ({} voided)\n", day, s.entries,
                                     s.first_seq ? std::to_string(*s.first_seq) : "-",

@@ -38,7 +38,7 @@ struct CliOptions {
   // Options (empty = not given).
   std::string branch, branch_name, admin, password_file, module, role, request, new_pin_file, pin_file, approver,
       approver_password_file, out, reason, pdf, paper, csv, token, code_file, new_password_file, display_name,
-      printer;
+      printer, workstation;
   int hours = 24;
   bool unfinished = false, no_handover = false;
 
@@ -72,5 +72,9 @@ CLI::App* add_command(CLI::App& parent, const std::string& name, const std::stri
 
 // The supervisor's commands: day report|close|verify|export-statement|correct|list, staff enroll-token.
 void add_day_commands(CLI::App& app, CLI::App& staff, CliOptions& o, std::function<int()>& chosen);
+
+// The hall's commands (app/cli_hall.cpp): hall connect|status|sync|verify|close|close-verify|report|issues,
+// --hall on `journal verify` and `day report`, and the shipment after every command. Call it last.
+void add_hall_commands(CLI::App& app, CliOptions& o, std::function<int()>& chosen);
 
 }  // namespace certdesk::app

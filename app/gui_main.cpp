@@ -19,6 +19,7 @@
 
 #include "desk/context.h"
 #include "desk/desk.h"
+#include "desk/hall_link.h"
 #include "app/gui_menus_ui.h"
 #include "app/gui_model.h"
 #include "common/error.h"
@@ -64,6 +65,8 @@ class CertdeskApp : public wxApp {
     // someone quits or cancels the login, not when a window closes.
     SetExitOnFrameDelete(false);
     worker_ = std::make_unique<forms::Worker>();
+    // The hall (issue 12): ships the counter's record in the background, never on this thread.
+    shipper_ = std::make_unique<desk::BackgroundShipper>(dir, std::chrono::seconds(5));
     return start_session(true);
   }
 
@@ -96,6 +99,7 @@ class CertdeskApp : public wxApp {
   }
 
   int OnExit() override {
+    shipper_.reset();   // its batch under way finishes; it has its own database connection
     worker_.reset();   // the running job finishes first; then nothing touches the model
     model_.reset();
     ctx_.reset();
@@ -117,6 +121,7 @@ class CertdeskApp : public wxApp {
   std::unique_ptr<desk::AppContext> ctx_;
   std::unique_ptr<app::GuiCounterModel> model_;
   std::unique_ptr<forms::Worker> worker_;
+  std::unique_ptr<desk::BackgroundShipper> shipper_;
 };
 
 }  // namespace

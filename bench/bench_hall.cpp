@@ -2,7 +2,10 @@
 //   (a) server ingest of journal entries per second (batches of 5 000, one transaction each);
 //   (c) the hall-day review query (first page + totals) for 50 counters x 2 000 entries
 //       against the same query for one counter's day;
-//   (d) catching up a backlog of 5 000 entries read from a real SQLite journal.
+//   (d) catching up a backlog of 5 000 entries read from a real SQLite journal;
+//   (b) a counter's durable append rate with shipping on (desk::BackgroundShipper woken after
+//       every commit) against off;
+//   (e) the same catch-up through the desk's shipper (desk::HallLink::ship: entries and receipts).
 // Starts its own PostgreSQL 15 cluster with scripts/hall-server in a temp folder and stops it.
 // Usage: bench_hall [SOURCE_DIR]   (default: the source tree this was built from)
 #include <sys/wait.h>
@@ -14,13 +17,17 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <memory>
+#include <thread>
 #include <string>
 #include <vector>
 
 #include "common/text.h"
 #include "db/database.h"
 #include "db/journal.h"
+#include "db/hall_state.h"
 #include "db/repositories.h"
+#include "desk/hall_link.h"
 #include "hall/hall.h"
 
 using namespace certdesk;
@@ -89,6 +96,44 @@ void ship_all(hall::Connection& c, const hall::Counter& who, const std::vector<d
                                        all.begin() + static_cast<long>(std::min(all.size(), i + batch)));
     c.ship(who, part, Seconds(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())));
   }
+}
+
+// A counter's data folder as the desk's shipper sees it: the database with branch and workstation.
+db::Database counter_folder(const fs::path& root, const std::string& ws) {
+  fs::create_directories(root);
+  auto db = db::Database::open(root / "certdesk.db", true);
+  db::Settings s(db);
+  s.set("branch", "BJ01");
+  s.set("workstation", ws);
+  return db;
+}
+
+// n durable appends (each its own transaction), with the background shipper on or off.
+// Returns appends per second; `drained` is how long the shipper took after the last append.
+double append_rate(const fs::path& root, const std::string& ws, int n, const std::string& conninfo, double& drained) {
+  static const SystemClock clock;
+  auto db = counter_folder(root, ws);
+  db::Journal j(db, ws, 480);
+  std::unique_ptr<desk::BackgroundShipper> shipper;
+  if (!conninfo.empty()) {
+    desk::HallLink(db, clock).connect(j, "bench", conninfo, "", "sha256:bench-append-" + ws);
+    shipper = std::make_unique<desk::BackgroundShipper>(root, std::chrono::seconds(1));
+  }
+  const auto t = Steady::now();
+  for (int i = 1; i <= n; ++i) {
+    j.append(record(ws, i), day_start() + std::chrono::seconds(i));
+    if (shipper) shipper->wake();
+  }
+  const double rate = n / seconds_since(t);
+  const auto t2 = Steady::now();
+  drained = 0;
+  if (shipper) {
+    desk::HallLink link(db, clock);
+    while (link.status().pending > 0 && seconds_since(t2) < 30)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    drained = seconds_since(t2);
+  }
+  return rate;
 }
 
 double best_of(int runs, const std::function<void()>& f) {
@@ -181,6 +226,37 @@ int main(int argc, char** argv) {
     }
     const double catch_up = seconds_since(t);
     std::printf("(d) catch-up: 5000 entries read from SQLite and shipped in %.2f s\n", catch_up);
+
+    // (e) the same backlog through the desk's shipper: entries in batches, then every receipt
+    {
+      static const SystemClock clock;
+      auto db = counter_folder(g_dir / "backlog-desk", "W98");
+      db::Journal j(db, "W98", 480);
+      {
+        db::Transaction tx(db);
+        for (int i = 1; i <= 5000; ++i) j.append(record("W98", i), day_start() + std::chrono::seconds(i * 17));
+        tx.commit();
+      }
+      auto hall_c = hall::Connection::open(conninfo);
+      hall_c.join({"BJ01", "W98"}, "sha256:bench-desk-backlog-00000000");
+      db::HallState(db).set("conninfo", conninfo);
+      t = Steady::now();
+      const desk::ShipOutcome out = desk::HallLink(db, clock).ship(std::chrono::seconds(30));
+      std::printf("(e) catch-up through desk::HallLink::ship: %lld entries + %lld receipts in %.2f s (%s)\n",
+                  static_cast<long long>(out.entries), static_cast<long long>(out.receipts), seconds_since(t),
+                  out.ok ? "ok" : out.error.c_str());
+    }
+
+    // (b) durable appends with shipping off, then on (best of 3 each, alternating)
+    double off = 0, on = 0, drain = 0, d = 0;
+    for (int r = 0; r < 3; ++r) {
+      off = std::max(off, append_rate(g_dir / ("off" + std::to_string(r)), "A0" + std::to_string(r), 2000, "", d));
+      on = std::max(on, append_rate(g_dir / ("on" + std::to_string(r)), "B0" + std::to_string(r), 2000, conninfo, d));
+      drain = std::max(drain, d);
+    }
+    std::printf("(b) durable appends: shipping off %.0f/s, on %.0f/s = %.2fx (backlog drained %.2f s after the "
+                "last append, worst run)\n",
+                off, on, on / off, drain);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_hall: %s\n", e.what());
     rc = 1;

@@ -310,6 +310,18 @@ ALTER TABLE staff ADD COLUMN display_name TEXT NOT NULL DEFAULT '';
 ALTER TABLE staff ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0 CHECK (failed_logins >= 0);
 ALTER TABLE staff ADD COLUMN locked_until INTEGER NOT NULL DEFAULT 0;
 )sql",
+      // 6: the hall (issue 12, docs/hall.md): the workstation code of this data folder
+      // (a folder from before it gets W01; receipts are numbered per workstation from
+      // now on), and what the shipper knows about the hall server (desk/hall_link.h):
+      // its connection string without any password, what was acknowledged, the last
+      // contact and the last error. Not journaled: it is the shipper's bookkeeping.
+      R"sql(
+INSERT OR IGNORE INTO settings (key, value) VALUES ('workstation', 'W01');
+CREATE TABLE hall_state (
+  key   TEXT PRIMARY KEY NOT NULL,
+  value TEXT NOT NULL
+);
+)sql",
   };
   return scripts;
 }

@@ -590,20 +590,26 @@ void FeeSchedule::set(const Fee& f) {
 
 // ---- Payments -------------------------------------------------------------------------
 
-std::string Payments::next_receipt_no(const std::string& branch, int year) {
+std::string Payments::next_receipt_no(const std::string& branch, const std::string& workstation, int year) {
   if (branch.empty() || branch.find('-') != std::string::npos)
     throw DbError(codes::bad_request, "the branch code '" + branch + "' cannot number receipts (empty or with '-')");
+  if (workstation.empty() || workstation.find('-') != std::string::npos)
+    throw DbError(codes::bad_request,
+                  "the workstation code '" + workstation + "' cannot number receipts (empty or with '-')");
   if (year < 1000 || year > 9999)
     throw DbError(codes::bad_request, "the year " + std::to_string(year) + " cannot number receipts");
   if (sqlite3_get_autocommit(detail::sql(db_).getHandle()) != 0)
     throw DbError(codes::database_error,
                   "a receipt number is taken inside the payment's Transaction only (so a cancelled payment gives it "
                   "back)");
+  // The series key "BJ01-W01" lives in receipt_counters.branch: a folder from before
+  // the workstation series keeps its old "BJ01" row (and its old numbers) untouched.
+  const std::string series = branch + "-" + workstation;
   return guarded("numbering a receipt", [&] {
     SQLite::Statement q(detail::sql(db_),
                         "INSERT INTO receipt_counters (branch, year, last) VALUES (?1, ?2, 1) "
                         "ON CONFLICT (branch, year) DO UPDATE SET last = last + 1 RETURNING last");
-    q.bind(1, branch);
+    q.bind(1, series);
     q.bind(2, year);
     if (!q.executeStep()) throw DbError(codes::database_error, "numbering a receipt returned no number");
     std::int64_t n = q.getColumn(0).getInt64();
@@ -611,7 +617,7 @@ std::string Payments::next_receipt_no(const std::string& branch, int year) {
     }
     char buf[64];
     std::snprintf(buf, sizeof buf, "-%04d-%06lld", year, static_cast<long long>(n));
-    return branch + buf;
+    return series + buf;
   });
 }
 

@@ -205,7 +205,7 @@ class FeeSchedule {
 struct Payment {
   Id id = 0;
   Id order_id = 0;
-  std::string receipt_no;           // "BJ01-2026-000123"; unique
+  std::string receipt_no;           // "BJ01-W01-2026-000123"; unique
   std::string method;               // "cash" | "card" | "transfer" | "waived"
   std::string payer;                // organisation name
   std::string item;                 // text printed on the receipt
@@ -225,9 +225,11 @@ struct Payment {
 class Payments {
  public:
   explicit Payments(Database& db) : db_(db) {}
-  // Takes the next number of (branch, year) — gap-free: call it inside the
-  // payment's Transaction, so a rolled-back payment gives its number back.
-  std::string next_receipt_no(const std::string& branch, int year);
+  // Takes the next number of the series (branch, workstation, year):
+  // "BJ01-W01-2026-000123", unique across the hall because each counter has its
+  // own series. Gap-free: call it inside the payment's Transaction, so a
+  // rolled-back payment gives its number back.
+  std::string next_receipt_no(const std::string& branch, const std::string& workstation, int year);
   Id insert(const Payment& p);
   std::optional<Payment> by_receipt_no(const std::string& receipt_no);
   std::vector<Payment> of_order(Id order_id);

@@ -84,12 +84,13 @@ void create_data_dir(const fs::path& root, const DataPaths& p, const InitOptions
   }
 
   db::Database database = db::Database::open(p.database(), /*create=*/true);
-  db::Journal journal(database, workstation_name(), 480);
+  db::Journal journal(database, o.workstation, 480);
   {
     db::Settings settings(database);
     db::Transaction tx(database);
     settings.set("branch", o.branch);
     settings.set("branch_name", branch_name);
+    settings.set("workstation", o.workstation);
     settings.set("pkcs11_module", o.module.empty() ? pki::softhsm::default_module : o.module);
     settings.set("key_algorithm", "ec_p256");
     settings.set("utc_offset_minutes", "480");
@@ -98,7 +99,7 @@ void create_data_dir(const fs::path& root, const DataPaths& p, const InitOptions
     settings.set("renewal_closes_days_after", "90");
     settings.set("cert_days", "365");
     settings.set("paper", "a5");
-    journal.append({.action = "data_dir.created", .details = fmt::format("branch {}", o.branch)}, clock.now());
+    journal.append({.action = "data_dir.created", .details = fmt::format("branch {} workstation {}", o.branch, o.workstation)}, clock.now());
     tx.commit();
   }
   workflows::StaffService staff(database, journal, clock, o.scrypt_log2_n);
@@ -109,6 +110,11 @@ void create_data_dir(const fs::path& root, const DataPaths& p, const InitOptions
 
 void init_data_dir(const fs::path& root, const InitOptions& o, const Clock& clock) {
   check_branch(o.branch);
+  if (!workflows::valid_workstation_code(o.workstation))
+    throw InputError(codes::bad_request,
+                     fmt::format(fmt::runtime(tr("The workstation code must be 1 to 8 capital letters or digits, e.g. "
+                                                 "W01; '{}' is not.")),
+                                 o.workstation));
   DataPaths p{root};
   std::error_code ec;
   if (fs::exists(p.database(), ec))
@@ -157,7 +163,7 @@ AppContext::AppContext(const fs::path& root, const Clock& clock, int scrypt_log2
   workflows::LoadedConfig loaded = workflows::load_counter_config(db_);
   config_ = loaded.config;
   setting_problems_ = std::move(loaded.problems);
-  journal_ = std::make_unique<db::Journal>(db_, workstation_name(), config_.utc_offset_minutes);
+  journal_ = std::make_unique<db::Journal>(db_, config_.workstation, config_.utc_offset_minutes);
   staff_ = std::make_unique<workflows::StaffService>(db_, *journal_, clock_, scrypt_log2_n);
 }
 

@@ -44,6 +44,7 @@ struct InitOptions {
   Secret admin_password;
   std::string module;             // PKCS#11 module for customer tokens; empty = SoftHSM2
   int scrypt_log2_n = 15;
+  std::string workstation = "W01";   // this counter's code in the hall: 1–8 of A-Z 0-9 (last: positional inits)
 };
 
 // Creates a new data folder: folders (0700), master secret (0600), SoftHSM2
@@ -112,7 +113,8 @@ class AppContext {
   std::unique_ptr<workflows::Services> services_;
 };
 
-// The machine's name, written into every journal entry.
+// The machine's host name (a signing certificate's subject names it). The journal
+// names the counter by its workstation code (CounterConfig::workstation) instead.
 std::string workstation_name();
 
 }  // namespace certdesk::desk

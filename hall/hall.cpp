@@ -99,6 +99,9 @@ struct Connection::Impl {
     return branch_ids[branch] = r.integer(0, 0);
   }
 
+  // One receipt, idempotent (the same again is a no-op, another with its number a conflict).
+  void store_receipt(std::int64_t ws, const Receipt& receipt);
+
   std::pair<std::int64_t, std::string> head(std::int64_t ws) {
     pg::Result r = session.exec(
         "SELECT seq, hash FROM hall.entries WHERE workstation_id = $1 ORDER BY seq DESC LIMIT 1",
@@ -198,9 +201,22 @@ ShipResult Connection::ship(const Counter& counter, const std::vector<db::Journa
 }
 
 void Connection::ship_receipt(const Counter& counter, const Receipt& receipt) {
+  impl_->session.ensure_connected();
+  impl_->store_receipt(impl_->workstation_id(counter), receipt);
+}
+
+void Connection::ship_receipts(const Counter& counter, const std::vector<Receipt>& receipts) {
+  if (receipts.empty()) return;
   Impl& m = *impl_;
   m.session.ensure_connected();
   const std::int64_t ws = m.workstation_id(counter);
+  pg::Transaction tx(m.session);
+  for (const Receipt& r : receipts) m.store_receipt(ws, r);
+  tx.commit();
+}
+
+void Connection::Impl::store_receipt(std::int64_t ws, const Receipt& receipt) {
+  Impl& m = *this;
   pg::Result r = m.session.exec(
       "INSERT INTO hall.receipts (workstation_id, receipt_no, seq, method, amount_fen) VALUES ($1, $2, $3, $4, $5) "
       "ON CONFLICT (workstation_id, receipt_no) DO NOTHING RETURNING 1",
@@ -341,6 +357,104 @@ Comparison Connection::compare(const Counter& counter, const std::vector<db::Jou
                         local[i].seq, local[i].utc_time, last_utc);
       return out;
     }
+  }
+  return out;
+}
+
+Comparison Connection::compare(const Counter& counter, const std::vector<db::JournalEntry>& local,
+                               const std::vector<db::DayCloseRecord>& local_closes) {
+  Comparison out = compare(counter, local);
+  if (!out.ok()) return out;
+  Impl& m = *impl_;
+  const std::int64_t ws = m.workstation_id(counter);
+  pg::Result r = m.session.exec(
+      "SELECT business_day, head_seq, head_hash, statement_sha256 FROM hall.day_closes WHERE workstation_id = $1 "
+      "ORDER BY business_day",
+      pg::Params().integer(ws));
+  std::map<std::string, const db::DayCloseRecord*> mine;
+  for (const db::DayCloseRecord& c : local_closes) mine[c.business_day] = &c;
+  for (int i = 0; i < r.rows(); ++i) {
+    const std::string day = r.text(i, 0);
+    auto it = mine.find(day);
+    out.business_day = day;
+    out.seq = r.integer(i, 1);
+    if (it == mine.end()) {
+      out.kind = Comparison::Kind::close_removed;
+      out.message = msg(tr("the signed day close of {} (head entry {}) that the hall holds is missing from this "
+                           "counter's database: it was deleted"),
+                        day, out.seq);
+      return out;
+    }
+    if (it->second->head_hash != r.text(i, 2) || it->second->statement_sha256 != r.text(i, 3) ||
+        it->second->head_seq != out.seq) {
+      out.kind = Comparison::Kind::close_changed;
+      out.message = msg(tr("the signed day close of {} differs from the one shipped to the hall: it was changed"), day);
+      return out;
+    }
+  }
+  out.business_day.clear();
+  out.seq = 0;
+  return out;
+}
+
+std::vector<std::pair<std::string, db::DayCloseRecord>> Connection::day_closes(const std::string& branch,
+                                                                                const std::string& business_day) {
+  Impl& m = *impl_;
+  m.session.ensure_connected();
+  std::vector<std::pair<std::string, db::DayCloseRecord>> out;
+  const auto b = m.branch_id(branch);
+  if (!b) return out;
+  pg::Result r = m.session.exec(
+      "SELECT w.code, d.business_day, d.closed_utc, d.closed_by, d.entry_count, d.first_seq, d.last_seq, d.head_seq, "
+      "d.head_hash, d.fee_total_fen, d.statement, d.statement_sha256, d.signature, d.signer_kind, d.signer_cert "
+      "FROM hall.day_closes d JOIN hall.workstations w ON w.id = d.workstation_id "
+      "WHERE w.branch_id = $1 AND d.business_day = $2 ORDER BY w.code",
+      pg::Params().integer(*b).text(business_day));
+  for (int i = 0; i < r.rows(); ++i) {
+    db::DayCloseRecord c;
+    c.business_day = r.text(i, 1);
+    c.closed_utc = r.text(i, 2);
+    c.closed_by = r.text(i, 3);
+    c.entry_count = r.integer(i, 4);
+    c.first_seq = r.optional_integer(i, 5);
+    c.last_seq = r.optional_integer(i, 6);
+    c.head_seq = r.integer(i, 7);
+    c.head_hash = r.text(i, 8);
+    c.fee_total_fen = r.integer(i, 9);
+    c.statement = r.text(i, 10);
+    c.statement_sha256 = r.text(i, 11);
+    const std::string sig = r.bytes(i, 12), cert = r.bytes(i, 14);
+    c.signature.assign(sig.begin(), sig.end());
+    c.signer_kind = r.text(i, 13);
+    c.signer_cert.assign(cert.begin(), cert.end());
+    out.emplace_back(r.text(i, 0), std::move(c));
+  }
+  return out;
+}
+
+std::vector<HallClose> Connection::hall_closes(const std::string& branch) {
+  Impl& m = *impl_;
+  m.session.ensure_connected();
+  std::vector<HallClose> out;
+  const auto b = m.branch_id(branch);
+  if (!b) return out;
+  pg::Result r = m.session.exec(
+      "SELECT seq, business_day, closed_utc, closed_by, statement, signature, signer_cert, prev_hash, hash "
+      "FROM hall.hall_closes WHERE branch_id = $1 ORDER BY seq",
+      pg::Params().integer(*b));
+  for (int i = 0; i < r.rows(); ++i) {
+    HallClose c;
+    c.seq = r.integer(i, 0);
+    c.business_day = r.text(i, 1);
+    c.closed_utc = r.text(i, 2);
+    c.closed_by = r.text(i, 3);
+    c.statement = r.text(i, 4);
+    const std::string sig = r.bytes(i, 5), cert = r.bytes(i, 6);
+    c.signature.assign(sig.begin(), sig.end());
+    c.signer_cert.assign(cert.begin(), cert.end());
+    c.prev_hash = r.text(i, 7);
+    c.hash = r.text(i, 8);
+    out.push_back(std::move(c));
   }
   return out;
 }

@@ -64,12 +64,15 @@ struct Comparison {
     changed,   // entry `seq` differs from the one shipped
     removed,   // the hall's entry `seq` is missing locally (a cut tail, a deletion)
     added,     // local entry `seq` was never shipped where it stands (an inserted or backdated entry)
+    close_removed,   // the hall holds a signed day close of `business_day` the counter no longer has
+    close_changed,   // the counter's day close of `business_day` differs from the one shipped
   };
   Kind kind = Kind::same;
   std::int64_t seq = 0;
   std::int64_t local_count = 0;
   std::int64_t remote_count = 0;
   std::int64_t pending = 0;       // local entries after the hall's head, not yet shipped
+  std::string business_day;       // close_removed / close_changed: the day whose close it is
   std::string message;            // a sentence naming the entry (translated)
   bool ok() const { return kind == Kind::same; }
 };
@@ -183,12 +186,24 @@ class Connection {
   // Idempotent: the same again is a no-op; a different one with the same key is hall_conflict.
   void ship_receipt(const Counter& counter, const Receipt& receipt);
   void ship_day_close(const Counter& counter, const db::DayCloseRecord& close);
+  // Many receipts in one transaction (the shipper's batch): each as ship_receipt; a conflict
+  // stores none of them.
+  void ship_receipts(const Counter& counter, const std::vector<Receipt>& receipts);
   // Appends the next hall close of the branch (seq and prev_hash set here); returns it as stored.
   HallClose close_hall_day(const std::string& branch, HallClose close);
 
   RemoteHead remote_head(const Counter& counter);
   // The local chain (all entries from seq 1, in order) against the hall's copy.
   Comparison compare(const Counter& counter, const std::vector<db::JournalEntry>& local);
+  // The same, then the counter's signed day closes against those shipped: a close the
+  // hall holds that is missing locally (deleted with sqlite3) or differs is named.
+  Comparison compare(const Counter& counter, const std::vector<db::JournalEntry>& local,
+                     const std::vector<db::DayCloseRecord>& local_closes);
+  // The signed day closes the hall holds for a branch's business day, by workstation code.
+  std::vector<std::pair<std::string, db::DayCloseRecord>> day_closes(const std::string& branch,
+                                                                     const std::string& business_day);
+  // The branch's hall closes, in order (seq 1, 2, …).
+  std::vector<HallClose> hall_closes(const std::string& branch);
   // Recomputes every counter's chain, day closes, day totals and hall closes on the server.
   std::vector<ChainVerdict> verify_all();
 

@@ -178,7 +178,7 @@ ConnPtr connect(const std::string& conninfo, const std::string& password_file) {
   }
   if (!has_timeout) {   // a counter never waits long for the hall
     keys.emplace_back("connect_timeout");
-    vals.emplace_back("5");
+    vals.emplace_back("2");
   }
   keys.emplace_back("application_name");
   vals.emplace_back("certdesk");

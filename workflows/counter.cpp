@@ -218,7 +218,7 @@ void Counter::take_payment(db::ServiceOrder& order, const Actor& teller, const S
   book_.record(order, teller, "paid", OrderState::paid,
                {.action = "payment", .amount_fen = r.amount_fen, .details = waiver.empty() ? p.method : waiver},
                [&](db::JournalRecord& entry) {
-                 p.receipt_no = payments.next_receipt_no(s_.config.branch, year);
+                 p.receipt_no = payments.next_receipt_no(s_.config.branch, s_.config.workstation, year);
                  p.created_utc = text::iso_utc(s_.clock.now());
                  payment_id = payments.insert(p);
                  entry.receipt_no = p.receipt_no;

@@ -14,7 +14,8 @@
 namespace certdesk::workflows {
 
 struct CounterConfig {
-  std::string branch = "BJ01";                 // receipt numbers: BRANCH-YEAR-NNNNNN
+  std::string branch = "BJ01";                 // receipt numbers: BRANCH-WS-YEAR-NNNNNN
+  std::string workstation = "W01";             // this counter's code in the hall (set at init)
   std::string branch_name = "certdesk";        // printed on receipts
   KeyAlgorithm key_algorithm = KeyAlgorithm::ec_p256;
   int cert_days = 365;                         // SPEC §2: one year, 365 days to the second

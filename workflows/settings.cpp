@@ -9,6 +9,7 @@
 #include "common/error.h"
 #include "common/i18n.h"
 #include "common/text.h"
+#include "db/hall_state.h"
 #include "db/repositories.h"
 #include "workflows/clock_guard.h"
 
@@ -21,6 +22,9 @@ const std::vector<SettingSpec>& setting_specs() {
   static const std::vector<SettingSpec> specs{
       {"branch", T::text, 0, 16, {}, "BJ01", false},
       {"branch_name", T::text, 0, 60, {}, "", true},
+      // The counter's code in the hall (issue 12): set at init, changeable only before the
+      // first receipt and before the counter joins a hall (SettingsService::set).
+      {"workstation", T::text, 0, 8, {}, "W01", true},
       {"pkcs11_module", T::module_path, 0, 0, {}, "", true},
       {"key_algorithm", T::choice, 0, 0, {"ec_p256", "rsa_2048"}, "ec_p256", true},
       {"paper", T::choice, 0, 0, {"a5", "a4", "roll80"}, "a5", true},
@@ -31,8 +35,21 @@ const std::vector<SettingSpec>& setting_specs() {
       {"timezone", T::timezone, 0, 0, {}, "Asia/Shanghai", true},
       {kLockoutMinutesSetting, T::integer, 1, 24 * 60, {}, "15", true},
       {kClockToleranceSetting, T::integer, 0, 86400, {}, "300", true},
+      // The hall's day report flags a counter that has not shipped for longer (issue 12).
+      {"hall_late_minutes", T::integer, 1, 1440, {}, "15", true},
   };
   return specs;
+}
+
+bool valid_workstation_code(std::string_view code) {
+  if (code.empty() || code.size() > 8) return false;
+  for (char c : code)
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
+  return true;
+}
+
+bool workstation_code_fixed(db::Database& db) {
+  return db::any_receipt(db) || db::HallState(db).get("conninfo").has_value();
 }
 
 const SettingSpec* find_setting(std::string_view key) {
@@ -84,6 +101,8 @@ std::optional<std::string> setting_problem(const SettingSpec& spec, std::string_
       } catch (const InputError& e) {
         return std::string(e.what());
       }
+      if (std::string_view(spec.key) == "workstation" && !valid_workstation_code(value))
+        return msg(tr("The workstation code must be 1 to 8 capital letters or digits, e.g. W01; '{}' is not."), value);
       return std::nullopt;
     }
     case SettingType::integer: {
@@ -138,6 +157,7 @@ LoadedConfig load_counter_config(db::Database& db) {
   auto number = [&](const char* key) { return static_cast<int>(*whole_number(read(key))); };
   CounterConfig& c = out.config;
   c.branch = read("branch");
+  c.workstation = read("workstation");
   c.branch_name = settings.get("branch_name").value_or(c.branch);
   if (c.branch_name.empty() || setting_problem(*find_setting("branch_name"), c.branch_name)) c.branch_name = c.branch;
   c.key_algorithm = read("key_algorithm") == "rsa_2048" ? KeyAlgorithm::rsa_2048 : KeyAlgorithm::ec_p256;
@@ -167,6 +187,10 @@ std::string SettingsService::set(const Actor& actor, const std::string& key, con
   db::Settings settings(db_);
   std::string old = settings.get_or(key, "");
   db::Transaction tx(db_);
+  if (key == "workstation" && v != old && workstation_code_fixed(db_))
+    throw InputError(codes::bad_request,
+                     tr("The workstation code cannot change any more: this counter has issued receipts or joined a "
+                        "hall under it."));
   settings.set(key, v);
   journal_.append({.staff = actor.name, .action = "setting.changed", .details = fmt::format("{}: {} → {}", key, old, v)},
                   clock_.now());

@@ -39,6 +39,12 @@ struct SettingSpec {
 
 // Every setting, in the order `settings show` lists them.
 const std::vector<SettingSpec>& setting_specs();
+// A workstation code: 1 to 8 of A-Z and 0-9 ("W01").
+bool valid_workstation_code(std::string_view code);
+// True once the workstation code is part of the record: a receipt was numbered in its
+// series or the counter joined a hall (docs/hall.md).
+bool workstation_code_fixed(db::Database& db);
+
 // Nothing for a key that is not a setting.
 const SettingSpec* find_setting(std::string_view key);
 

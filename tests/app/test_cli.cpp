@@ -139,7 +139,7 @@ BOOST_FIXTURE_TEST_CASE(issued_on_the_token_and_checked_by_other_tools, Counter)
   json out = json::parse(r.out);
   BOOST_TEST(out["state"].get<std::string>() == "completed");
   BOOST_TEST(out["token_serial"].get<std::string>() == serial);
-  BOOST_TEST(std::regex_match(out["receipt_no"].get<std::string>(), std::regex("BJ01-20[0-9]{2}-000001")));
+  BOOST_TEST(std::regex_match(out["receipt_no"].get<std::string>(), std::regex("BJ01-W01-20[0-9]{2}-000001")));
   BOOST_TEST(out["amount_fen"].get<std::int64_t>() == 5000);
   std::string cert_serial = out["serial"].get<std::string>();
   BOOST_TEST(cert_serial.size() >= 30u);

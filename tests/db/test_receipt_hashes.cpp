@@ -38,7 +38,7 @@ struct Booked {
   db::Payment receipt(db::Id order, std::int64_t fen) {
     db::Payment p;
     p.order_id = order;
-    p.receipt_no = db::Payments(db).next_receipt_no("BJ01", 2026);
+    p.receipt_no = db::Payments(db).next_receipt_no("BJ01", "W01", 2026);
     p.method = "cash";
     p.amount_fen = p.unit_fen = fen;
     p.teller_id = teller;

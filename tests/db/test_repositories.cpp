@@ -246,28 +246,32 @@ BOOST_AUTO_TEST_CASE(fee_schedule_set_and_get) {
 
 BOOST_AUTO_TEST_CASE(receipt_numbers_are_gap_free) {
   db::Payments payments(db);
-  auto take = [&](const std::string& branch, int year, bool commit) {
+  auto take = [&](const std::string& branch, int year, bool commit, const std::string& ws = "W01") {
     db::Transaction tx(db);
-    std::string no = payments.next_receipt_no(branch, year);
+    std::string no = payments.next_receipt_no(branch, ws, year);
     if (commit) tx.commit();
     return no;
   };
-  BOOST_TEST(take("BJ01", 2026, true) == "BJ01-2026-000001");
-  BOOST_TEST(take("BJ01", 2026, true) == "BJ01-2026-000002");
-  BOOST_TEST(take("BJ01", 2026, false) == "BJ01-2026-000003");  // rolled back: given back
-  BOOST_TEST(take("BJ01", 2026, true) == "BJ01-2026-000003");
-  BOOST_TEST(take("BJ01", 2027, true) == "BJ01-2027-000001");
-  BOOST_TEST(take("SH02", 2026, true) == "SH02-2026-000001");
+  BOOST_TEST(take("BJ01", 2026, true) == "BJ01-W01-2026-000001");
+  BOOST_TEST(take("BJ01", 2026, true) == "BJ01-W01-2026-000002");
+  BOOST_TEST(take("BJ01", 2026, false) == "BJ01-W01-2026-000003");  // rolled back: given back
+  BOOST_TEST(take("BJ01", 2026, true) == "BJ01-W01-2026-000003");
+  BOOST_TEST(take("BJ01", 2027, true) == "BJ01-W01-2027-000001");
+  BOOST_TEST(take("SH02", 2026, true) == "SH02-W01-2026-000001");
+  // Each workstation has its own series (issue 12): two counters never share a number.
+  BOOST_TEST(take("BJ01", 2026, true, "W02") == "BJ01-W02-2026-000001");
   try {
     db::Transaction tx(db);
-    payments.next_receipt_no("BJ01", 2026);
+    payments.next_receipt_no("BJ01", "W01", 2026);
     throw std::runtime_error("printer caught fire");
   } catch (const std::runtime_error&) {
   }
-  BOOST_TEST(take("BJ01", 2026, true) == "BJ01-2026-000004");
+  BOOST_TEST(take("BJ01", 2026, true) == "BJ01-W01-2026-000004");
   // Outside a transaction the number could not be given back: refused.
-  BOOST_TEST(code_of([&] { payments.next_receipt_no("BJ01", 2026); }) == codes::database_error);
+  BOOST_TEST(code_of([&] { payments.next_receipt_no("BJ01", "W01", 2026); }) == codes::database_error);
   BOOST_TEST(code_of([&] { take("", 2026, true); }) == codes::bad_request);
+  BOOST_TEST(code_of([&] { take("BJ01", 2026, true, ""); }) == codes::bad_request);
+  BOOST_TEST(code_of([&] { take("BJ01", 2026, true, "W-1"); }) == codes::bad_request);
 }
 
 BOOST_AUTO_TEST_CASE(receipt_numbers_survive_reopen) {
@@ -276,7 +280,7 @@ BOOST_AUTO_TEST_CASE(receipt_numbers_survive_reopen) {
     auto file_db = db::Database::open(dir / "certdesk.db", true);
     db::Payments payments(file_db);
     db::Transaction tx(file_db);
-    BOOST_TEST(payments.next_receipt_no("BJ01", 2026) == "BJ01-2026-00000" + std::to_string(i));
+    BOOST_TEST(payments.next_receipt_no("BJ01", "W01", 2026) == "BJ01-W01-2026-00000" + std::to_string(i));
     tx.commit();
   }
 }
@@ -288,7 +292,7 @@ BOOST_AUTO_TEST_CASE(payments_round_trip_void_and_print) {
   db::Transaction tx(db);
   db::Payment p;
   p.order_id = order;
-  p.receipt_no = payments.next_receipt_no("BJ01", 2026);
+  p.receipt_no = payments.next_receipt_no("BJ01", "W01", 2026);
   p.method = "cash";
   p.payer = "北京示例科技有限公司";
   p.item = "USB key token";
@@ -302,7 +306,7 @@ BOOST_AUTO_TEST_CASE(payments_round_trip_void_and_print) {
   payments.set_journal_hash(id, std::string(64, 'f'));
   tx.commit();
 
-  auto r = payments.by_receipt_no("BJ01-2026-000001");
+  auto r = payments.by_receipt_no("BJ01-W01-2026-000001");
   BOOST_TEST_REQUIRE(r.has_value());
   BOOST_TEST(r->id == id);
   BOOST_TEST(r->amount_fen == 5000);

@@ -1,9 +1,12 @@
 #include "tests/hall/hall_server.h"
 
 #include <libpq-fe.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <stdexcept>
@@ -107,6 +110,31 @@ std::vector<db::JournalEntry> LocalCounter::after(std::int64_t seq) {
   std::vector<std::int64_t> seqs;
   for (std::int64_t s = seq + 1; s <= journal.head().count; ++s) seqs.push_back(s);
   return db::DayJournal(db).at(seqs);
+}
+
+std::vector<int> in_processes(int count, const std::function<int(int)>& body) {
+  std::vector<pid_t> pids;
+  for (int n = 1; n <= count; ++n) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+      int rc = 1;
+      try {
+        rc = body(n);
+      } catch (const std::exception& e) {
+        fprintf(stderr, "counter %d: %s\n", n, e.what());
+        rc = 2;
+      }
+      _exit(rc);
+    }
+    pids.push_back(pid);
+  }
+  std::vector<int> exit_codes;
+  for (pid_t pid : pids) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    exit_codes.push_back(WIFEXITED(status) ? WEXITSTATUS(status) : 100);
+  }
+  return exit_codes;
 }
 
 Seconds hall_time(int minutes) {

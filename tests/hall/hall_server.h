@@ -3,6 +3,7 @@
 // temp folder (Unix socket only) and stopped when the fixture ends; plus the journal
 // helpers the hall suites share.
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,10 @@ struct LocalCounter {
   db::Database db;
   db::Journal journal;
 };
+
+// Runs body(n) for n = 1…count, each in its own (forked) process at once; returns their exit
+// codes in order (2 when body threw, 100 when the process did not exit normally).
+std::vector<int> in_processes(int count, const std::function<int(int)>& body);
 
 // 2026-12-01T01:00:00Z plus minutes (09:00 in Beijing: business day 2026-12-01).
 Seconds hall_time(int minutes);

@@ -80,15 +80,17 @@ BOOST_AUTO_TEST_SUITE(hall_schema)
 
 BOOST_AUTO_TEST_CASE(migrations_apply_once_and_open_checks_the_version) {
   HallServer server;
-  BOOST_TEST(hall::expected_schema_version() == 1);
-  BOOST_TEST(hall::Connection::migrate(server.conninfo()) == 1);   // again: nothing to do
-  BOOST_TEST(server.value("SELECT count(*) FROM hall.schema_version") == "1");
+  BOOST_TEST(hall::expected_schema_version() == 2);
+  BOOST_TEST(hall::Connection::migrate(server.conninfo()) == 2);   // again: nothing to do
+  BOOST_TEST(server.value("SELECT count(*) FROM hall.schema_version") == "2");
+  // 002: the review by teller has its own index.
+  BOOST_TEST(server.value("SELECT count(*) FROM pg_indexes WHERE indexname = 'entries_review_staff'") == "1");
   BOOST_CHECK_NO_THROW(hall::Connection::open(server.conninfo()));
   // A database without the schema, and one of a newer version, are refused by open().
   BOOST_TEST(server.sql("CREATE DATABASE empty").empty());
   BOOST_TEST(code_of([&] { hall::Connection::open(server.conninfo("postgres", "empty")); }) ==
              codes::hall_schema_mismatch);
-  BOOST_TEST(server.sql("INSERT INTO hall.schema_version (version) VALUES (2)").empty());
+  BOOST_TEST(server.sql("INSERT INTO hall.schema_version (version) VALUES (3)").empty());
   BOOST_TEST(code_of([&] { hall::Connection::open(server.conninfo()); }) == codes::hall_schema_mismatch);
   BOOST_TEST(code_of([&] { hall::Connection::migrate(server.conninfo()); }) == codes::hall_schema_mismatch);
 }

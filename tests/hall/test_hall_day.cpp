@@ -20,6 +20,7 @@
 
 using namespace certdesk;
 using certdesk::test::HallServer;
+using certdesk::test::in_processes;
 using certdesk::test::LocalCounter;
 using certdesk::test::TempDir;
 namespace fs = std::filesystem;
@@ -30,32 +31,6 @@ std::string code(int n) { return n < 10 ? "W0" + std::to_string(n) : "W" + std::
 std::string role(int n) { return "counter_w" + std::to_string(n); }
 std::string key(int n) { return "sha256:" + std::string(40, static_cast<char>('0' + n)); }
 hall::Counter counter(int n, const std::string& branch = "BJ01") { return {branch, code(n)}; }
-
-// Runs body(n) for n = 1…count, each in its own process; returns their exit codes.
-std::vector<int> in_processes(int count, const std::function<int(int)>& body) {
-  std::vector<pid_t> pids;
-  for (int n = 1; n <= count; ++n) {
-    const pid_t pid = fork();
-    if (pid == 0) {
-      int rc = 1;
-      try {
-        rc = body(n);
-      } catch (const std::exception& e) {
-        fprintf(stderr, "counter %d: %s\n", n, e.what());
-        rc = 2;
-      }
-      _exit(rc);
-    }
-    pids.push_back(pid);
-  }
-  std::vector<int> exit_codes;
-  for (pid_t pid : pids) {
-    int status = 0;
-    waitpid(pid, &status, 0);
-    exit_codes.push_back(WIFEXITED(status) ? WEXITSTATUS(status) : 100);
-  }
-  return exit_codes;
-}
 
 // Ships everything after the hall's head; returns what was accepted.
 std::int64_t ship_backlog(hall::Connection& c, const hall::Counter& who, LocalCounter& local) {

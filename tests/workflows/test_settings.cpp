@@ -145,3 +145,32 @@ BOOST_AUTO_TEST_CASE(every_key_has_a_type_and_its_default_is_valid) {
   BOOST_TEST(find_setting("utc_offset_minutes")->max == 840);
   BOOST_TEST(!find_setting("no_such_key"));
 }
+
+// The workstation code (issue 12): A-Z 0-9, 1 to 8; an old folder reads W01; fixed by the first receipt.
+BOOST_FIXTURE_TEST_CASE(the_workstation_code_is_checked_and_fixed_by_the_first_receipt, SettingsDesk) {
+  BOOST_TEST(stored("workstation") == "W01");   // migration 6: a folder from before the codes
+  BOOST_TEST(load_counter_config(db).config.workstation == "W01");
+  for (const char* bad : {"w01", "W-1", "ABCDEFGHI", "W 1", "工位1"})
+    BOOST_TEST(code_of<InputError>([&] { settings.set(admin, "workstation", bad); }) == codes::bad_request, bad);
+  BOOST_TEST(settings.set(admin, "workstation", "W02") == "W02");
+  BOOST_TEST(load_counter_config(db).config.workstation == "W02");
+  {
+    db::Transaction tx(db);
+    BOOST_TEST(db::Payments(db).next_receipt_no("BJ01", "W02", 2026) == "BJ01-W02-2026-000001");
+    db::ServiceOrder o;
+    o.flow = "issue";
+    o.state = "paid";
+    o.staff_id = teller.id;
+    o.request_key = "k-workstation";
+    db::Id order = db::Orders(db).insert(o);
+    db::Payment p;
+    p.order_id = order;
+    p.receipt_no = "BJ01-W02-2026-000001";
+    p.method = "cash";
+    p.teller_id = teller.id;
+    db::Payments(db).insert(p);
+    tx.commit();
+  }
+  BOOST_TEST(code_of<InputError>([&] { settings.set(admin, "workstation", "W03"); }) == codes::bad_request);
+  BOOST_TEST(stored("workstation") == "W02");
+}
