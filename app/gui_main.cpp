@@ -52,7 +52,9 @@ class CertdeskApp : public wxApp {
     }
 
     forms::LoginDialog login(
-        nullptr, [this](const std::string& n, const Secret& p) { return model_->login(n, p); }, forms::wx(model_->branch()));
+        nullptr, [this](const std::string& n, const Secret& p) { return model_->login(n, p); },
+        forms::wx(ctx_->config().branch_name.empty() ? model_->branch()
+                                                     : ctx_->config().branch_name + "（" + model_->branch() + "）"));
     if (std::getenv("CERTDESK_EXIT_AT_LOGIN")) {
       // Start-up timing: the dialog is usable once it is shown and idle.
       login.Bind(wxEVT_IDLE, [&login](wxIdleEvent&) { login.EndModal(wxID_CANCEL); });

@@ -22,13 +22,13 @@ void add_columns(wxListCtrl* l) {
   l->AppendColumn(_("Exception"), wxLIST_FORMAT_LEFT, 64);
   l->AppendColumn(_("Staff"), wxLIST_FORMAT_LEFT, 80);
   l->AppendColumn(_("Action"), wxLIST_FORMAT_LEFT, 124);
-  l->AppendColumn(_("Flow"), wxLIST_FORMAT_LEFT, 70);
-  l->AppendColumn(_("Order"), wxLIST_FORMAT_RIGHT, 55);
+  l->AppendColumn(_("Flow"), wxLIST_FORMAT_LEFT, 84);
+  l->AppendColumn(_("Order"), wxLIST_FORMAT_RIGHT, 66);
   l->AppendColumn(_("Organisation"), wxLIST_FORMAT_LEFT, 150);
   l->AppendColumn(_("Amount"), wxLIST_FORMAT_RIGHT, 70);
-  l->AppendColumn(_("Receipt"), wxLIST_FORMAT_LEFT, 130);
+  l->AppendColumn(_("Receipt"), wxLIST_FORMAT_LEFT, 160);
   l->AppendColumn(_("Outcome"), wxLIST_FORMAT_LEFT, 60);
-  l->AppendColumn(_("Details"), wxLIST_FORMAT_LEFT, 260);
+  l->AppendColumn(_("Details"), wxLIST_FORMAT_LEFT, 205);
 }
 
 // A flow's short name ("issue" → 初次办理); empty stays empty.
