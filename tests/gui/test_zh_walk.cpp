@@ -10,6 +10,7 @@
 #include <wx/app.h>
 #include <wx/display.h>
 #include <wx/evtloop.h>
+#include <wx/intl.h>
 #include <wx/print.h>
 
 #include <chrono>
@@ -181,6 +182,17 @@ BOOST_AUTO_TEST_CASE(the_review_window_reads_in_chinese) {
   w->Show();
   BOOST_REQUIRE(pump_until([&] { return w->IsShownOnScreen() && !w->busy() && w->list()->GetItemCount() > 0; }));
   walk(w, "review window", "zh-review.png", {.allow = {"admin"}});   // the staff filter lists login names
+  // The receipt number is on screen without scrolling sideways.
+  int through_receipt = 0;
+  for (int i = 0; i < w->list()->GetColumnCount(); ++i) {
+    wxListItem col;
+    col.SetMask(wxLIST_MASK_TEXT);
+    w->list()->GetColumn(i, col);
+    through_receipt += w->list()->GetColumnWidth(i);
+    if (col.GetText() == _("Receipt")) break;
+  }
+  BOOST_TEST(through_receipt <= w->list()->GetClientSize().x,
+             "columns through the receipt take " << through_receipt << " px of " << w->list()->GetClientSize().x);
   auto* history = new forms::OrderHistoryDialog(w, 1, {});
   walk(history, "order history dialog", "");
   history->Destroy();
