@@ -42,6 +42,7 @@ using certdesk::app::add_command;
 using certdesk::app::add_flag;
 using certdesk::app::add_value;
 using certdesk::app::add_login;
+using certdesk::app::translated_help;
 
 namespace {
 
@@ -236,18 +237,19 @@ struct Cli {
                                                        : desk::TokenReport::lost;
     std::string state = desk.report_token(who, report, serial, o.reason);
     out({{"serial", serial}, {"state", state}},
-        fmt::format(fmt::runtime(tr("Token {} is now {}.")), serial, state.empty() ? "?" : state));
+        fmt::format(fmt::runtime(tr("Token {} is now {}.")), serial, state.empty() ? "?" : tr_ctx("state", state.c_str())));
     return 0;
   }
 
-  static std::string pin_state(const workflows::TokenView& t) {
-    if (!t.initialized) return "uninitialised";
-    if (!t.user_pin_initialized) return "blank";
+  // The JSON's word (kept in English for scripts); tr_ctx("pin", …) for a person.
+  static const char* pin_state(const workflows::TokenView& t) {
+    if (!t.initialized) return tr_noop_ctx("pin", "uninitialised");
+    if (!t.user_pin_initialized) return tr_noop_ctx("pin", "blank");
     // PKCS#11 reports only these thresholds, not a number of tries.
-    if (t.pin_locked) return "locked";
-    if (t.pin_final_try) return "final try";
-    if (t.pin_count_low) return "few tries left";
-    return "ok";
+    if (t.pin_locked) return tr_noop_ctx("pin", "locked");
+    if (t.pin_final_try) return tr_noop_ctx("pin", "final try");
+    if (t.pin_count_low) return tr_noop_ctx("pin", "few tries left");
+    return tr_noop_ctx("pin", "ok");
   }
 
   int token_list() {
@@ -265,11 +267,14 @@ struct Cli {
                       {"status", c.status}});
       j["certificates"] = cj;
       arr.push_back(j);
-      plain += fmt::format("{:<16} {:<10} {:<22} {:<8} PIN:{}\n", t.serial, t.vendor, t.label, j["state"].get<std::string>(),
-                           pin_state(t));
-      for (const auto& c : cj)
-        plain += fmt::format("    cert {} {} until {}\n", c["serial"].get<std::string>(), c["status"].get<std::string>(),
-                             c["not_after"].get<std::string>());
+      const std::string record_state = j["state"].get<std::string>();
+      plain += fmt::format("{:<16} {:<10} {:<22} {:<8} PIN:{}\n", t.serial, t.vendor, t.label,
+                           tr_ctx("state", record_state.c_str()), tr_ctx("pin", pin_state(t)));
+      for (const auto& c : row.certificates)
+        plain += "    " + (c.status == "revoked"
+                                 ? msg(tr("certificate {} (revoked), was valid until {}"), c.serial, desk::local_time(c.not_after, ctx.config()))
+                                 : msg(tr("certificate {} ({}), valid until {}"), c.serial, tr_ctx("state", c.status.c_str()),
+                                       desk::local_time(c.not_after, ctx.config()))) + "\n";
     }
     if (arr.empty()) plain = tr("No customer token is inserted.");
     out(arr, plain);
@@ -324,7 +329,7 @@ struct Cli {
                                 r.flow, workflows::to_string(r.state), r.receipt_no.empty() ? "-" : r.receipt_no,
                                 r.cert_serial.empty() ? "-" : r.cert_serial, r.token_serial);
     if (!r.notes.empty() && !r.waiting) plain += "\n" + std::string(tr(r.notes.c_str()));
-    j["notes"] = r.notes;
+    j["notes"] = r.notes.empty() ? std::string() : std::string(tr(r.notes.c_str()));
     out(j, plain);
     return r.waiting ? 4 : 0;
   }
@@ -470,7 +475,7 @@ struct Cli {
     workflows::IssuedCode c = desk.issue_unlock_code(who, o.serial, o.hours);
     out({{"code", c.code}, {"token_serial", c.token_serial}, {"expires", c.expires_utc}},
         fmt::format(fmt::runtime(tr("Authorisation code for token {}: {} (single use, valid until {}).")), c.token_serial,
-                    c.code, c.expires_utc));
+                    c.code, desk::local_time(text::parse_iso_utc(c.expires_utc).time_since_epoch().count(), ctx.config())));
     return 0;
   }
 
@@ -567,9 +572,9 @@ void add_commands(CLI::App& app, CliOptions& o, std::function<int()>& chosen) {
               chosen);
   for (const char* what : {"suspend", "found", "lost"}) {
     c = add_command(*token, what,
-                    std::string(what) == "suspend" ? "Reported temporarily lost: suspended."
-                    : std::string(what) == "found" ? "Found again: active."
-                                                   : "Confirmed lost (a reissue follows).",
+                    std::string(what) == "suspend" ? tr_noop("Reported temporarily lost: suspended.")
+                    : std::string(what) == "found" ? tr_noop("Found again: active.")
+                                                   : tr_noop("Confirmed lost (a reissue follows)."),
                     [cli, w = std::string(what)] { return cli->token_status(w); }, chosen);
     c->add_option("SERIAL", o.serial, "the token's serial")->required();
     add_value(*c, "--reason", o.reason, "what the customer said");
@@ -673,8 +678,9 @@ int main(int argc, char** argv) {
         if (a == secret || a.rfind(std::string(secret) + "=", 0) == 0)
           throw UsageError(tr("PINs and passwords are never given on the command line; use a file option or the prompt."));
     }
-    CLI::App app{"certdesk-cli: the counter without a window (SPEC §9). PINs and passwords only from files or the prompt.",
+    CLI::App app{tr_noop("certdesk-cli: the counter without a window (SPEC §9). PINs and passwords only from files or the prompt."),
                  "certdesk-cli"};
+    app.formatter(translated_help());   // before the subcommands: they inherit it
     // Set before any subcommand exists: every subcommand inherits them.
     app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::Throw);
     app.fallthrough();   // --data-dir and --json after the command too
@@ -682,8 +688,8 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", "certdesk-cli " CERTDESK_VERSION);
     add_value(app, "--data-dir", o.data_dir, "the data folder (default $CERTDESK_DATA_DIR, else ~/.local/share/certdesk)");
     add_flag(app, "--json", o.as_json, "machine-readable output on stdout");
-    app.footer("Exit status: 0 done, 1 other, 2 usage, 3 journal integrity, 4 refused by a rule or bad input,\n"
-               "5 token or module, 6 authentication or permission. Each command has its own --help. See docs/cli.md.");
+    app.footer(tr_noop("Exit status: 0 done, 1 other, 2 usage, 3 journal integrity, 4 refused by a rule or bad input,\n"
+               "5 token or module, 6 authentication or permission. Each command has its own --help. See docs/cli.md."));
     std::function<int()> chosen;
     add_commands(app, o, chosen);
     try {
@@ -715,7 +721,7 @@ int main(int argc, char** argv) {
     log_line(o.data_dir, command, codes::ok, "done");
     return rc;
   } catch (const Error& e) {
-    std::cerr << "certdesk-cli: " << e.what() << " [" << e.code() << "]\n";
+    std::cerr << "certdesk-cli: " << shown_message(e) << " [" << e.code() << "]\n";
     log_line(o.data_dir, command, e.code(), e.what());
     return exit_code(e.kind());
   } catch (const std::exception& e) {

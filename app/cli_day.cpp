@@ -77,25 +77,26 @@ struct DayCli {
               {"closed", desk.day_closed(day)}};
     j["workstation"] = ctx.config().workstation;   // the counter this report is of (issue 12)
     json ex = json::array();
-    std::string plain = fmt::format("{} — {} entries (seq {}–{}), fee total ¥{} from {} receipts ({} voided)\n", day, s.entries,
+    std::string plain = fmt::format(fmt::runtime(tr("{} — {} entries (seq {}–{}), fee total ¥{} from {} receipts ({} voided)")), day, s.entries,
                                     s.first_seq ? std::to_string(*s.first_seq) : "-",
                                     s.last_seq ? std::to_string(*s.last_seq) : "-", yuan(s.fee_total_fen),
-                                    s.receipts_issued, s.receipts_voided);
-    plain += fmt::format("exceptions: {} failures, {} overrides, {} waivers, {} voids, {} unlocks, {} unfinished orders\n",
-                         s.failures, s.overrides, s.waivers, s.voids, s.unlocks, s.unfinished_orders);
+                                    s.receipts_issued, s.receipts_voided) + "\n";
+    plain += fmt::format(fmt::runtime(tr("exceptions: {} failures, {} overrides, {} waivers, {} voids, {} unlocks, {} unfinished orders")),
+                         s.failures, s.overrides, s.waivers, s.voids, s.unlocks, s.unfinished_orders) + "\n";
     for (const auto& x : s.exceptions) {
       const auto& r = x.entry.record;
       ex.push_back({{"kind", workflows::to_string(x.kind)}, {"seq", x.entry.seq}, {"utc_time", x.entry.utc_time},
                     {"staff", r.staff}, {"action", r.action}, {"order_id", r.order_id ? json(*r.order_id) : json(nullptr)},
                     {"outcome", r.outcome}, {"receipt_no", r.receipt_no}, {"details", r.details}});
-      plain += fmt::format("  {:<10} seq {:>7} {} {:<10} {:<22} {} {} {}\n", workflows::to_string(x.kind), x.entry.seq,
-                           x.entry.utc_time, r.staff, r.action, r.outcome, r.receipt_no, r.details);
+      plain += fmt::format(fmt::runtime(tr("  {:<10} seq {:>7} {} {:<10} {:<22} {} {} {}")), tr_ctx("exception", workflows::to_string(x.kind)),
+                           x.entry.seq, desk::local_time(text::parse_iso_utc(x.entry.utc_time).time_since_epoch().count(), desk.config()), r.staff,
+                           tr_ctx("action", r.action.c_str()), r.outcome, r.receipt_no, r.details) + "\n";
     }
     j["exceptions"] = ex;
     for (const auto& [title, rows] : {std::pair{"flow", &s.by_flow}, {"teller", &s.by_teller}, {"method", &s.by_method}})
       for (const auto& r : *rows)
-        plain += fmt::format("  {:<7} {:<16} entries {:>6}  orders {:>4}  receipts {:>4}  ¥{}\n", title,
-                             r.key.empty() ? "(system)" : r.key, r.entries, r.orders, r.receipts, yuan(r.amount_fen));
+        plain += fmt::format(fmt::runtime(tr("  {:<7} {:<16} entries {:>6}  orders {:>4}  receipts {:>4}  ¥{}")), tr_ctx("by", title),
+                             r.key.empty() ? std::string(tr("(system)")) : r.key, r.entries, r.orders, r.receipts, yuan(r.amount_fen)) + "\n";
     if (!o.csv.empty()) {
       std::int64_t n = desk.export_day_csv(who, day, o.csv);
       j["csv"] = o.csv;
@@ -129,7 +130,7 @@ struct DayCli {
               {"head_hash", rec.head_hash}, {"statement_sha256", rec.statement_sha256}, {"signer", rec.signer_kind},
               {"signer_subject", pki::subject_of(rec.signer_cert)}, {"report_pdf", pdf.string()}};
     out(j, fmt::format(fmt::runtime(tr("{} is closed: {} entries, fee total ¥{}, head {} (seq {}), signed with the {} key ({}). Report: {}.")),
-                       day, rec.entry_count, yuan(rec.fee_total_fen), rec.head_hash, rec.head_seq, rec.signer_kind,
+                       day, rec.entry_count, yuan(rec.fee_total_fen), rec.head_hash, rec.head_seq, tr(rec.signer_kind.c_str()),
                        pki::subject_of(rec.signer_cert), pdf.string()));
     return 0;
   }

@@ -1,5 +1,8 @@
 #include "app/cli_options.h"
 
+#include <memory>
+#include <sstream>
+
 #include <fmt/format.h>
 
 #include <iostream>
@@ -59,6 +62,56 @@ CLI::App* add_command(CLI::App& parent, const std::string& name, const std::stri
   CLI::App* sub = parent.add_subcommand(name, help);
   sub->callback([&chosen, run = std::move(run)] { chosen = run; });
   return sub;
+}
+
+namespace {
+
+// CLI11's own words: its labels and its --help / --version descriptions.
+constexpr const char* kCli11Words[] = {
+    tr_noop("Usage"), tr_noop("OPTIONS"), tr_noop("SUBCOMMAND"), tr_noop("SUBCOMMANDS"), tr_noop("REQUIRED"),
+    tr_noop("Positionals"), tr_noop("Options"), tr_noop("Subcommands"), tr_noop("Env"), tr_noop("Needs"),
+    tr_noop("Excludes"), tr_noop("Print this help message and exit"), tr_noop("Display program version information and exit"),
+};
+
+std::string translated(const std::string& s) { return s.empty() ? s : std::string(tr(s.c_str())); }
+
+class TranslatedHelp final : public CLI::Formatter {
+ public:
+  TranslatedHelp() {
+    for (const char* w : {"Usage", "OPTIONS", "SUBCOMMAND", "SUBCOMMANDS", "REQUIRED", "Positionals", "Env", "Needs", "Excludes"})
+      label(w, tr(w));
+    column_width(36);
+  }
+  std::string make_group(std::string group, bool is_positional, std::vector<const CLI::Option*> opts) const override {
+    return CLI::Formatter::make_group(translated(group), is_positional, std::move(opts));
+  }
+  std::string make_subcommands(const CLI::App* app, CLI::AppFormatMode mode) const override {
+    std::string out = CLI::Formatter::make_subcommands(app, mode);
+    const std::string heading = "\nSubcommands:\n";
+    if (auto at = out.find(heading); at != std::string::npos) out.replace(at, heading.size(), "\n" + translated("Subcommands") + ":\n");
+    return out;
+  }
+  std::string make_subcommand(const CLI::App* sub) const override {
+    std::stringstream out;
+    CLI::detail::format_help(out, sub->get_display_name(true), translated(sub->get_description()), get_column_width());
+    return out.str();
+  }
+  std::string make_description(const CLI::App* app) const override {
+    const std::string desc = translated(app->get_description());
+    return desc.empty() ? desc : desc + "\n";
+  }
+  std::string make_footer(const CLI::App* app) const override {
+    const std::string footer = translated(app->get_footer());
+    return footer.empty() ? footer : footer + "\n";
+  }
+  std::string make_option_desc(const CLI::Option* opt) const override { return translated(opt->get_description()); }
+};
+
+}  // namespace
+
+std::shared_ptr<CLI::Formatter> translated_help() {
+  (void)kCli11Words;
+  return std::make_shared<TranslatedHelp>();
 }
 
 }  // namespace certdesk::app

@@ -60,6 +60,13 @@ struct CliOptions {
 // "1.5" or "-3"); the message says so.
 extern const CLI::Validator kWholeNumber;
 
+// The help text in the current language (issue 14.6): a CLI11 formatter that
+// looks every description, group, label and the footer up with tr(). Set on the
+// app before its subcommands exist (they inherit it). The literals stay English
+// in the source; po/update extracts them by the helpers' keywords
+// (add_command:3, add_value:4, add_flag:4, add_option:3, add_subcommand:2).
+std::shared_ptr<CLI::Formatter> translated_help();
+
 // Registers --as (required) and --as-password-file on a subcommand.
 void add_login(CLI::App& sub, CliOptions& o);
 // An option with a value, at most once.

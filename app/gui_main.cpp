@@ -73,7 +73,9 @@ class CertdeskApp : public wxApp {
   // The login, then the person's window; false when nobody logged in.
   bool start_session(bool first) {
     forms::LoginDialog login(
-        nullptr, [this](const std::string& n, const Secret& p) { return model_->login(n, p); }, forms::wx(model_->branch()));
+        nullptr, [this](const std::string& n, const Secret& p) { return model_->login(n, p); },
+        forms::wx(ctx_->config().branch_name.empty() ? model_->branch()
+                                                     : ctx_->config().branch_name + "（" + model_->branch() + "）"));
     if (first && std::getenv("CERTDESK_EXIT_AT_LOGIN")) {
       // Start-up timing: the dialog is usable once it is shown and idle.
       login.Bind(wxEVT_IDLE, [&login](wxIdleEvent&) { login.EndModal(wxID_CANCEL); });

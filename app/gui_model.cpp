@@ -24,13 +24,16 @@ namespace {
 
 std::string day_of(const std::string& iso) { return iso.substr(0, 10); }
 
-// An iso_utc time as the branch reads it ("" stays "").
-std::string local_of(const std::string& iso, const workflows::CounterConfig& config) {
-  if (iso.empty()) return iso;
+// A stored UTC time ("2026-11-22T03:14:00Z" or Unix seconds) as the branch reads it (issue 14.5).
+std::string local_of(std::int64_t unix_seconds, const workflows::CounterConfig& config) {
+  return desk::local_time(unix_seconds, config);
+}
+std::string local_of(const std::string& iso_utc, const workflows::CounterConfig& config) {
+  if (iso_utc.empty()) return {};
   try {
-    return desk::local_time(text::parse_iso_utc(iso).time_since_epoch().count(), config);
+    return local_of(text::parse_iso_utc(iso_utc).time_since_epoch().count(), config);
   } catch (const Error&) {
-    return iso;
+    return iso_utc;   // not a time we wrote: shown as stored
   }
 }
 
@@ -180,20 +183,21 @@ std::vector<forms::HistoryRow> GuiCounterModel::history(std::int64_t organisatio
   desk::CustomerRecords records = desk_.customer_records(organisation_id);
   for (const auto& o : records.orders) {
     workflows::Flow f = workflows::flow_from(o.flow);
-    out.push_back({tr_noop_ctx("kind", "order"), day_of(o.created_utc), fmt::format("#{} {}", o.id, tr(workflows::business_type_label(f))), o.state});
+    out.push_back({tr_noop_ctx("kind", "order"), local_of(o.created_utc, ctx_.config()), fmt::format("#{} {}", o.id, tr(workflows::business_type_label(f))), o.state});
   }
   for (const auto& c : records.certificates)
-    out.push_back({tr_noop_ctx("kind", "certificate"), day_of(text::iso_utc(Seconds(std::chrono::seconds(c.not_before)))),
-                   fmt::format("{} → {}", c.serial.substr(0, 12), day_of(text::iso_utc(Seconds(std::chrono::seconds(c.not_after))))),
+    out.push_back({tr_noop_ctx("kind", "certificate"), local_of(c.not_before, ctx_.config()),
+                   fmt::format("{} → {}", c.serial.substr(0, 12), day_of(local_of(c.not_after, ctx_.config()))),
                    c.status == "revoked" ? tr_noop_ctx("state", "revoked") : tr_noop_ctx("state", "valid")});
-  for (const auto& t : records.tokens) out.push_back({tr_noop_ctx("kind", "token"), day_of(t.updated_utc), t.serial, t.state});
+  for (const auto& t : records.tokens)
+    out.push_back({tr_noop_ctx("kind", "token"), local_of(t.updated_utc, ctx_.config()), t.serial, t.state});
   return out;
 }
 
 std::vector<forms::UnfinishedRow> GuiCounterModel::unfinished() {
   std::vector<forms::UnfinishedRow> out;
   for (const auto& o : desk_.orders(true))
-    out.push_back({o.id, o.flow, o.state, workflows::step_label(o.step), o.token_serial, o.updated_utc});
+    out.push_back({o.id, o.flow, o.state, workflows::step_label(o.step), o.token_serial, local_of(o.updated_utc, ctx_.config())});
   return out;
 }
 

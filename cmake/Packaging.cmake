@@ -47,6 +47,6 @@ set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)               # certdesk_<version>_<arch>.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION misc)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)                # Depends from the shared libraries (dpkg-shlibdeps)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "softhsm2, fonts-noto-cjk")  # appended to the computed ones
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "softhsm2, fonts-noto-cjk, wx3.2-i18n")  # appended to the computed ones
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 include(CPack)

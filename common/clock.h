@@ -3,6 +3,7 @@
 // (the renewal window, the business day) without waiting.
 
 #include <chrono>
+#include <cstdint>
 
 namespace certdesk {
 
@@ -32,5 +33,16 @@ class FixedClock final : public Clock {
  private:
   Seconds t_;
 };
+
+// The days a certificate that ends at not_after (Unix seconds) has left at now,
+// as the token panel shows them: rounded up while it is valid, so a certificate
+// issued this second for cert_days × 86400 s shows cert_days (365 天, not 364)
+// and one with an hour left shows 1; 0 at the very second it ends; negative
+// once expired, -1 within its first day expired (rounded up the other way).
+inline int days_left(Seconds now, std::int64_t not_after) {
+  const std::int64_t left = not_after - now.time_since_epoch().count();
+  constexpr std::int64_t day = 86400;
+  return static_cast<int>(left >= 0 ? (left + day - 1) / day : -((-left + day - 1) / day));
+}
 
 }  // namespace certdesk

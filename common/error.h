@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace certdesk {
 
@@ -151,5 +153,22 @@ class JournalIntegrityError : public Error {
   explicit JournalIntegrityError(const std::string& message)
       : Error(ErrorKind::journal_integrity, codes::journal_tampered, message) {}
 };
+
+// ---- presenting a failure (issue 14.6) --------------------------------------------
+
+// Every outcome code of codes:: above except ok, in the order declared there.
+const std::vector<std::string_view>& all_codes();
+
+// What a code means, in the current language (tr(): "no token is inserted" reads
+// 未插入介质 under zh_CN); nullptr for a code not in all_codes().
+const char* code_title(std::string_view code);
+
+// True when text holds a CJK ideograph (U+3400–U+9FFF): a message already in Chinese.
+bool has_cjk(std::string_view text);
+
+// The message a person reads for e: what() when it is in the current language;
+// under zh_CN a message still in English (a library's or module's detail) is
+// preceded by its code's title, "未插入介质：no token …". Never throws.
+std::string shown_message(const Error& e);
 
 }  // namespace certdesk

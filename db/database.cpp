@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/i18n.h"
 #include "db/detail.h"
 
 namespace certdesk::db {
@@ -348,17 +349,17 @@ void check_place(const fs::path& file, bool create, bool write) {
   std::error_code ec;
   if (!fs::is_directory(folder, ec))
     throw DbError(codes::data_dir_unusable,
-                  "the data folder " + folder.string() + " does not exist or is not a folder; check the data folder setting");
+                  msg(tr("the data folder {} does not exist or is not a folder; check the data folder setting"), folder.string()));
   if (::access(folder.c_str(), R_OK | X_OK | (write ? W_OK : 0)) != 0)
-    throw DbError(codes::data_dir_unusable, "the data folder " + folder.string() + " cannot be " +
-                                                (write ? "read or written" : "read") +
-                                                "; check its permissions (the database needs it)");
+    throw DbError(codes::data_dir_unusable, write ? msg(tr("the data folder {} cannot be read or written; check its permissions (the database needs it)"),
+                                                        folder.string())
+                                              : msg(tr("the data folder {} cannot be read; check its permissions (the database needs it)"),
+                                                    folder.string()));
   bool exists = fs::exists(file, ec);
   if (!exists) {
     if (!create)
-      throw DbError(codes::database_error, "the database file " + file.string() +
-                                               " does not exist; check the data folder, or run `certdesk-cli init` "
-                                               "to create a new one");
+      throw DbError(codes::database_error, msg(tr("the database file {} does not exist; check the data folder, or run `certdesk-cli init` to create a new one"),
+                                               file.string()));
     return;
   }
   if (!fs::is_regular_file(file, ec))
@@ -573,13 +574,13 @@ std::unique_ptr<SQLite::Database> connect(const fs::path& file, Mode mode) {
 
 std::string cause_of(int sqlite_code) {
   switch (sqlite_code & 0xff) {
-    case SQLITE_FULL: return "the disk is full";
-    case SQLITE_READONLY: return "the database is read-only";
+    case SQLITE_FULL: return tr("the disk is full");
+    case SQLITE_READONLY: return tr("the database is read-only");
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return "the database is locked by another program";
-    case SQLITE_IOERR: return "an input/output error";
-    case SQLITE_CANTOPEN: return "the file cannot be opened";
-    case SQLITE_PERM: return "permission denied";
+    case SQLITE_LOCKED: return tr("the database is locked by another program");
+    case SQLITE_IOERR: return tr("an input/output error");
+    case SQLITE_CANTOPEN: return tr("the file cannot be opened");
+    case SQLITE_PERM: return tr("permission denied");
     default: return sqlite3_errstr(sqlite_code);
   }
 }
@@ -664,10 +665,10 @@ CachedStatement::~CachedStatement() { stmt_.tryReset(); }
 
 DbError journal_unavailable_error(int sqlite_code, const std::string& detail) {
   std::string cause = cause_of(sqlite_code);
-  if (!detail.empty()) cause += ", while " + detail;
+  if (!detail.empty()) cause = msg(tr("{}, while {}"), cause, detail);
   return DbError(codes::journal_unavailable,
-                 "the journal cannot be written (" + cause +
-                     "): free disk space / check the data folder; no work can be done until it can",
+                 msg(tr("the journal cannot be written ({}): free disk space / check the data folder; no work can be done until it can"),
+                     cause),
                  sqlite_code);
 }
 
@@ -678,14 +679,14 @@ void throw_db_error(const SQLite::Exception& e, const std::string& doing) {
   switch (code) {
     case SQLITE_CONSTRAINT_UNIQUE:
     case SQLITE_CONSTRAINT_PRIMARYKEY:
-      throw DbError(codes::duplicate, doing + ": this is already recorded (" + e.what() + ")", code);
+      throw DbError(codes::duplicate, msg(tr("{}: this is already recorded ({})"), doing, e.what()), code);
     default: break;
   }
   switch (code & 0xff) {
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       throw DbError(codes::database_corrupt,
-                    doing + ": the database is damaged (" + e.what() + "); restore it from the latest backup", code);
+                    msg(tr("{}: the database is damaged ({}); restore it from the latest backup"), doing, e.what()), code);
     case SQLITE_FULL:
     case SQLITE_READONLY:
     case SQLITE_BUSY:

@@ -6,6 +6,7 @@
 
 #include "common/crypto.h"
 #include "common/error.h"
+#include "common/i18n.h"
 #include "common/text.h"
 #include "db/detail.h"
 #include "db/journal_canonical.h"
@@ -97,8 +98,8 @@ JournalEntry Journal::append(const JournalRecord& record, Seconds at) {
   } catch (const DbError& ex) {
     if (ex.code() == codes::journal_unavailable) throw;
     throw DbError(codes::journal_unavailable,
-                  "the journal cannot be written (" + std::string(ex.what()) +
-                      "): free disk space / check the data folder; no work can be done until it can",
+                  msg(tr("the journal cannot be written ({}): free disk space / check the data folder; no work can be done until it can"),
+                      std::string(ex.what())),
                   ex.sqlite_code());
   }
   return e;

@@ -84,7 +84,9 @@ void create_data_dir(const fs::path& root, const DataPaths& p, const InitOptions
   }
 
   db::Database database = db::Database::open(p.database(), /*create=*/true);
-  db::Journal journal(database, o.workstation, 480);
+  // The branch's UTC offset until an admin changes it: the setting's one default (workflows/settings.cpp).
+  const std::string utc_offset = workflows::find_setting("utc_offset_minutes")->fallback;
+  db::Journal journal(database, o.workstation, std::stoi(utc_offset));
   {
     db::Settings settings(database);
     db::Transaction tx(database);
@@ -93,7 +95,7 @@ void create_data_dir(const fs::path& root, const DataPaths& p, const InitOptions
     settings.set("workstation", o.workstation);
     settings.set("pkcs11_module", o.module.empty() ? pki::softhsm::default_module : o.module);
     settings.set("key_algorithm", "ec_p256");
-    settings.set("utc_offset_minutes", "480");
+    settings.set("utc_offset_minutes", utc_offset);
     settings.set("timezone", "Asia/Shanghai");
     settings.set("renewal_opens_days_before", "30");
     settings.set("renewal_closes_days_after", "90");

@@ -39,11 +39,20 @@ std::string flow_label(const std::string& flow) {
 
 std::string exception_detail(const workflows::DayException& x) {
   const db::JournalRecord& r = x.entry.record;
-  std::string d = r.action;
+  std::string d = tr_ctx("action", r.action.c_str());
   if (r.outcome != codes::ok) d += " [" + r.outcome + "]";
   if (!r.receipt_no.empty()) d += " " + r.receipt_no;
   if (r.amount_fen && *r.amount_fen) d += " ¥" + printing::format_fen(*r.amount_fen);
-  if (!r.details.empty()) d += " " + r.details;
+  // The journal keeps its details as written (they are hashed); an approval's
+  // "…; asked of NAME" is shown in the report's language.
+  std::string details = r.details;
+  const std::string asked = "; asked of ";
+  if (std::size_t at = details.rfind(asked); at != std::string::npos) {
+    const std::string whom = details.substr(at + asked.size());
+    details = details.substr(0, at) + "；" +
+              (whom == "nobody" ? std::string(tr("no supervisor approved")) : msg(tr("asked of {}"), whom));
+  }
+  if (!details.empty()) d += " " + details;
   return d;
 }
 

@@ -174,7 +174,18 @@ std::unique_ptr<workflows::StatementSigner> signer_for(AppContext& ctx, const wo
                                 who.name, t->token_serial));
   ctx.ca();   // loads the modules before the token is opened (a later load would log it out)
   pki::Token token = pki::Token::open(ctx.tokens().module(), t->token_serial);
-  token.login_user(*pin);
+  try {
+    token.login_user(*pin);
+  } catch (const TokenError& e) {
+    // The supervisor types the PIN of their own token: the customer's wording does not fit.
+    if (e.code() == codes::wrong_pin)
+      throw TokenError(codes::wrong_pin, msg(tr("Wrong PIN for your signing token {}: type it again carefully; too many wrong PINs lock it."),
+                                             t->token_serial), e.ck_rv());
+    if (e.code() == codes::pin_locked)
+      throw TokenError(codes::pin_locked, msg(tr("Your signing token {} is locked: an admin enrols a new signing token for you."),
+                                              t->token_serial), e.ck_rv());
+    throw;
+  }
   return std::make_unique<TokenSigner>(tr_noop("supervisor"), std::move(token), crypto::from_hex(t->key_id), t->cert_der);
 }
 

@@ -281,7 +281,7 @@ std::vector<TokenListing> Desk::tokens() {
     if (std::optional<db::CertificateRecord> best = workflows::newest_valid_certificate(row.certificates)) {
       row.newest_valid = *best;
       std::int64_t left = best->not_after - now;
-      row.days_left = static_cast<int>(left >= 0 ? left / 86400 : -((-left + 86399) / 86400));
+      row.days_left = certdesk::days_left(Seconds(std::chrono::seconds(now)), best->not_after);
       row.expired = left < 0;
       row.in_renewal_window = workflows::RenewalWindow::from(ctx_.config()).contains(Seconds(std::chrono::seconds(now)), best->not_after);
     }

@@ -9,11 +9,23 @@
 #include "common/safe_output.h"
 #include "common/text.h"
 #include "db/repositories.h"
+#include "db/staff_logins.h"
 #include "printing/pdf.h"
 #include "workflows/receipts.h"
 #include "workflows/request.h"
 
 namespace certdesk::desk {
+
+namespace {
+// The name printed for a member of staff (收款人, 经办柜员): their display name
+// when an admin gave one (SPEC §1), else the login name; "" for no such person.
+std::string shown_staff_name(AppContext& ctx, db::Id staff_id) {
+  auto t = db::Staff(ctx.db()).by_id(staff_id);
+  if (!t) return {};
+  if (auto l = db::StaffLogins(ctx.db()).of(t->id); l && !l->display_name.empty()) return l->display_name;
+  return t->name;
+}
+}  // namespace
 
 namespace fs = std::filesystem;
 
@@ -52,7 +64,7 @@ printing::ReceiptData receipt_data(AppContext& ctx, const std::string& receipt_n
   r.total_fen = p.amount_fen;
   r.payment_method = payment_method_label(p.method);
   r.payee = ctx.config().branch_name;
-  if (auto t = db::Staff(ctx.db()).by_id(p.teller_id)) r.teller = t->name;
+  r.teller = shown_staff_name(ctx, p.teller_id);
   r.issued_at = local(ctx, p.created_utc);
   r.order_no = order_no(p.order_id);
   r.journal_hash = p.journal_hash;
@@ -106,7 +118,7 @@ printing::HandoverSlipData slip_data(AppContext& ctx, db::Id order_id) {
   s.notes.push_back("USBKEY 口令连续输错 10 次将被锁定，请携带材料到柜台解锁。");
   for (const auto& p : db::Payments(ctx.db()).of_order(o->id))
     if (p.status == "issued") s.receipt_no = p.receipt_no;
-  if (auto t = db::Staff(ctx.db()).by_id(o->staff_id)) s.teller = t->name;
+  s.teller = shown_staff_name(ctx, o->staff_id);
   s.issued_at = local(ctx, o->updated_utc);
   return s;
 }

@@ -2,6 +2,7 @@
 
 #include <wx/app.h>
 #include <wx/button.h>
+#include <wx/display.h>
 #include <wx/intl.h>
 #include <wx/menu.h>
 #include <wx/msgdlg.h>
@@ -37,12 +38,12 @@ UnfinishedDialog::UnfinishedDialog(wxWindow* parent, CounterModel& model, Worker
   s->Add(new wxStaticText(this, wxID_ANY, _("These orders stopped before they were finished (a crash, a pulled token, a cancelled PIN).\nResume each one, or roll it back.")),
          0, wxALL, 10);
   list_ = new wxListCtrl(this, wxID_ANY, wxDefaultPosition, wxSize(780, 200), wxLC_REPORT | wxLC_SINGLE_SEL);
-  list_->AppendColumn(_("Order"), wxLIST_FORMAT_RIGHT, 60);
+  list_->AppendColumn(_("Order"), wxLIST_FORMAT_RIGHT, 72);
   list_->AppendColumn(_("Flow"), wxLIST_FORMAT_LEFT, 110);
   list_->AppendColumn(_("State"), wxLIST_FORMAT_LEFT, 120);
   list_->AppendColumn(_("Last step"), wxLIST_FORMAT_LEFT, 170);
   list_->AppendColumn(_("Token"), wxLIST_FORMAT_LEFT, 110);
-  list_->AppendColumn(_("Updated (UTC)"), wxLIST_FORMAT_LEFT, 200);
+  list_->AppendColumn(_("Updated"), wxLIST_FORMAT_LEFT, 150);
   for (std::size_t i = 0; i < rows_.size(); ++i) {
     const auto& r = rows_[i];
     long item = list_->InsertItem(long(i), wxString::Format("%lld", static_cast<long long>(r.id)));
@@ -127,7 +128,13 @@ void UnfinishedDialog::show_prints(const std::vector<PaperPrint>& prints) {
 // ---- CounterFrame ------------------------------------------------------------------------
 CounterFrame::CounterFrame(CounterModel& model, Worker& worker, workflows::Actor teller, std::vector<RoleMenuBlock> role_menus,
                            SessionEnded ended)
-    : wxFrame(nullptr, wxID_ANY, wxEmptyString, wxDefaultPosition, wxSize(1200, 780)),
+    : wxFrame(nullptr, wxID_ANY, wxEmptyString, wxDefaultPosition,
+              // A hall's 1280×800 screen whole (issue 14.7), less on a smaller one.
+              [] {
+                wxSize s(1280, 800);
+                s.DecTo(wxDisplay(0u).GetClientArea().GetSize());
+                return s;
+              }()),
       model_(model), worker_(worker), teller_(std::move(teller)), poll_timer_(this), ended_(std::move(ended)) {
   use_cjk_font(this);
   SetTitle(wxString::Format(_("certdesk — counter %s — teller %s"), wx(model_.branch()), wx(teller_.name)));
@@ -196,13 +203,14 @@ CounterFrame::CounterFrame(CounterModel& model, Worker& worker, workflows::Actor
   auto* hh = new wxStaticText(root, wxID_ANY, _("Customer history"));
   hh->SetFont(hh->GetFont().Bold());
   hist->Add(hh, 0, wxALL, 4);
-  history_ = new wxListCtrl(root, wxID_ANY, wxDefaultPosition, wxSize(360, -1), wxLC_REPORT);
-  history_->AppendColumn(_("Kind"), wxLIST_FORMAT_LEFT, 60);
-  history_->AppendColumn(_("Date"), wxLIST_FORMAT_LEFT, 95);
-  history_->AppendColumn(_("What"), wxLIST_FORMAT_LEFT, 140);
-  history_->AppendColumn(_("State"), wxLIST_FORMAT_LEFT, 80);
+  // Room for "#12 数字证书补办" and "serial → date" at 1280×800 (issue 14.7).
+  history_ = new wxListCtrl(root, wxID_ANY, wxDefaultPosition, wxSize(450, -1), wxLC_REPORT);
+  history_->AppendColumn(_("Kind"), wxLIST_FORMAT_LEFT, 56);
+  history_->AppendColumn(_("Date"), wxLIST_FORMAT_LEFT, 100);
+  history_->AppendColumn(_("What"), wxLIST_FORMAT_LEFT, 200);
+  history_->AppendColumn(_("State"), wxLIST_FORMAT_LEFT, 86);
   hist->Add(history_, 1, wxEXPAND);
-  mid->Add(hist, 2, wxEXPAND);
+  mid->Add(hist, 0, wxEXPAND);
   s->Add(mid, 1, wxEXPAND | wxALL, 4);
   root->SetSizer(s);
 
@@ -227,6 +235,17 @@ CounterFrame::CounterFrame(CounterModel& model, Worker& worker, workflows::Actor
       wxMessageBox(_("A token operation is running. Wait until it finishes before closing."), _("certdesk"), wxOK | wxICON_INFORMATION, this);
       e.Veto();
       return;
+    }
+    const OrderPage::Step step = order_page_->step();
+    if (e.CanVeto() && step != OrderPage::customer && step != OrderPage::done) {
+      // Ctrl+Q (or the window's close box) in the middle of an order (issue 14.7).
+      wxMessageDialog ask(this, _("An order is open. Log out and quit anyway? A paid order stays in the unfinished orders."),
+                          _("certdesk"), wxYES_NO | wxNO_DEFAULT | wxICON_QUESTION);
+      ask.SetYesNoLabels(_("Log out and quit"), _("Stay"));
+      if (ask.ShowModal() != wxID_YES) {
+        e.Veto();
+        return;
+      }
     }
     if (modal_depth_ > 0) {
       // A dialog of this window is still unwinding its loop: close once it has.
@@ -323,6 +342,10 @@ void CounterFrame::poll() {
 }
 
 void CounterFrame::load_history(std::int64_t organisation_id) {
+  if (organisation_id == 0) {   // a new customer (OrderPage::reset): nobody's history
+    history_->DeleteAllItems();
+    return;
+  }
   worker_.run<std::vector<HistoryRow>>(
       this, [this, organisation_id] { return model_.history(organisation_id); },
       [this](std::vector<HistoryRow> rows) {

@@ -7,6 +7,7 @@
 #include <wx/sizer.h>
 #include <wx/statline.h>
 #include <wx/textdlg.h>
+#include <wx/weakref.h>
 
 #include <algorithm>
 #include <cctype>
@@ -17,6 +18,7 @@
 #include "forms/printout.h"
 #include "forms/prompts_ui.h"
 #include "forms/ui.h"
+#include "printing/amount_words.h"
 #include "desk/choices.h"
 #include "workflows/documents.h"
 #include "workflows/validators.h"
@@ -65,6 +67,13 @@ OrderPage::OrderPage(wxWindow* parent, CounterModel& model, Worker& worker, work
   flow_choice_ = new wxChoice(this, wxID_ANY);
   for (int i = 0; i < 6; ++i) flow_choice_->Append(wxString::Format("F%d  %s", i + 2, wx(workflows::business_type_label(kFlows[i]))));
   flow_choice_->SetSelection(0);
+  {
+    // GTK sizes a choice for its first item in the default face: room for the longest one (F3 数字证书补办).
+    int widest = 0;
+    for (unsigned i = 0; i < flow_choice_->GetCount(); ++i)
+      widest = std::max(widest, flow_choice_->GetTextExtent(flow_choice_->GetString(i)).x);
+    flow_choice_->SetMinSize(wxSize(widest + FromDIP(56), -1));
+  }
   head->Add(flow_choice_, 0, wxALIGN_CENTER_VERTICAL);
   top->Add(head, 0, wxEXPAND | wxALL, 8);
 
@@ -219,7 +228,18 @@ wxWindow* OrderPage::build_payment_page(wxWindow* book) {
   grid->Add(new wxStaticText(p, wxID_ANY, _("Payment method")), 0, wxALIGN_CENTER_VERTICAL);
   grid->Add(method_);
   grid->Add(new wxStaticText(p, wxID_ANY, _("Amount received (yuan)")), 0, wxALIGN_CENTER_VERTICAL);
-  grid->Add(amount_);
+  // The amount in capitals beside the figures (人民币伍拾元整), as the receipt prints it (issue 14.7).
+  auto* amount_row = new wxBoxSizer(wxHORIZONTAL);
+  amount_row->Add(amount_, 0, wxALIGN_CENTER_VERTICAL);
+  auto* amount_words = new wxStaticText(p, wxID_ANY, wxEmptyString, wxDefaultPosition, wxSize(300, -1));
+  amount_row->Add(amount_words, 1, wxALIGN_CENTER_VERTICAL | wxLEFT, 10);
+  grid->Add(amount_row, 1, wxEXPAND);
+  amount_words->Bind(wxEVT_UPDATE_UI, [this, amount_words](wxUpdateUIEvent&) {
+    const money::ParsedAmount a = money::try_parse_yuan(utf8(amount_->GetValue()));
+    wxString words;
+    if (a.fen && *a.fen >= 0 && *a.fen <= printing::kMaxFen) words = wx(printing::amount_in_words(*a.fen));
+    if (amount_words->GetLabel() != words) amount_words->SetLabel(words);
+  });
   grid->Add(new wxStaticText(p, wxID_ANY, _("Tax invoice number (optional)")), 0, wxALIGN_CENTER_VERTICAL);
   grid->Add(invoice_);
   grid->Add(new wxStaticText(p, wxID_ANY, _("Waiver reason (needs a supervisor)")), 0, wxALIGN_CENTER_VERTICAL);
@@ -423,6 +443,7 @@ void OrderPage::reset() {
   results_->DeleteAllItems();
   found_.clear();
   chosen_.reset();
+  if (hooks_.customer_selected) hooks_.customer_selected(0);   // a new customer: the last one's history goes
   customer_tokens_.clear();
   clear_order();
   show(customer);
@@ -487,8 +508,10 @@ void OrderPage::rebuild_checklist() {
   auto* p = checklist_panel_;
   auto* grid = new wxFlexGridSizer(3, 6, 16);
   grid->Add(new wxStaticText(p, wxID_ANY, _("Document")));
-  grid->Add(new wxStaticText(p, wxID_ANY, _("Present")));
-  grid->Add(new wxStaticText(p, wxID_ANY, _("Stamped")));
+  // Each check box names itself (□已提交 □已盖章): no column header repeats it (issue 14.7),
+  // and a labelled box keeps GTK's focus ring visible.
+  grid->AddSpacer(0);
+  grid->AddSpacer(0);
   for (const auto& item : items_) {
     grid->Add(new wxStaticText(p, wxID_ANY, wxGetTranslation(wx(item.label), wxString(), "document")), 0, wxALIGN_CENTER_VERTICAL);
     auto* present = new wxCheckBox(p, wxID_ANY, _("present"));
@@ -853,7 +876,7 @@ void OrderPage::print_document(bool receipt, bool preview) {
         return std::make_shared<printing::DocumentLayout>(receipt ? printing::layout_receipt(model_.receipt(receipt_no), paper)
                                                                   : printing::layout_slip(model_.slip(order_id), paper));
       },
-      [this](std::shared_ptr<printing::DocumentLayout> layout) {
+      [this, receipt](std::shared_ptr<printing::DocumentLayout> layout) {
         running_ = false;
         update_buttons();
         // No printout for printing: the preview shows no printer icon, so every print goes
@@ -867,6 +890,17 @@ void OrderPage::print_document(bool receipt, bool preview) {
         auto* frame = new wxPreviewFrame(pv, wxGetTopLevelParent(this), wx(layout->title()), wxDefaultPosition,
                                          FromDIP(wxSize(800, 900)));
         frame->Initialize();
+        // Back to the button that opened it once the preview closes: the focus stays visible (issue 14.7).
+        wxWeakRef<wxWindow> back(receipt ? preview_receipt_ : preview_slip_);
+        frame->Bind(wxEVT_CLOSE_WINDOW, [back](wxCloseEvent& e) {
+          e.Skip();
+          if (back)
+            back->CallAfter([back] {
+              if (!back) return;
+              if (wxWindow* top = wxGetTopLevelParent(back)) top->Raise();
+              back->SetFocus();
+            });
+        });
         frame->Show();
       },
       [this](const Failure& f) {

@@ -18,18 +18,20 @@ enum Column { col_seq, col_time, col_exceptions, col_staff, col_action, col_flow
 wxString yuan(std::int64_t fen) { return wxString::Format("%lld.%02lld", static_cast<long long>(fen / 100), static_cast<long long>(fen % 100)); }
 
 void add_columns(wxListCtrl* l) {
-  l->AppendColumn(_("Seq"), wxLIST_FORMAT_RIGHT, 70);
-  l->AppendColumn(_("Time"), wxLIST_FORMAT_LEFT, 150);
-  l->AppendColumn(_("Exception"), wxLIST_FORMAT_LEFT, 64);
-  l->AppendColumn(_("Staff"), wxLIST_FORMAT_LEFT, 80);
-  l->AppendColumn(_("Action"), wxLIST_FORMAT_LEFT, 124);
-  l->AppendColumn(_("Flow"), wxLIST_FORMAT_LEFT, 70);
-  l->AppendColumn(_("Order"), wxLIST_FORMAT_RIGHT, 55);
-  l->AppendColumn(_("Organisation"), wxLIST_FORMAT_LEFT, 150);
+  // The columns up to the receipt number fit the list's width beside the totals at
+  // 1280×800 (issue 14.7); outcome and details follow.
+  l->AppendColumn(_("Seq"), wxLIST_FORMAT_RIGHT, 56);
+  l->AppendColumn(_("Time"), wxLIST_FORMAT_LEFT, 152);
+  l->AppendColumn(_("Exception"), wxLIST_FORMAT_LEFT, 56);
+  l->AppendColumn(_("Staff"), wxLIST_FORMAT_LEFT, 72);
+  l->AppendColumn(_("Action"), wxLIST_FORMAT_LEFT, 110);
+  l->AppendColumn(_("Flow"), wxLIST_FORMAT_LEFT, 84);
+  l->AppendColumn(_("Order"), wxLIST_FORMAT_RIGHT, 66);
+  l->AppendColumn(_("Organisation"), wxLIST_FORMAT_LEFT, 100);
   l->AppendColumn(_("Amount"), wxLIST_FORMAT_RIGHT, 70);
-  l->AppendColumn(_("Receipt"), wxLIST_FORMAT_LEFT, 130);
+  l->AppendColumn(_("Receipt"), wxLIST_FORMAT_LEFT, 156);
   l->AppendColumn(_("Outcome"), wxLIST_FORMAT_LEFT, 60);
-  l->AppendColumn(_("Details"), wxLIST_FORMAT_LEFT, 260);
+  l->AppendColumn(_("Details"), wxLIST_FORMAT_LEFT, 205);
 }
 
 // A flow's short name ("issue" → 初次办理); empty stays empty.
@@ -161,7 +163,7 @@ ReviewWindow::ReviewWindow(ReviewModel& model, Worker& worker, const wxString& w
   auto* middle = new wxBoxSizer(wxHORIZONTAL);
   list_ = new ReviewList(panel, model_);
   middle->Add(list_, 1, wxEXPAND | wxRIGHT, 8);
-  totals_ = new wxListCtrl(panel, wxID_ANY, wxDefaultPosition, wxSize(320, -1), wxLC_REPORT | wxLC_SINGLE_SEL);
+  totals_ = new wxListCtrl(panel, wxID_ANY, wxDefaultPosition, wxSize(302, -1), wxLC_REPORT | wxLC_SINGLE_SEL);
   totals_->AppendColumn(_("Totals"), wxLIST_FORMAT_LEFT, 160);
   totals_->AppendColumn(_("Count"), wxLIST_FORMAT_RIGHT, 55);
   totals_->AppendColumn(_("Amount"), wxLIST_FORMAT_RIGHT, 85);

@@ -40,14 +40,17 @@ TokenPanel::TokenPanel(wxWindow* parent) : wxPanel(parent) {
   auto* h = new wxStaticText(this, wxID_ANY, _("Inserted tokens"));
   h->SetFont(h->GetFont().Bold());
   s->Add(h, 0, wxALL, 4);
-  list_ = new wxListCtrl(this, wxID_ANY, wxDefaultPosition, wxSize(-1, 104), wxLC_REPORT | wxLC_SINGLE_SEL);
+  // Three whole rows under the header in the window's CJK face (a fixed 104 px
+  // showed 2½), and columns wide enough for a CJK label and "365 天（可更新）".
+  const int row = GetCharHeight() + FromDIP(6);
+  list_ = new wxListCtrl(this, wxID_ANY, wxDefaultPosition, wxSize(-1, row * 4 + FromDIP(8)), wxLC_REPORT | wxLC_SINGLE_SEL);
   list_->AppendColumn(_("Serial"), wxLIST_FORMAT_LEFT, 110);
-  list_->AppendColumn(_("Vendor"), wxLIST_FORMAT_LEFT, 80);
-  list_->AppendColumn(_("Label"), wxLIST_FORMAT_LEFT, 150);
-  list_->AppendColumn(_("State"), wxLIST_FORMAT_LEFT, 70);
-  list_->AppendColumn(_("PIN"), wxLIST_FORMAT_LEFT, 120);
+  list_->AppendColumn(_("Vendor"), wxLIST_FORMAT_LEFT, 90);
+  list_->AppendColumn(_("Label"), wxLIST_FORMAT_LEFT, 200);
+  list_->AppendColumn(_("State"), wxLIST_FORMAT_LEFT, 80);
+  list_->AppendColumn(_("PIN"), wxLIST_FORMAT_LEFT, 130);
   list_->AppendColumn(_("Certificate"), wxLIST_FORMAT_LEFT, 330);
-  list_->AppendColumn(_("Days left"), wxLIST_FORMAT_RIGHT, 110);
+  list_->AppendColumn(_("Days left"), wxLIST_FORMAT_RIGHT, 140);
   s->Add(list_, 1, wxEXPAND | wxLEFT | wxRIGHT, 4);
   status_ = new wxStaticText(this, wxID_ANY, _("Looking for tokens…"));
   s->Add(status_, 0, wxALL, 4);

@@ -10,7 +10,7 @@ Failure describe_current_exception() {
   try {
     throw;
   } catch (const Error& e) {
-    return {e.code(), e.what(), e.kind()};
+    return {e.code(), shown_message(e), e.kind()};
   } catch (const std::exception& e) {
     return {"", std::string(e.what()), ErrorKind::other};
   } catch (...) {

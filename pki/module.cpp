@@ -15,6 +15,7 @@
 #include "common/handle.h"
 
 #include "common/error.h"
+#include "common/i18n.h"
 #include "pki/p11_detail.h"
 #include "pki/softhsm.h"
 #include "pki/token_lock.h"
@@ -88,31 +89,31 @@ unsigned long take_libp11_error(std::string* detail) {
 }
 
 void throw_ckr(unsigned long rv, const std::string& action, const std::string& serial, const char* fallback_code) {
-  const std::string token = serial.empty() ? "the token" : "the token " + serial;
+  const std::string token = serial.empty() ? std::string(tr("the token")) : msg(tr("the token {}"), serial);
   switch (rv) {
     case CKR_PIN_INCORRECT:
-      throw TokenError(codes::wrong_pin, "wrong PIN: ask the customer to type it again", rv);
+      throw TokenError(codes::wrong_pin, tr("wrong PIN: ask the customer to type it again"), rv);
     case CKR_PIN_LOCKED:
       throw TokenError(codes::pin_locked,
-                       "the PIN of " + token + " is locked: the customer needs an on-site unlock with the documents",
+                       msg(tr("the PIN of {} is locked: the customer needs an on-site unlock with the documents"), token),
                        rv);
     case CKR_PIN_LEN_RANGE:
     case CKR_PIN_INVALID:
-      throw TokenError(codes::pin_length, "the PIN has the wrong length or characters: choose another PIN", rv);
+      throw TokenError(codes::pin_length, tr("the PIN has the wrong length or characters: choose another PIN"), rv);
     case CKR_DEVICE_REMOVED:
     case CKR_TOKEN_NOT_PRESENT:
       throw TokenError(codes::token_removed,
-                       token + " was removed while trying to " + action + ": insert it again and repeat the step", rv);
+                       msg(tr("{} was removed while trying to {}: insert it again and repeat the step"), token, action), rv);
     case CKR_USER_NOT_LOGGED_IN:
-      throw TokenError(codes::token_error, "cannot " + action + " on " + token + ": log in to the token first", rv);
+      throw TokenError(codes::token_error, msg(tr("cannot {} on {}: log in to the token first"), action, token), rv);
     default:
       break;
   }
   // libp11 does not always leave a CK_RV behind (it failed before or after the module call).
   throw TokenError(fallback_code ? fallback_code : codes::token_error,
-                   "cannot " + action + " on " + token +
-                       (rv == CKR_OK ? std::string(": the token did not answer as expected; remove it, insert it again and repeat the step")
-                                     : ": the module reports " + ckr_name(rv)),
+                   rv == CKR_OK ? msg(tr("cannot {} on {}: the token did not answer as expected; remove it, insert it again and repeat the step"),
+                                     action, token)
+                                 : msg(tr("cannot {} on {}: the module reports {}"), action, token, ckr_name(rv)),
                    rv);
 }
 

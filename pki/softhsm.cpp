@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/i18n.h"
 #include "common/handle.h"
 #include "common/i18n.h"
 #include "pki/p11_detail.h"
@@ -36,8 +37,8 @@ std::string read_text(const fs::path& p) {
 
 [[noreturn]] void store_error(const std::string& what, const fs::path& p) {
   throw Error(ErrorKind::other, codes::data_dir_unusable,
-              "cannot " + what + " " + p.string() + " (" + std::strerror(errno) +
-                  "): check the data folder's permissions and free space");
+              msg(tr("cannot {} {} ({}): check the data folder's permissions and free space"), what, p.string(),
+                  std::strerror(errno)));
 }
 
 std::string random_serial() {
@@ -168,7 +169,7 @@ void patch_serial(const fs::path& tokendir, const std::string& old16, const std:
     return;
   }
   throw Error(ErrorKind::other, codes::token_error,
-              "the new token's object file was not found under " + tokendir.string() + ": insert another blank token");
+              msg(tr("the new token's object file was not found under {}: insert another blank token"), tokendir.string()));
 }
 
 }  // namespace
@@ -238,7 +239,7 @@ std::string insert_blank(const fs::path& dir, const std::string& serial_in, cons
                       msg(tr("the demo token store cannot hold serial {} (SoftHSM2 numbers its slots by the last 8 digits, and these are too small, below 1000 in hex): use another serial"),
                           serial));
   if (transport_so_pin.size() < 4 || transport_so_pin.size() > 255)
-    throw TokenError(codes::pin_length, "the transport SO PIN must have 4 to 255 characters");
+    throw TokenError(codes::pin_length, tr("the transport SO PIN must have 4 to 255 characters"));
   const fs::path conf = prepare_store(dir);
   // The new token appears in the store's folder: no other process may be reading it (token_lock.h).
   const auto store = TokenLock::open(lock_file(dir));
@@ -278,10 +279,10 @@ std::string insert_blank(const fs::path& dir, const std::string& serial_in, cons
                       msg(tr("a token with serial {} already exists: check the serial printed on the key"), serial));
   if (reply.rfind("SLOT ", 0) == 0)
     throw RuleRefused(codes::duplicate, "token-serial-slot",
-                      "the demo token store cannot hold serial " + serial + " next to token " + reply.substr(5) +
-                          " (SoftHSM2 numbers its slots by the last 8 digits of the serial): use another serial");
+                      msg(tr("the demo token store cannot hold serial {} next to token {} (SoftHSM2 numbers its slots by the last 8 digits of the serial): use another serial"),
+                          serial, reply.substr(5)));
   if (reply.rfind("NOFREE", 0) == 0)
-    throw TokenError(codes::no_token, "the token store has no free slot: restart the application and try again");
+    throw TokenError(codes::no_token, tr("the token store has no free slot: restart the application and try again"));
   if (reply.rfind("RV ", 0) == 0) {
     unsigned long rv = std::stoul(reply.substr(3));
     detail::throw_ckr(rv, "initialise the blank token", serial);

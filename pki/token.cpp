@@ -94,7 +94,7 @@ struct Token::Impl {
     }
     if (!s)
       throw TokenError(codes::token_removed,
-                       "the token " + serial + " is no longer inserted: insert it again and repeat the step",
+                       msg(tr("the token {} is no longer inserted: insert it again and repeat the step"), serial),
                        CKR_TOKEN_NOT_PRESENT);
     bind(s);
     if (was_user && !user_pin.empty()) do_login(false, user_pin);
@@ -111,7 +111,7 @@ struct Token::Impl {
     CK_RV rv = f ? f->C_GetSlotInfo(PKCS11_get_slotid_from_slot(slot), &info) : CKR_OK;
     if (rv == CKR_OK && (!f || (info.flags & CKF_TOKEN_PRESENT))) return;
     throw TokenError(codes::token_removed,
-                     "the token " + serial + " is no longer inserted: insert it again and repeat the step",
+                     msg(tr("the token {} is no longer inserted: insert it again and repeat the step"), serial),
                      rv == CKR_OK ? CKR_TOKEN_NOT_PRESENT : rv);
   }
 
@@ -124,23 +124,24 @@ struct Token::Impl {
   }
 
   [[noreturn]] void pin_error(unsigned long rv, bool so, const std::string& action) {
-    const std::string who = so ? "wrong SO PIN" : "wrong PIN";
     if (rv == CKR_PIN_INCORRECT) {
       TokenInfo info;
       try {
         info = module->info_for(PKCS11_get_slotid_from_slot(slot));
       } catch (const Error&) {
       }
-      if (info.pin_locked && !so)
+      if (so) throw TokenError(codes::wrong_pin, tr("Wrong SO PIN: type it again."), rv);
+      if (info.pin_locked)
         throw TokenError(codes::pin_locked,
-                         "wrong PIN, and the PIN of token " + serial +
-                             " is now locked: the customer needs an on-site unlock with the documents",
+                         msg(tr("Wrong PIN, and the PIN of token {} is now locked: the customer needs an on-site unlock with the documents."),
+                             serial),
                          rv);
-      if (info.pin_final_try && !so)
-        throw TokenError(codes::wrong_pin, who + ": 1 try left, one more wrong PIN locks the key", rv);
-      if (info.pin_count_low && !so)
-        throw TokenError(codes::wrong_pin, who + ": only a few tries left before the key locks; check the PIN with the customer", rv);
-      throw TokenError(codes::wrong_pin, who + ": ask the customer to type it again", rv);
+      if (info.pin_final_try)
+        throw TokenError(codes::wrong_pin, tr("Wrong PIN: 1 try left, one more wrong PIN locks the key."), rv);
+      if (info.pin_count_low)
+        throw TokenError(codes::wrong_pin,
+                         tr("Wrong PIN: only a few tries left before the key locks; check the PIN with the customer."), rv);
+      throw TokenError(codes::wrong_pin, tr("Wrong PIN: ask the customer to type it again."), rv);
     }
     if (rv == CKR_PIN_LEN_RANGE || rv == CKR_PIN_INVALID) {
       TokenInfo info;
@@ -149,14 +150,14 @@ struct Token::Impl {
       } catch (const Error&) {
       }
       throw TokenError(codes::pin_length,
-                       std::string(so ? "the SO PIN" : "the PIN") + " must have " + std::to_string(info.min_pin) +
-                           " to " + std::to_string(info.max_pin) + " characters: choose another PIN",
+                       so ? msg(tr("The SO PIN must have {} to {} characters: choose another PIN."), info.min_pin, info.max_pin)
+                          : msg(tr("The PIN must have {} to {} characters: choose another PIN."), info.min_pin, info.max_pin),
                        rv);
     }
     if (rv == CKR_PIN_LOCKED)
       throw TokenError(codes::pin_locked,
-                       std::string(so ? "the SO PIN" : "the PIN") + " of token " + serial +
-                           " is locked: the customer needs an on-site unlock with the documents",
+                       so ? msg(tr("The SO PIN of token {} is locked."), serial)
+                          : msg(tr("The PIN of token {} is locked: the customer needs an on-site unlock with the documents."), serial),
                        rv);
     detail::throw_ckr(rv, action, serial);
   }
@@ -187,8 +188,8 @@ struct Token::Impl {
     current();
     if (login != who)
       throw TokenError(codes::token_error,
-                       "cannot " + action + " on token " + serial + ": log in " +
-                           (who == Login::so ? "with the SO PIN" : "with the user PIN") + " first",
+                       who == Login::so ? msg(tr("cannot {} on token {}: log in with the SO PIN first"), action, serial)
+                                        : msg(tr("cannot {} on token {}: log in with the user PIN first"), action, serial),
                        CKR_USER_NOT_LOGGED_IN);
   }
 
@@ -281,8 +282,8 @@ Token Token::open_by_label(std::shared_ptr<Module> module, const std::string& la
   module->enumerate();
   PKCS11_SLOT* s = module->slot_by_label(label);
   if (!s)
-    throw TokenError(codes::no_token, "no token labelled \"" + label + "\" is present in " + module->path() +
-                                          ": check the token store setting");
+    throw TokenError(codes::no_token, msg(tr("no token labelled \"{}\" is present in {}: check the token store setting"), label,
+                                          module->path()));
   auto impl = std::make_unique<Impl>();
   impl->module = std::move(module);
   impl->serial = detail::field(reinterpret_cast<const unsigned char*>(s->token->serialnr),
@@ -295,10 +296,10 @@ Token Token::initialise_free_slot(std::shared_ptr<Module> module, const Secret& 
   std::lock_guard lock(module->mutex());
   module->enumerate();
   if (module->slot_by_label(label))
-    throw RuleRefused(codes::duplicate, "token-label", "a token labelled \"" + label + "\" already exists");
+    throw RuleRefused(codes::duplicate, "token-label", msg(tr("a token labelled \"{}\" already exists"), label));
   PKCS11_SLOT* s = module->free_slot();
   if (!s)
-    throw TokenError(codes::no_token, "the module " + module->path() + " has no free slot to initialise a token");
+    throw TokenError(codes::no_token, msg(tr("the module {} has no free slot to initialise a token"), module->path()));
   const std::string label32 = padded_label(label);
   ERR_clear_error();
   if (PKCS11_init_token(s->token, so_pin.c_str(), label32.c_str()) != 0) {
@@ -332,7 +333,7 @@ void Token::reinitialise(const Secret& so_pin, const std::string& label) {
   impl_->module->enumerate();
   PKCS11_SLOT* s = impl_->module->slot_by_serial(impl_->serial);
   if (!s)
-    throw TokenError(codes::token_removed, "the token " + impl_->serial + " disappeared after initialisation: insert it again",
+    throw TokenError(codes::token_removed, msg(tr("the token {} disappeared after initialisation: insert it again"), impl_->serial),
                      CKR_TOKEN_NOT_PRESENT);
   impl_->bind(s);
 }

@@ -30,36 +30,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using test::pump_until;
+using test::screenshot;
 using test::wx_asserts;
 
 struct WxGlobal : test::WxSession {
   WxGlobal() : WxSession("test_review") {}
 };
 BOOST_TEST_GLOBAL_FIXTURE(WxGlobal);
-
-// Runs the event loop until pred() holds (or the time is up).
-bool pump_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout = 20s) {
-  auto end = std::chrono::steady_clock::now() + timeout;
-  wxEventLoopBase* loop = wxEventLoopBase::GetActive();
-  while (std::chrono::steady_clock::now() < end) {
-    while (loop->Pending()) loop->Dispatch();
-    wxTheApp->ProcessPendingEvents();
-    if (pred()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return false;
-}
-
-void screenshot(const std::string& name) {
-  pump_until([] { return false; }, 600ms);
-  // Into the build folder ($CERTDESK_SCREENSHOT_DIR), never the source tree; scripts/screenshots
-  // copies them to docs/screenshots.
-  const char* dir = std::getenv("CERTDESK_SCREENSHOT_DIR");
-  fs::path d = dir && *dir ? fs::path(dir) : fs::current_path() / "screenshots";
-  fs::create_directories(d);
-  std::string cmd = "import -window root '" + (d / name).string() + "' 2>/dev/null";
-  BOOST_CHECK(std::system(cmd.c_str()) == 0);
-}
 
 // A data folder with a day of work: logins, an order paid in cash and completed,
 // a failed login, an order whose receipt a supervisor voided.

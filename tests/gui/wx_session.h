@@ -8,10 +8,18 @@
 //   BOOST_TEST_GLOBAL_FIXTURE(WxGlobal);
 // and checks test::wx_asserts == 0 at the end of each case.
 
+#include <boost/test/unit_test.hpp>
+
 #include <wx/app.h>
+#include <wx/evtloop.h>
 #include <wx/init.h>
 
 #include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <thread>
 #include <cstdio>
 #include <cstdlib>
 
@@ -47,5 +55,29 @@ class WxSession {
   WxSession& operator=(const WxSession&) = delete;
   ~WxSession() { wxEntryCleanup(); }
 };
+
+// Runs the event loop until pred() holds (or the time is up). Main thread.
+inline bool pump_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+  auto end = std::chrono::steady_clock::now() + timeout;
+  wxEventLoopBase* loop = wxEventLoopBase::GetActive();
+  while (std::chrono::steady_clock::now() < end) {
+    while (loop->Pending()) loop->Dispatch();
+    wxTheApp->ProcessPendingEvents();
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+// The whole Xvfb screen as a PNG in the build folder ($CERTDESK_SCREENSHOT_DIR),
+// never the source tree; scripts/screenshots copies them to docs/screenshots.
+inline void screenshot(const std::string& name) {
+  pump_until([] { return false; }, std::chrono::milliseconds(600));
+  const char* dir = std::getenv("CERTDESK_SCREENSHOT_DIR");
+  std::filesystem::path d = dir && *dir ? std::filesystem::path(dir) : std::filesystem::current_path() / "screenshots";
+  std::filesystem::create_directories(d);
+  std::string cmd = "import -window root '" + (d / name).string() + "' 2>/dev/null";
+  BOOST_CHECK(std::system(cmd.c_str()) == 0);
+}
 
 }  // namespace certdesk::test

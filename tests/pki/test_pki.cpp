@@ -358,7 +358,7 @@ BOOST_AUTO_TEST_CASE(wrong_pin_and_short_pin) {
   auto e = expect_throw<TokenError>([&] { token.login_user(Secret("not-the-pin")); });
   BOOST_TEST(e.code() == codes::wrong_pin);
   BOOST_TEST(e.ck_rv() == 0xa0ul);
-  BOOST_TEST(std::string(e.what()).find("wrong PIN") == 0);
+  BOOST_TEST(std::string(e.what()).find("Wrong PIN") == 0);
   BOOST_TEST(std::string(e.what()).find("not-the-pin") == std::string::npos);
   // The embedded default's lock module counts like a USB key: 9 tries left are not "low"
   // (SoftHSM2 alone would set COUNT_LOW after any wrong PIN).
