@@ -310,6 +310,16 @@ ALTER TABLE staff ADD COLUMN display_name TEXT NOT NULL DEFAULT '';
 ALTER TABLE staff ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0 CHECK (failed_logins >= 0);
 ALTER TABLE staff ADD COLUMN locked_until INTEGER NOT NULL DEFAULT 0;
 )sql",
+      // 6: the day close pinned and chained (issue 13.1, db/day_close.h): the
+      // fingerprint of a supervisor's signing key (SHA-256 of its
+      // SubjectPublicKeyInfo, hex groups; '' for tokens enrolled before), an
+      // index over the few entries `day verify` walks (enrolments and closes),
+      // and one over the payment entries by receipt (receipt hashes, `receipt check`).
+      R"sql(
+ALTER TABLE staff_tokens ADD COLUMN key_fingerprint TEXT NOT NULL DEFAULT '';
+CREATE INDEX journal_close_facts ON journal(action, seq) WHERE action IN ('day.closed', 'staff.token_enrolled');
+CREATE INDEX journal_payments ON journal(receipt_no) WHERE action = 'payment';
+)sql",
   };
   return scripts;
 }

@@ -1,5 +1,7 @@
 #include "workflows/clock_guard.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 
 #include "common/error.h"
@@ -10,11 +12,37 @@
 
 namespace certdesk::workflows {
 
+namespace {
+
+// "2026-11-22 11:54:59 (UTC+08:00)": what the clock on the wall of the hall shows.
+std::string local_with_seconds(Seconds t, std::int64_t offset_minutes) {
+  std::string iso = text::iso_utc(t + std::chrono::minutes(offset_minutes));   // "2026-11-22T11:54:59Z"
+  iso[10] = ' ';
+  iso.pop_back();
+  const std::int64_t a = offset_minutes < 0 ? -offset_minutes : offset_minutes;
+  return fmt::format("{} (UTC{}{:02}:{:02})", iso, offset_minutes < 0 ? '-' : '+', a / 60, a % 60);
+}
+
+// A bad stored value never stops a start (issue 13.6): the default is used and
+// the settings check names the value to fix.
+std::int64_t setting_or(db::Settings& settings, const char* key, std::int64_t fallback) {
+  try {
+    return settings.get_int(key, fallback);
+  } catch (const DbError&) {
+    return fallback;
+  }
+}
+
+}  // namespace
+
 void require_clock_not_behind(db::Database& db, const Clock& clock) {
   auto last = db::last_journal_entry(db);
   if (!last) return;
-  std::int64_t tolerance = db::Settings(db).get_int(kClockToleranceSetting, kDefaultClockToleranceSeconds);
+  db::Settings settings(db);
+  std::int64_t tolerance = setting_or(settings, kClockToleranceSetting, kDefaultClockToleranceSeconds);
   if (tolerance < 0) tolerance = 0;
+  std::int64_t offset = setting_or(settings, "utc_offset_minutes", 480);
+  if (offset < -720 || offset > 840) offset = 480;   // a bad value is named by the settings check, not here
   const Seconds now = clock.now();
   Seconds newest;
   try {
@@ -25,7 +53,7 @@ void require_clock_not_behind(db::Database& db, const Clock& clock) {
   if (now + std::chrono::seconds(tolerance) >= newest) return;
   throw RuleRefused(codes::clock_behind, "clock",
                     msg(tr("The clock says {} but the journal already has an entry from {}: the clock went back. Set the system clock right (more than {} seconds behind is refused), then start again."),
-                        text::iso_utc(now), last->utc_time, tolerance));
+                        local_with_seconds(now, offset), local_with_seconds(newest, offset), tolerance));
 }
 
 }  // namespace certdesk::workflows

@@ -28,6 +28,7 @@ const std::vector<SettingSpec>& setting_specs() {
       {"renewal_closes_days_after", T::integer, 0, 3650, {}, "90", true},
       {"utc_offset_minutes", T::integer, -720, 840, {}, "480", true},
       {"timezone", T::timezone, 0, 0, {}, "Asia/Shanghai", true},
+      {"clock_tolerance_seconds", T::integer, 0, 86400, {}, "300", true},   // workflows/clock_guard.h (13.9)
   };
   return specs;
 }
