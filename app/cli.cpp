@@ -353,15 +353,27 @@ struct Cli {
     desk::AppContext ctx(o.data_dir, o.clock, desk::AppContext::ReadOnly{});   // writes nothing: runs on a read-only copy
     desk::JournalCheck check = desk::Desk(ctx).verify_journal();
     const db::VerifyReport& rep = check.report;
-    json j = {{"ok", rep.ok}, {"checked", rep.checked}, {"head", check.head_hash}};
-    if (!rep.ok) {
-      j["first_bad_seq"] = rep.first_bad_seq.value_or(0);
-      j["problem"] = rep.problem;
-      j["message"] = rep.message;
+    json j = {{"ok", check.ok()}, {"checked", rep.checked}, {"head", check.head_hash},
+              {"receipts_checked", check.receipts.checked}};
+    json bad_receipts = json::array();
+    for (const auto& p : check.receipts.problems)
+      bad_receipts.push_back({{"receipt_no", p.receipt_no}, {"seq", p.seq ? json(*p.seq) : json(nullptr)},
+                              {"problem", p.problem}, {"message", p.message}});
+    j["receipt_problems"] = bad_receipts;
+    if (!check.ok()) {
+      if (!rep.ok) {
+        j["first_bad_seq"] = rep.first_bad_seq.value_or(0);
+        j["problem"] = rep.problem;
+      }
+      j["message"] = check.message();
       if (o.as_json) std::cout << j.dump(2) << "\n";
-      throw JournalIntegrityError(rep.message);
+      std::string all = check.message();
+      if (rep.ok && check.receipts.problems.size() > 1)
+        all += " " + fmt::format(fmt::runtime(tr("({} receipt problems in all; --json lists them)")), check.receipts.problems.size());
+      throw JournalIntegrityError(all);
     }
-    out(j, fmt::format(fmt::runtime(tr("The journal is intact: {} entries, head {}.")), rep.checked, check.head_hash));
+    out(j, fmt::format(fmt::runtime(tr("The journal is intact: {} entries, head {}; {} receipts match their entries.")),
+                       rep.checked, check.head_hash, check.receipts.checked));
     return 0;
   }
 
@@ -430,6 +442,23 @@ struct Cli {
                                     r.payer, printing::format_fen(r.total_fen), printing::amount_in_words(r.total_fen),
                                     r.payment_method, r.teller, r.issued_at);
     out(j, plain);
+    return 0;
+  }
+
+  // A QR text scanned from paper against the record: exit 0 match, 3 mismatch or voided.
+  int receipt_check() {
+    desk::AppContext ctx(o.data_dir, o.clock, desk::AppContext::ReadOnly{});   // writes nothing
+    db::ReceiptQrCheck c = desk::Desk(ctx).check_receipt_qr(o.value);
+    const char* verdict = c.verdict == db::ReceiptQrCheck::Verdict::match    ? "match"
+                          : c.verdict == db::ReceiptQrCheck::Verdict::voided ? "voided"
+                                                                             : "mismatch";
+    json j = {{"receipt_no", c.receipt_no}, {"order_no", c.order_no}, {"hash", c.hash},
+              {"seq", c.seq ? json(*c.seq) : json(nullptr)}, {"verdict", verdict}, {"message", c.message}};
+    if (c.verdict != db::ReceiptQrCheck::Verdict::match) {
+      if (o.as_json) std::cout << j.dump(2) << "\n";
+      throw JournalIntegrityError(c.message);
+    }
+    out(j, c.message);
     return 0;
   }
 
@@ -625,10 +654,13 @@ void add_commands(CLI::App& app, CliOptions& o, std::function<int()>& chosen) {
   c->add_option("VALUE", o.value, "the new value")->required();
   add_login(*c, o);
 
-  CLI::App* receipt = app.add_subcommand("receipt", "Receipts: show, print (reprints marked 重印), void.");
+  CLI::App* receipt = app.add_subcommand("receipt", "Receipts: show, check, print (reprints marked 重印), void.");
   receipt->require_subcommand(1);
   c = add_command(*receipt, "show", "A receipt as it is on record.", run(&Cli::receipt_show), chosen);
   c->add_option("NO", o.receipt_no, "the receipt number")->required();
+  c = add_command(*receipt, "check", "A receipt's QR text scanned from paper against the record (exit 3 when not).",
+                  run(&Cli::receipt_check), chosen);
+  c->add_option("QRTEXT", o.value, "certdesk:order=…;receipt=…;hash=…")->required();
   c = add_command(*receipt, "print", "Print a receipt as PDF (the archive when --pdf is not given), or on a printer.", run(&Cli::receipt_print),
                   chosen);
   c->add_option("NO", o.receipt_no, "the receipt number")->required();

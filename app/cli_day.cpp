@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "app/prompts.h"
+#include "desk/day_signing.h"
 #include "desk/desk.h"
 #include "common/error.h"
 #include "common/i18n.h"
@@ -125,13 +126,17 @@ struct DayCli {
     });
     const db::DayCloseRecord& rec = closed.record;
     const fs::path& pdf = closed.report_pdf;
+    const std::string fingerprint = desk::key_fingerprint(rec.signer_cert);
     json j = {{"business_day", day},        {"closed_by", rec.closed_by},   {"closed_utc", rec.closed_utc},
               {"entries", rec.entry_count}, {"fee_total_fen", rec.fee_total_fen}, {"head_seq", rec.head_seq},
               {"head_hash", rec.head_hash}, {"statement_sha256", rec.statement_sha256}, {"signer", rec.signer_kind},
-              {"signer_subject", pki::subject_of(rec.signer_cert)}, {"report_pdf", pdf.string()}};
+              {"signer_subject", pki::subject_of(rec.signer_cert)}, {"key_fingerprint", fingerprint},
+              {"report_pdf", pdf.string()}};
     out(j, fmt::format(fmt::runtime(tr("{} is closed: {} entries, fee total ¥{}, head {} (seq {}), signed with the {} key ({}). Report: {}.")),
                        day, rec.entry_count, yuan(rec.fee_total_fen), rec.head_hash, rec.head_seq, tr(rec.signer_kind.c_str()),
-                       pki::subject_of(rec.signer_cert), pdf.string()));
+                       pki::subject_of(rec.signer_cert), pdf.string()) +
+               "
+" + msg(tr("Key fingerprint: {}"), fingerprint));
     return 0;
   }
 
@@ -148,6 +153,10 @@ struct DayCli {
               {"head_matches", r.head_matches},
               {"statement_matches", r.statement_matches},
               {"signature_ok", r.signature_ok},
+              {"key_pinned", r.key_pinned},
+              {"close_chain_ok", r.close_chain_ok},
+              {"signer_fingerprint", r.signer_fingerprint},
+              {"pinned_fingerprint", r.pinned_fingerprint},
               {"signer", r.close.signer_kind},
               {"closed_by", r.close.closed_by}};
     if (!r.ok) {
@@ -158,7 +167,9 @@ struct DayCli {
     }
     j["signer_subject"] = pki::subject_of(r.close.signer_cert);
     out(j, fmt::format(fmt::runtime(tr("The close of {} verifies: the journal is intact ({} entries), the signed head is in it, the statement matches the journal, and the signature of {} ({}) is valid.")),
-                       day, r.chain.checked, r.close.closed_by, pki::subject_of(r.close.signer_cert)));
+                       day, r.chain.checked, r.close.closed_by, pki::subject_of(r.close.signer_cert)) +
+               "\n" + msg(tr("The key is the one enrolled for {} ({}) and the chain of closes is whole."), r.close.closed_by,
+                           r.signer_fingerprint));
     return 0;
   }
 
@@ -212,9 +223,10 @@ struct DayCli {
     workflows::Actor admin = login(desk);
     db::StaffToken t = desk.enroll_staff_token(admin, name, serial, pin);
     out({{"name", name}, {"token_serial", t.token_serial}, {"cert_serial", t.cert_serial},
-         {"subject", pki::subject_of(t.cert_der)}},
+         {"subject", pki::subject_of(t.cert_der)}, {"key_fingerprint", t.key_fingerprint}},
         fmt::format(fmt::runtime(tr("{} now signs day closes with token {} (certificate {}).")), name, t.token_serial,
-                    t.cert_serial));
+                    t.cert_serial) +
+            "\n" + msg(tr("Key fingerprint: {}"), t.key_fingerprint));
     return 0;
   }
 };
@@ -234,13 +246,13 @@ void add_day_commands(CLI::App& app, CLI::App& staff, CliOptions& o, std::functi
   add_value(*c, "--pdf", o.pdf, "write the daily report as PDF to this file");
   add_login(*c, o);
 
-  c = add_command(*day, "close", "Sign off the day (the supervisor's token, else the workstation key); archive the report.",
+  c = add_command(*day, "close", "Sign off the day with the supervisor's own token; archive the report.",
                   [cli] { return cli->close(); }, chosen);
   date(c);
   add_value(*c, "--pin-file", o.pin_file, "the PIN of the supervisor's signing token (else the prompt)");
   add_login(*c, o);
 
-  c = add_command(*day, "verify", "Chain, head hash, statement recomputed, signature (exit 3 when not).",
+  c = add_command(*day, "verify", "Chain, head hash, statement, signature, pinned key, chain of closes (exit 3 when not).",
                   [cli] { return cli->verify(); }, chosen);
   date(c);
   add_login(*c, o);

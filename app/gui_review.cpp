@@ -137,8 +137,10 @@ class AppReviewModel final : public forms::ReviewModel {
   forms::JournalCheckView verify_journal(const std::function<void(std::int64_t, std::int64_t)>& progress) override {
     // Worker thread: the desk opens its own read-only connection for it.
     workflows::DayReview allowed(reader_, who_);
-    db::VerifyReport r = desk_.verify_journal(progress).report;
-    return {r.ok, r.checked, r.first_bad_seq, r.ok ? std::string() : r.message};
+    desk::JournalCheck check = desk_.verify_journal(progress);
+    const db::VerifyReport& r = check.report;
+    std::optional<std::int64_t> bad = r.ok && !check.receipts.ok() ? check.receipts.problems.front().seq : r.first_bad_seq;
+    return {check.ok(), r.checked, bad, check.message()};
   }
 
   bool close_needs_pin() override { return db::StaffTokens(reader_).active_of(who_.id).has_value(); }

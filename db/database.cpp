@@ -323,6 +323,16 @@ CREATE TABLE hall_state (
   value TEXT NOT NULL
 );
 )sql",
+      // 7: the day close pinned and chained (issue 13.1, db/day_close.h): the
+      // fingerprint of a supervisor's signing key (SHA-256 of its
+      // SubjectPublicKeyInfo, hex groups; '' for tokens enrolled before), an
+      // index over the few entries `day verify` walks (enrolments and closes),
+      // and one over the payment entries by receipt (receipt hashes, `receipt check`).
+      R"sql(
+ALTER TABLE staff_tokens ADD COLUMN key_fingerprint TEXT NOT NULL DEFAULT '';
+CREATE INDEX journal_close_facts ON journal(action, seq) WHERE action IN ('day.closed', 'staff.token_enrolled');
+CREATE INDEX journal_payments ON journal(receipt_no) WHERE action = 'payment';
+)sql",
   };
   return scripts;
 }

@@ -36,7 +36,8 @@ DayCloseRecord read_close(SQLite::Statement& q) {
   return r;
 }
 
-constexpr const char* kTokenColumns = "id, staff_id, token_serial, key_id, cert_serial, cert_der, enrolled_utc, active";
+constexpr const char* kTokenColumns =
+    "id, staff_id, token_serial, key_id, cert_serial, cert_der, enrolled_utc, active, key_fingerprint";
 
 StaffToken read_token(SQLite::Statement& q) {
   StaffToken t;
@@ -48,6 +49,7 @@ StaffToken read_token(SQLite::Statement& q) {
   t.cert_der = blob(q.getColumn(5));
   t.enrolled_utc = q.getColumn(6).getString();
   t.active = q.getColumn(7).getInt() != 0;
+  t.key_fingerprint = q.getColumn(8).getString();
   return t;
 }
 
@@ -106,7 +108,7 @@ Id StaffTokens::insert(const StaffToken& t) {
   return detail::guarded("recording the token of staff member " + std::to_string(t.staff_id), [&] {
     SQLite::Statement q(detail::sql(db_),
                         "INSERT INTO staff_tokens (staff_id, token_serial, key_id, cert_serial, cert_der, enrolled_utc, "
-                        "active) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+                        "active, key_fingerprint) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     q.bind(1, static_cast<std::int64_t>(t.staff_id));
     q.bind(2, t.token_serial);
     q.bind(3, t.key_id);
@@ -114,6 +116,7 @@ Id StaffTokens::insert(const StaffToken& t) {
     q.bind(5, t.cert_der.data(), static_cast<int>(t.cert_der.size()));
     q.bind(6, t.enrolled_utc);
     q.bind(7, t.active ? 1 : 0);
+    q.bind(8, t.key_fingerprint);
     q.exec();
     return static_cast<Id>(detail::sql(db_).getLastInsertRowid());
   });
@@ -250,6 +253,21 @@ std::vector<JournalEntry> DayJournal::at(const std::vector<std::int64_t>& seqs) 
   for (std::int64_t s : seqs)
     if (auto e = at(s)) out.push_back(std::move(*e));
   return out;
+}
+
+std::vector<JournalEntry> DayJournal::close_facts(std::int64_t up_to_seq) {
+  return detail::guarded("reading the journal's closes and enrolments", [&] {
+    std::vector<JournalEntry> out;
+    // The literal IN list matches the partial index journal_close_facts' WHERE, so
+    // SQLite reads the index (no INDEXED BY: a read-only copy of an older schema
+    // without the index still answers, by a scan).
+    detail::CachedStatement q(db_, std::string("SELECT ") + kEntryColumns +
+                                       " FROM journal WHERE action IN ('day.closed', 'staff.token_enrolled') AND seq <= ?1 "
+                                       "ORDER BY seq");
+    q->bind(1, static_cast<std::int64_t>(up_to_seq));
+    while (q->executeStep()) out.push_back(read_entry(*q));
+    return out;
+  });
 }
 
 std::vector<std::string> DayJournal::days(int limit) {

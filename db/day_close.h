@@ -10,7 +10,8 @@
 // (trigger payments_closed_day).
 //
 // staff_tokens: a supervisor's own PKCS#11 token (its serial, the CKA_ID of the
-// signing key, the certificate the local CA issued for it). No PIN is stored.
+// signing key, the certificate the local CA issued for it, the key's
+// fingerprint). No PIN is stored. Schema version 6 added key_fingerprint.
 
 #include <cstdint>
 #include <optional>
@@ -62,6 +63,7 @@ struct StaffToken {
   std::vector<std::uint8_t> cert_der;
   std::string enrolled_utc;
   bool active = true;
+  std::string key_fingerprint;       // SHA-256 of the key's SubjectPublicKeyInfo, "3F2A 9B10 …" ('' before schema 6)
 };
 
 class StaffTokens {
@@ -113,6 +115,10 @@ class DayJournal {
   std::vector<JournalEntry> at(const std::vector<std::int64_t>& seqs);
   // Business days that have entries, newest first (for the day picker).
   std::vector<std::string> days(int limit = 400);
+  // The journal's "day.closed" and "staff.token_enrolled" entries with seq <=
+  // up_to_seq, in seq order (the partial index journal_close_facts: never a
+  // scan of the journal). What `day verify` pins keys and chains closes by.
+  std::vector<JournalEntry> close_facts(std::int64_t up_to_seq);
 
  private:
   Database& db_;

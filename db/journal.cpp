@@ -32,6 +32,7 @@ std::string insert_sql() {
 const std::string kInsert = insert_sql();
 
 const std::string kClosedDay = "SELECT 1 FROM day_closes WHERE business_day = ?1";
+const std::string kDayOfSeq = "SELECT business_day FROM journal WHERE seq = ?1";
 
 }  // namespace
 
@@ -54,15 +55,6 @@ JournalEntry Journal::append(const JournalRecord& record, Seconds at) {
   e.workstation = workstation_;
   e.record = record;
   try {
-    // Closed days stay closed (SPEC §5): an entry whose calendar day was already
-    // closed (db/day_close.h) belongs to the next business day still open.
-    for (int guard = 0; guard < 366; ++guard) {
-      detail::CachedStatement closed(db_, kClosedDay);
-      closed->bind(1, e.business_day);
-      if (!closed->executeStep()) break;
-      e.business_day = text::business_day(
-          text::business_day_start(e.business_day, utc_offset_minutes_) + std::chrono::hours(24), utc_offset_minutes_);
-    }
     {
       detail::CachedStatement head(db_, verifier::kHeadSql);
       if (!head->executeStep())
@@ -71,6 +63,26 @@ JournalEntry Journal::append(const JournalRecord& record, Seconds at) {
                       "from the latest backup");
       e.seq = head->getColumn(0).getInt64() + 1;
       e.prev_hash = head->getColumn(1).getString();
+    }
+    // Business days only go forward (issue 13.9): a clock that went back (within
+    // the start-up tolerance, workflows/clock_guard.h) books onto the newest
+    // entry's day, never an earlier one; utc_time stays what the clock said.
+    if (e.seq > 1) {
+      detail::CachedStatement last(db_, kDayOfSeq);
+      last->bind(1, static_cast<std::int64_t>(e.seq - 1));
+      if (last->executeStep()) {
+        std::string newest = last->getColumn(0).getString();
+        if (newest > e.business_day) e.business_day = std::move(newest);
+      }
+    }
+    // Closed days stay closed (SPEC §5): an entry whose calendar day was already
+    // closed (db/day_close.h) belongs to the next business day still open.
+    for (int guard = 0; guard < 366; ++guard) {
+      detail::CachedStatement closed(db_, kClosedDay);
+      closed->bind(1, e.business_day);
+      if (!closed->executeStep()) break;
+      e.business_day = text::business_day(
+          text::business_day_start(e.business_day, utc_offset_minutes_) + std::chrono::hours(24), utc_offset_minutes_);
     }
     e.hash = entry_hash(e);
     detail::CachedStatement ins(db_, kInsert);

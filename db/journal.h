@@ -26,7 +26,8 @@
 // trigger moves the one-row journal_anchor(count, head_hash) in the same
 // statement, and the anchor itself can only step forward by one. Indexes for
 // the review window: (business_day, staff); (business_day, outcome) over the
-// exceptions only (outcome <> '0000'); order_id where present. They are kept
+// exceptions only (outcome <> '0000'); order_id where present; the day closes
+// and enrolments, and payments by receipt_no (schema 6, issue 13.1). They are kept
 // few and partial because every append writes their pages.
 
 #include <chrono>
@@ -94,7 +95,8 @@ class Journal {
 
   // Appends one entry at time `at`, on the branch-local business day of `at`,
   // or, when that day is closed (table day_closes, db/day_close.h), on the next
-  // business day still open: nothing of a closed day changes. Call it inside the Transaction that holds the
+  // business day still open: nothing of a closed day changes; never on a day
+  // earlier than the newest entry's (a clock set back). Call it inside the Transaction that holds the
   // step it records; it never opens or commits one itself (a lone call outside a
   // transaction is its own autocommit). Throws DbError(journal_unavailable) when
   // the entry cannot be written.

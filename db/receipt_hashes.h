@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "db/database.h"
@@ -38,5 +39,23 @@ struct ReceiptCheckReport {
 // a void changes neither the booking nor its hash). Read-only: runs on a
 // read-only copy. Throws DbError when the database cannot be read.
 ReceiptCheckReport check_receipt_hashes(Database& db);
+
+// A QR text scanned from a paper receipt, "certdesk:order=<order>;receipt=<no>;hash=<hex>"
+// (printing::receipt_qr_text), checked against the record.
+struct ReceiptQrCheck {
+  // match     the receipt exists, is not voided, and its stored hash, its payment
+  //           entry (hash recomputed) and its order are the ones the paper shows;
+  // voided    all of that, but the receipt was voided: the paper is no longer valid;
+  // mismatch  no such receipt, or the paper shows another hash or order than the record.
+  enum class Verdict { match, voided, mismatch } verdict = Verdict::mismatch;
+  std::string receipt_no, order_no, hash;   // as the paper shows them
+  std::optional<std::int64_t> seq;          // the payment entry, when there is one
+  std::string message;                      // one line for the supervisor (translated)
+};
+
+// Reads only: runs on a read-only copy. Throws InputError(bad_request) when the
+// text is not a certdesk receipt QR (nothing else is read), DbError when the
+// database cannot be read.
+ReceiptQrCheck check_receipt_qr(Database& db, std::string_view qr_text);
 
 }  // namespace certdesk::db

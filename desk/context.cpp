@@ -1,5 +1,6 @@
 #include "desk/context.h"
 
+#include "workflows/clock_guard.h"
 #include "workflows/settings.h"
 
 #include <fmt/format.h>
@@ -167,6 +168,9 @@ AppContext::AppContext(const fs::path& root, const Clock& clock, int scrypt_log2
   setting_problems_ = std::move(loaded.problems);
   journal_ = std::make_unique<db::Journal>(db_, config_.workstation, config_.utc_offset_minutes);
   staff_ = std::make_unique<workflows::StaffService>(db_, *journal_, clock_, scrypt_log2_n);
+  // A clock that went back would book work before what the journal holds
+  // (issue 13.9): no start that may write. A read-only check still runs.
+  if (!read_only) workflows::require_clock_not_behind(db_, clock_);
 }
 
 AppContext::~AppContext() = default;

@@ -57,7 +57,8 @@ class AppContext {
  public:
   // Opens an existing data folder. Throws Error(data_dir_unusable) when it is
   // missing or unreadable ("run certdesk-cli init" / "check its permissions"),
-  // DbError for a corrupt database.
+  // DbError for a corrupt database, RuleRefused(clock_behind) when the clock is
+  // behind the journal's newest entry (workflows/clock_guard.h).
   AppContext(const std::filesystem::path& root, const Clock& clock, int scrypt_log2_n = 15);
   // The same with the database opened read-only (db::Database::open_readonly),
   // for commands that only read — `journal verify`, `day verify` — so they run

@@ -159,6 +159,11 @@ printing::DailyReportData day_report_data(AppContext& ctx, const workflows::Acto
     std::string why = checker.check(c->signer_cert, c->statement, c->signature);
     std::string key = c->signer_kind == "supervisor" ? "已用主管令牌签名" : "已用工作站密钥签名";
     d.signature_status = why.empty() ? key + "（验证通过）" : key + "（验证失败：" + why + "）";
+    try {
+      d.key_fingerprint = key_fingerprint(c->signer_cert);
+    } catch (const Error&) {
+      d.key_fingerprint = "证书无法读取";
+    }
   } else {
     d.signature_status = "未日终签退，未签名";
   }

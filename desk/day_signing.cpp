@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <openssl/crypto.h>
+#include <openssl/x509.h>
+
+#include <cctype>
 #include <fstream>
 #include <iterator>
 
@@ -56,6 +60,10 @@ std::shared_ptr<pki::Module> store_module(AppContext& ctx) {
 
 std::string branch_name(AppContext& ctx) { return ctx.config().branch_name; }
 
+struct OpensslFree {
+  void operator()(unsigned char* p) const { OPENSSL_free(p); }
+};
+
 }  // namespace
 
 db::StaffToken enroll_staff_token(AppContext& ctx, const workflows::Actor& admin, const std::string& name,
@@ -106,6 +114,7 @@ db::StaffToken enroll_staff_token(AppContext& ctx, const workflows::Actor& admin
   rec.cert_serial = cert.serial;
   rec.cert_der = cert.der;
   rec.enrolled_utc = text::iso_utc(ctx.clock().now());
+  rec.key_fingerprint = key_fingerprint(cert.der);
   db::Transaction tx(ctx.db());
   staff_tokens.deactivate_others(member->id, serial);
   rec.id = staff_tokens.insert(rec);
@@ -113,7 +122,7 @@ db::StaffToken enroll_staff_token(AppContext& ctx, const workflows::Actor& admin
                         .action = "staff.token_enrolled",
                         .token_serial = serial,
                         .cert_serial = cert.serial,
-                        .details = fmt::format("{} signs day closes with this token", name)},
+                        .details = workflows::enrolment_details(name, rec.key_fingerprint)},
                        ctx.clock().now());
   tx.commit();
   return rec;
@@ -166,7 +175,10 @@ std::unique_ptr<workflows::StatementSigner> workstation_signer(AppContext& ctx) 
 std::unique_ptr<workflows::StatementSigner> signer_for(AppContext& ctx, const workflows::Actor& who,
                                                        const std::function<std::optional<Secret>()>& ask_pin) {
   auto t = db::StaffTokens(ctx.db()).active_of(who.id);
-  if (!t) return workstation_signer(ctx);
+  if (!t)
+    throw RuleRefused(codes::rule_refused, "day-close-token",
+                      msg(tr("{} has no signing token: a day is closed only with the supervisor's own token. Ask an admin to enrol one (certdesk-cli staff enroll-token {} --token SERIAL), then close the day."),
+                          who.name, who.name));
   std::optional<Secret> pin = ask_pin ? ask_pin() : std::nullopt;
   if (!pin || pin->empty())
     throw AuthError(codes::approval_required,
@@ -187,6 +199,23 @@ std::unique_ptr<workflows::StatementSigner> signer_for(AppContext& ctx, const wo
     throw;
   }
   return std::make_unique<TokenSigner>(tr_noop("supervisor"), std::move(token), crypto::from_hex(t->key_id), t->cert_der);
+}
+
+std::string key_fingerprint(const workflows::Bytes& cert_der) {
+  pki::X509Ptr x = pki::x509_from_der(cert_der);
+  EVP_PKEY* key = X509_get0_pubkey(x.get());
+  unsigned char* der = nullptr;
+  const int n = key ? i2d_PUBKEY(key, &der) : -1;
+  std::unique_ptr<unsigned char, OpensslFree> owned(der);
+  if (n <= 0) throw CryptoError("reading the public key of a signing certificate");
+  const std::string hex =
+      crypto::sha256_hex(std::string_view(reinterpret_cast<const char*>(owned.get()), static_cast<std::size_t>(n)));
+  std::string out;
+  for (std::size_t i = 0; i < hex.size(); ++i) {
+    if (i > 0 && i % 4 == 0) out += ' ';
+    out += static_cast<char>(std::toupper(static_cast<unsigned char>(hex[i])));
+  }
+  return out;
 }
 
 std::string PkiSignatureChecker::check(const workflows::Bytes& cert_der, const std::string& data,

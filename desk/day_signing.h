@@ -1,14 +1,14 @@
 #pragma once
-// The keys that sign a daily close (SPEC §5), over PKCS#11:
-//  - a supervisor's own token, enrolled by an admin (enroll_staff_token): a
-//    factory-blank token personalised with the supervisor's PIN, a P-256 key
-//    generated on it and a certificate from the local CA (CN = the
-//    supervisor's name), recorded in staff_tokens;
-//  - else the workstation's key: a SoftHSM2 token labelled
-//    "certdesk-workstation" in the data folder's store, created on first use
-//    (PINs derived from the master secret, "workstation-so-pin" /
-//    "workstation-user-pin", never stored), with a key and a certificate from
-//    the local CA.
+// The key that signs a daily close (SPEC §5, issue 13.1), over PKCS#11: a
+// supervisor's own token, enrolled by an admin (enroll_staff_token): a
+// factory-blank token personalised with the supervisor's PIN, a P-256 key
+// generated on it and a certificate from the local CA (CN = the supervisor's
+// name), recorded in staff_tokens with the key's fingerprint, which the
+// journal's enrolment entry records too (day verify pins it, workflows/day.h).
+// There is no other signer for a close: the workstation's key (a SoftHSM2
+// token labelled "certdesk-workstation", PINs derived from the master secret
+// in the same folder) proves nothing about who closed, so signer_for never
+// falls back to it and day verify refuses a close it signed.
 // And the checker that verifies a close's signature with OpenSSL.
 
 #include <functional>
@@ -34,14 +34,21 @@ inline constexpr const char* kStaffTokenLabel = "certdesk-staff";
 db::StaffToken enroll_staff_token(AppContext& ctx, const workflows::Actor& admin, const std::string& name,
                                   const std::string& serial, const Secret& new_pin);
 
-// The signer for a close by `who`: their token when they have one enrolled
-// (ask_pin is asked for its PIN; nullopt = cancelled → AuthError), else the
-// workstation's key (created on first use). The token stays logged in for the
-// signer's life. Throws TokenError (token absent, wrong PIN), Error.
+// The signer for a close by `who`: their enrolled token (ask_pin is asked for
+// its PIN; nullopt = cancelled → AuthError). The token stays logged in for the
+// signer's life. Throws RuleRefused(rule_refused, "day-close-token") when `who`
+// has no signing token enrolled (an admin enrols one: staff enroll-token),
+// TokenError (token absent, wrong PIN), Error.
 std::unique_ptr<workflows::StatementSigner> signer_for(AppContext& ctx, const workflows::Actor& who,
                                                        const std::function<std::optional<Secret>()>& ask_pin);
-// The workstation's signer alone (created on first use).
+// The workstation's key (created on first use). It never signs a close; what
+// it signs carries no person's consent (its PIN is derivable from the data folder).
 std::unique_ptr<workflows::StatementSigner> workstation_signer(AppContext& ctx);
+
+// The fingerprint of a certificate's key: SHA-256 of its SubjectPublicKeyInfo
+// (DER), upper-case hex in 16 groups of 4 ("3F2A 9B10 …"), as printed on the
+// day report. Throws CryptoError when the certificate cannot be read.
+std::string key_fingerprint(const workflows::Bytes& cert_der);
 
 // Checks a close's signature: the certificate was issued by this data folder's
 // CA and the signature verifies with its public key.
@@ -49,6 +56,7 @@ class PkiSignatureChecker final : public workflows::SignatureChecker {
  public:
   explicit PkiSignatureChecker(AppContext& ctx) : ctx_(ctx) {}
   std::string check(const workflows::Bytes& cert_der, const std::string& data, const workflows::Bytes& signature) override;
+  std::string key_fingerprint(const workflows::Bytes& cert_der) override { return desk::key_fingerprint(cert_der); }
 
  private:
   AppContext& ctx_;

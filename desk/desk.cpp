@@ -410,7 +410,11 @@ db::JournalEntry Desk::correct_entry(const workflows::Actor& who, std::int64_t s
 JournalCheck Desk::verify_journal(const std::function<void(std::int64_t, std::int64_t)>& progress) {
   db::Database conn = db::Database::open_readonly(ctx_.paths().database());
   db::Journal journal(conn, "", utc_offset_minutes(ctx_.config()));
-  return {journal.verify(progress), journal.head().hash};
+  JournalCheck check{journal.verify(progress), journal.head().hash, {}};
+  check.receipts = db::check_receipt_hashes(conn);
+  return check;
 }
+
+db::ReceiptQrCheck Desk::check_receipt_qr(const std::string& qr_text) { return db::check_receipt_qr(ctx_.db(), qr_text); }
 
 }  // namespace certdesk::desk

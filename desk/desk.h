@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "db/day_close.h"
+#include "db/receipt_hashes.h"
 #include "db/repositories.h"
 #include "desk/context.h"
 #include "desk/papers.h"
@@ -112,6 +113,13 @@ struct StatementFiles {
 struct JournalCheck {
   db::VerifyReport report;
   std::string head_hash;
+  db::ReceiptCheckReport receipts;   // every receipt's stored hash against its payment entry (issue 13.1)
+  bool ok() const { return report.ok && receipts.ok(); }
+  // The first problem, for a person: the chain's, else the first receipt's; empty when ok.
+  std::string message() const {
+    if (!report.ok) return report.message;
+    return receipts.ok() ? std::string() : receipts.problems.front().message;
+  }
 };
 
 class Desk {
@@ -271,6 +279,8 @@ class Desk {
   // The whole journal, over its own read-only connection (safe on a worker
   // while the UI thread reads). Writes nothing. Blocks (disk).
   JournalCheck verify_journal(const std::function<void(std::int64_t, std::int64_t)>& progress = {});
+  // A QR text scanned from a paper receipt against the record (db/receipt_hashes.h). Writes nothing.
+  db::ReceiptQrCheck check_receipt_qr(const std::string& qr_text);
 
   // ---- counter tasks (issue 14.3/14.4; desk/counter_tasks.cpp, desk/printing_desk.h) ----
   // The receipt, or the order's handover slip, archived, sent to `printer` (empty:

@@ -101,6 +101,7 @@ struct DailyReportData {
   std::string closed_by;
   std::string closed_at;
   std::string signature_status;     // "已用主管令牌签名（验证通过）", "未配置令牌，未签名"
+  std::string key_fingerprint;      // of the key that signed the close, "3F2A 9B10 …"; empty when not closed
 };
 
 }  // namespace certdesk::printing

@@ -664,6 +664,7 @@ DocumentLayout layout_daily_report(const DailyReportData& d, Paper paper) {
       {"流水末端哈希", or_dash(d.journal_head_hash)},
       {"日终签退", close},
       {"主管签名", or_dash(d.signature_status)},
+      {"签名密钥指纹", or_dash(d.key_fingerprint)},
   };
   for (const auto& [label, value] : facts) summary.row({{label, 1, Align::left, false, detail::kGrey}, {value}});
 

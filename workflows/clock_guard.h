@@ -13,9 +13,11 @@ namespace certdesk::workflows {
 inline constexpr const char* kClockToleranceSetting = "clock_tolerance_seconds";
 inline constexpr int kDefaultClockToleranceSeconds = 300;
 
-// Throws RuleRefused(clock_behind, rule "clock") naming both times when now is
-// earlier than the journal's newest entry by more than the tolerance; nothing
-// is written. Call it at start-up and before an order. Reads the database.
+// Throws RuleRefused(clock_behind, rule "clock") naming both times, in the
+// branch's local time (setting utc_offset_minutes), when now is earlier than
+// the journal's newest entry by more than the tolerance; nothing is written.
+// Called when a writable AppContext opens (desk/context.cpp) and before every
+// order (workflows/counter.cpp). Reads the database.
 void require_clock_not_behind(db::Database& db, const Clock& clock);
 
 }  // namespace certdesk::workflows

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -329,7 +330,7 @@ std::int64_t DayReview::receipts_table_total(const std::string& day, int utc_off
 // ---- statement -------------------------------------------------------------------
 
 std::string statement_text(const DaySummary& s, const CloseFacts& f) {
-  std::string out = "certdesk-day-close-v1\n";
+  std::string out = "certdesk-day-close-v2\n";
   auto line = [&](const std::string& k, const std::string& v) { out += one_line(k) + ": " + one_line(v) + "\n"; };
   auto num = [&](const std::string& k, std::int64_t v) { line(k, std::to_string(v)); };
   line("branch", f.branch);
@@ -363,7 +364,104 @@ std::string statement_text(const DaySummary& s, const CloseFacts& f) {
   line("closed_utc", f.closed_utc);
   line("signer", f.signer);
   line("signer_certificate_sha256", f.signer_certificate_sha256);
+  line("previous_close_sha256", f.previous_close_sha256);
   return out;
+}
+
+// ---- pinned keys and chained closes ---------------------------------------------
+
+namespace {
+
+constexpr const char* kEnrolledSays = " signs day closes with this token (key fingerprint ";
+
+// The value of "key: value" in a statement; nullopt when the line is not there.
+std::optional<std::string> statement_field(const std::string& statement, const std::string& key) {
+  const std::string start = "\n" + key + ": ";
+  std::size_t at = statement.find(start);
+  if (at == std::string::npos) return std::nullopt;
+  at += start.size();
+  std::size_t end = statement.find('\n', at);
+  return statement.substr(at, end == std::string::npos ? std::string::npos : end - at);
+}
+
+std::string short_hash(const std::string& h) { return h.size() > 16 ? h.substr(0, 16) + "…" : h; }
+
+// The statement hash of the newest close the journal holds, else the genesis.
+std::string previous_close(db::Database& db, std::int64_t head_seq) {
+  std::string prev = kGenesisClose;
+  for (const auto& e : db::DayJournal(db).close_facts(head_seq))
+    if (auto c = journaled_close(e)) prev = c->statement_sha256;
+  return prev;
+}
+
+struct Finding {
+  std::string problem;
+  std::optional<std::int64_t> seq;
+};
+
+// Walks the journal's day.closed entries against the day_closes rows (the rules in day.h).
+std::optional<Finding> close_chain_problem(db::Database& db, const std::vector<db::JournalEntry>& facts) {
+  // First the days closed twice: a redo also replaces the row, which the walk would name first.
+  std::vector<std::pair<const db::JournalEntry*, JournaledClose>> journaled;
+  std::map<std::string, std::int64_t> seen;
+  for (const auto& e : facts) {
+    if (e.record.action != "day.closed") continue;
+    auto c = journaled_close(e);
+    if (!c) return Finding{msg(tr("journal entry {} says a day was closed but does not name the day and the statement: it was not written by certdesk"), e.seq), e.seq};
+    if (auto before = seen.find(c->business_day); before != seen.end())
+      return Finding{msg(tr("the close of {} was redone: journal entries {} and {} both close it (the first close was removed and the day closed again)"),
+                         c->business_day, before->second, e.seq),
+                     e.seq};
+    seen.emplace(c->business_day, e.seq);
+    journaled.emplace_back(&e, std::move(*c));
+  }
+  db::DayCloses closes(db);
+  std::string prev = kGenesisClose;
+  for (const auto& [entry, c_value] : journaled) {
+    const db::JournalEntry& e = *entry;
+    const JournaledClose* c = &c_value;
+    auto row = closes.by_day(c->business_day);
+    if (!row)
+      return Finding{msg(tr("the close of {} (journal entry {}) was removed from the record of closes"), c->business_day, e.seq), e.seq};
+    if (row->statement_sha256 != c->statement_sha256 || crypto::sha256_hex(row->statement) != c->statement_sha256)
+      return Finding{msg(tr("the close of {} was replaced: journal entry {} recorded statement {}, the record now holds {}"),
+                         c->business_day, e.seq, short_hash(c->statement_sha256), short_hash(crypto::sha256_hex(row->statement))),
+                     e.seq};
+    const std::string named = statement_field(row->statement, "previous_close_sha256").value_or("-");
+    if (named != prev)
+      return Finding{msg(tr("the close of {} names {} as the close before it, but the journal's close before it is {}: a close was removed or redone"),
+                         c->business_day, short_hash(named), short_hash(prev)),
+                     e.seq};
+    prev = c->statement_sha256;
+  }
+  for (const auto& day : closes.closed_days(1 << 30))
+    if (!seen.count(day))
+      return Finding{msg(tr("the close of {} has no day.closed entry in the journal: it was added to the record afterwards"), day), std::nullopt};
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string enrolment_details(const std::string& supervisor, const std::string& fingerprint) {
+  return supervisor + kEnrolledSays + fingerprint + ")";
+}
+
+std::optional<std::string> enrolled_fingerprint(const db::JournalEntry& e, const std::string& supervisor) {
+  if (e.record.action != "staff.token_enrolled") return std::nullopt;
+  const std::string& d = e.record.details;
+  const std::string start = supervisor + kEnrolledSays;
+  if (d.size() <= start.size() || d.compare(0, start.size(), start) != 0 || d.back() != ')') return std::nullopt;
+  return d.substr(start.size(), d.size() - start.size() - 1);
+}
+
+std::optional<JournaledClose> journaled_close(const db::JournalEntry& e) {
+  // "closes 2026-11-22: … statement sha256 <64 hex>, …" (DayClose::close)
+  const std::string& d = e.record.details;
+  if (e.record.action != "day.closed" || d.size() < 18 || d.compare(0, 7, "closes ") != 0 || d[17] != ':')
+    return std::nullopt;
+  const std::size_t at = d.find("statement sha256 ");
+  if (at == std::string::npos || d.size() < at + 17 + 64) return std::nullopt;
+  return JournaledClose{d.substr(7, 10), d.substr(at + 17, 64)};
 }
 
 // ---- DayClose --------------------------------------------------------------------
@@ -375,6 +473,9 @@ DayClose::DayClose(db::Database& db, db::Journal& journal, const Clock& clock, c
 
 void DayClose::check_closable(const std::string& day) const {
   require(who_, Permission::close_day);
+  if (signer.kind() != "supervisor")
+    throw RuleRefused(codes::rule_refused, "day-close",
+                      tr("A day is closed only with the supervisor's own signing token."));
   check_day(day);
   const Seconds now = clock_.now();
   const std::string today = text::business_day(now, config_.utc_offset_minutes);
@@ -399,9 +500,13 @@ db::DayCloseRecord DayClose::close(const std::string& day, StatementSigner& sign
   db::Transaction tx(db_);
   if (closes.is_closed(day))
     throw RuleRefused(codes::duplicate, "day-close", fmt::format(fmt::runtime(tr("{} is already closed.")), day));
+  db::JournalHead head = journal_.head();
+  for (const auto& e : db::DayJournal(db_).close_facts(head.count))
+    if (auto c = journaled_close(e); c && c->business_day == day)
+      throw JournalIntegrityError(msg(tr("{} was closed before (journal entry {}), but the record of that close is gone: the data folder was tampered with. Nothing was signed; run day verify and call the hall."),
+                                      day, e.seq));
   DayReview review(db_, who_);
   DaySummary summary = review.summary(day);
-  db::JournalHead head = journal_.head();
   CloseFacts facts;
   facts.branch = config_.branch;
   facts.utc_offset_minutes = config_.utc_offset_minutes;
@@ -411,6 +516,7 @@ db::DayCloseRecord DayClose::close(const std::string& day, StatementSigner& sign
   facts.closed_utc = text::iso_utc(now);
   facts.signer = signer.kind();
   facts.signer_certificate_sha256 = crypto::sha256_hex(std::string_view(reinterpret_cast<const char*>(cert.data()), cert.size()));
+  facts.previous_close_sha256 = previous_close(db_, head.count);
   db::DayCloseRecord rec;
   rec.statement = statement_text(summary, facts);
   rec.signature = signer.sign(rec.statement);
@@ -443,16 +549,28 @@ DayVerifyReport DayClose::verify(const std::string& day, SignatureChecker& check
                                  const std::function<void(std::int64_t, std::int64_t)>& progress) {
   check_day(day);
   auto rec = db::DayCloses(db_).by_day(day);
-  if (!rec)
+  const std::vector<db::JournalEntry> journaled = db::DayJournal(db_).close_facts(std::numeric_limits<std::int64_t>::max());
+  if (!rec) {
+    for (const auto& e : journaled)
+      if (auto c = journaled_close(e); c && c->business_day == day) {
+        DayVerifyReport gone;
+        gone.chain = journal_.verify(progress);
+        gone.problem = msg(tr("the close of {} (journal entry {}) was removed from the record of closes"), day, e.seq);
+        gone.problems.push_back(gone.problem);
+        gone.bad_seq = e.seq;
+        return gone;
+      }
     throw RuleRefused(codes::not_found, "day-close",
                       fmt::format(fmt::runtime(tr("{} has not been closed; there is no signed statement to verify.")), day));
+  }
   DayVerifyReport r;
   r.close = *rec;
   auto fail = [&](std::string why, std::optional<std::int64_t> seq = std::nullopt) {
     if (r.problem.empty()) {
-      r.problem = std::move(why);
+      r.problem = why;
       r.bad_seq = seq;
     }
+    r.problems.push_back(std::move(why));
   };
 
   // 1. The chain, whole.
@@ -489,6 +607,7 @@ DayVerifyReport DayClose::verify(const std::string& day, SignatureChecker& check
   facts.signer = rec->signer_kind;
   facts.signer_certificate_sha256 =
       crypto::sha256_hex(std::string_view(reinterpret_cast<const char*>(rec->signer_cert.data()), rec->signer_cert.size()));
+  facts.previous_close_sha256 = statement_field(rec->statement, "previous_close_sha256").value_or("");   // checked in 6.
   std::string again = statement_text(summary, facts);
   r.statement_matches = again == rec->statement && crypto::sha256_hex(rec->statement) == rec->statement_sha256 &&
                         rec->entry_count == summary.entries && rec->fee_total_fen == summary.fee_total_fen &&
@@ -518,7 +637,42 @@ DayVerifyReport DayClose::verify(const std::string& day, SignatureChecker& check
   r.signature_ok = why.empty();
   if (!r.signature_ok) fail(fmt::format(fmt::runtime(tr("the signature of the close of {} does not verify: {}")), day, why));
 
-  r.ok = r.chain.ok && r.head_matches && r.statement_matches && r.signature_ok;
+  // 5. The key is the one enrolled for the supervisor at the time (inside the signed head).
+  std::optional<std::int64_t> enrolment_seq;
+  for (const auto& e : journaled)
+    if (e.seq <= rec->head_seq)
+      if (auto fp = enrolled_fingerprint(e, rec->closed_by)) {
+        r.pinned_fingerprint = *fp;
+        enrolment_seq = e.seq;
+      }
+  try {
+    r.signer_fingerprint = checker.key_fingerprint(rec->signer_cert);
+  } catch (const Error&) {
+    r.signer_fingerprint.clear();   // an unreadable certificate is named below as an unpinned key
+  }
+  r.key_pinned = rec->signer_kind == "supervisor" && enrolment_seq && !r.signer_fingerprint.empty() &&
+                 r.signer_fingerprint == r.pinned_fingerprint;
+  if (!r.key_pinned) {
+    if (rec->signer_kind != "supervisor")
+      fail(msg(tr("the close of {} was signed with the {} key, not with {}'s own token: only a supervisor's token closes a day"),
+               day, rec->signer_kind, rec->closed_by));
+    else if (!enrolment_seq)
+      fail(msg(tr("the journal up to the close of {} (entry {}) enrols no signing token for {} with a key fingerprint: the key that signed cannot be pinned"),
+               day, rec->head_seq, rec->closed_by),
+           rec->head_seq);
+    else
+      fail(msg(tr("the close of {} was signed with the key {}, but the key enrolled for {} at the time (journal entry {}) is {}: another token signed it"),
+               day, r.signer_fingerprint.empty() ? std::string("-") : r.signer_fingerprint, rec->closed_by,
+               *enrolment_seq, r.pinned_fingerprint),
+           enrolment_seq);
+  }
+
+  // 6. The chain of closes.
+  std::optional<Finding> broken = close_chain_problem(db_, journaled);
+  r.close_chain_ok = !broken;
+  if (broken) fail(broken->problem, broken->seq);
+
+  r.ok = r.chain.ok && r.head_matches && r.statement_matches && r.signature_ok && r.key_pinned && r.close_chain_ok;
   return r;
 }
 

@@ -23,7 +23,7 @@
 //
 // The signed statement (statement_text) is canonical UTF-8 text, lines ending
 // in "\n", one "key: value" per line, in this order:
-//   certdesk-day-close-v1
+//   certdesk-day-close-v2
 //   branch, business_day, utc_offset_minutes,
 //   entries, first_seq, last_seq ("-" when the day is empty),
 //   day_entries_sha256   hex SHA-256 of the day's entry hashes (hex, in seq order, concatenated),
@@ -33,8 +33,10 @@
 //   "flow.<flow>: entries=N orders=N receipts=N amount_fen=N"      one per flow, by name
 //   "teller.<name>: entries=N orders=N receipts=N amount_fen=N"    one per staff name ("" = system)
 //   "method.<method>: receipts=N amount_fen=N"                     one per payment method
-//   closed_by, closed_utc, signer (supervisor | workstation),
-//   signer_certificate_sha256   hex SHA-256 of the signer's certificate (DER).
+//   closed_by, closed_utc, signer (supervisor),
+//   signer_certificate_sha256   hex SHA-256 of the signer's certificate (DER),
+//   previous_close_sha256       statement_sha256 of the close journaled before
+//                               this one (kGenesisClose for the first): closes are chained.
 // The signature is ECDSA P-256 over SHA-256 of exactly these bytes (DER), so
 // `openssl dgst -sha256 -verify pub.pem -signature stmt.sig stmt.txt` checks it.
 
@@ -137,13 +139,44 @@ class DayReview {
 };
 
 // ---- the daily close -------------------------------------------------------------
+//
+// What makes a close stand (issue 13.1; docs/security.md says what it cannot stop):
+//  - it is signed with the supervisor's own token (kind "supervisor"; the desk
+//    has no other signer for a close);
+//  - the key is pinned: its fingerprint (SignatureChecker::key_fingerprint)
+//    must be the one the journal's last "staff.token_enrolled" entry for the
+//    closing supervisor recorded at or before the close's head_seq. That entry
+//    is inside the chain the close signed, so a token enrolled afterwards
+//    (a new key for the same person) never verifies an older close, and moving
+//    an enrolment earlier changes the signed head;
+//  - closes are chained: the journal's "day.closed" entries, in seq order,
+//    name each close's statement hash, and each statement names the one before
+//    (kGenesisClose first). A close removed from day_closes, replaced, redone
+//    (a second day.closed entry for a day) or added without its entry breaks
+//    the walk, which names the close.
 
-// Signs the statement: the supervisor's own token key, else the workstation's
-// (the app implements both over PKCS#11).
+// The previous_close_sha256 of the first close.
+inline const std::string kGenesisClose(64, '0');
+
+// The details of a "staff.token_enrolled" entry, and the fingerprint such an
+// entry records for `supervisor` (nullopt when it is another person's, or an
+// enrolment from before fingerprints were recorded).
+std::string enrolment_details(const std::string& supervisor, const std::string& fingerprint);
+std::optional<std::string> enrolled_fingerprint(const db::JournalEntry& e, const std::string& supervisor);
+
+// A "day.closed" entry read back: the day it closed and the statement's hash.
+struct JournaledClose {
+  std::string business_day;
+  std::string statement_sha256;
+};
+std::optional<JournaledClose> journaled_close(const db::JournalEntry& e);
+
+// Signs the statement with the supervisor's own token key (the app implements
+// it over PKCS#11).
 class StatementSigner {
  public:
   virtual ~StatementSigner() = default;
-  virtual std::string kind() const = 0;            // "supervisor" | "workstation"
+  virtual std::string kind() const = 0;            // "supervisor" (a close refuses any other)
   virtual Bytes certificate() = 0;                 // the signing key's certificate, DER
   virtual Bytes sign(const std::string& statement) = 0;   // ECDSA / SHA-256, DER
 };
@@ -155,6 +188,10 @@ class SignatureChecker {
   // Empty when `signature` over `data` verifies with the certificate's public
   // key and the certificate is one this workstation trusts; else why not.
   virtual std::string check(const Bytes& cert_der, const std::string& data, const Bytes& signature) = 0;
+  // The fingerprint of the certificate's key as enrolment records it (the app:
+  // SHA-256 of the SubjectPublicKeyInfo DER, hex groups). Throws Error when the
+  // certificate cannot be read.
+  virtual std::string key_fingerprint(const Bytes& cert_der) = 0;
 };
 
 // What the close binds besides the day's figures.
@@ -165,8 +202,9 @@ struct CloseFacts {
   std::string head_hash;
   std::string closed_by;
   std::string closed_utc;
-  std::string signer;                   // "supervisor" | "workstation"
+  std::string signer;                   // "supervisor"
   std::string signer_certificate_sha256;
+  std::string previous_close_sha256 = kGenesisClose;
 };
 
 // The canonical statement (format above).
@@ -178,8 +216,13 @@ struct DayVerifyReport {
   bool head_matches = false;            // entry head_seq still has the signed hash
   bool statement_matches = false;       // recomputed from the journal, byte for byte
   bool signature_ok = false;
+  bool key_pinned = false;              // signed by the key enrolled for closed_by at the time
+  bool close_chain_ok = false;          // every close journaled, none removed, replaced, redone or added
+  std::string signer_fingerprint;       // of the key that signed
+  std::string pinned_fingerprint;       // of the key enrolled for closed_by at head_seq; empty when none
   std::optional<std::int64_t> bad_seq;  // the entry named, when one is
   std::string problem;                  // a sentence for the supervisor; empty when ok
+  std::vector<std::string> problems;    // every check that failed, problem first
   db::DayCloseRecord close;
 };
 
@@ -191,7 +234,9 @@ class DayClose {
   DayClose(Services& s, const Actor& who) : DayClose(s.db, s.journal, s.clock, s.config, who) {}
 
   // Closes the day (needs close_day): refuses RuleRefused(duplicate) when it is
-  // closed already, RuleRefused(rule_refused) for a day that has not begun.
+  // closed already, RuleRefused(rule_refused) for a day that has not begun or a
+  // signer that is not a supervisor's token, JournalIntegrityError when the
+  // journal holds a close of the day whose record is gone (no redo).
   // In one transaction: the figures, the statement, its signature, the
   // day_closes row and a "day.closed" journal entry (which, as every later
   // entry, belongs to the next open business day).
@@ -202,7 +247,10 @@ class DayClose {
 
   // Checks a closed day: the chain verifies, the head hash signed is still
   // entry head_seq's, the statement recomputed from the journal is the one
-  // signed, and the signature verifies. RuleRefused(not_found) when the day is not closed.
+  // signed, the signature verifies, the key is the one pinned for closed_by,
+  // and the chain of closes is whole (the rules above). A day whose close the
+  // journal holds but the record lost is reported (ok false), not refused.
+  // RuleRefused(not_found) when the day was never closed.
   DayVerifyReport verify(const std::string& business_day, SignatureChecker& checker,
                          const std::function<void(std::int64_t, std::int64_t)>& progress = {});
 

@@ -1,6 +1,6 @@
-// The supervisor's day end to end on the real parts (issue 6): real
+// The supervisor's day end to end on the real parts (issue 6, 13.1, 13.9): real
 // issuances on SoftHSM2 tokens, then the daily close signed through PKCS#11
-// (the workstation's key, then a supervisor's own enrolled token), `day
+// with the supervisor's own enrolled token (no workstation-key fallback), `day
 // verify`, plain `openssl dgst -sha256 -verify` on the exported statement, the
 // CSV and PDF exports, a teller refused, a closed day refusing changes, and an
 // attacker with the sqlite3 tool (triggers dropped) changing, deleting,
@@ -14,8 +14,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cctype>
+
+#include "common/crypto.h"
 #include "desk/day_export.h"
+#include "desk/day_signing.h"
+#include "desk/desk.h"
 #include "db/day_close.h"
+#include "printing/layout.h"
 #include "tests/app/flow_fixture.h"
 #include "workflows/day.h"
 #include "workflows/receipts.h"
@@ -33,8 +40,17 @@ struct DayFixture : FlowFixture {
   fs::path sup_pw = write_file(tmp / "sup.pw", "sup1-password\n");
   fs::path teller_pw = write_file(tmp / "teller.pw", "teller-password\n");
   fs::path admin_pw = write_file(tmp / "admin.pw", "admin-password\n");
+  fs::path sup_pin = write_file(tmp / "sup.pin", "Sup-PIN-2468\n");
   std::string today = text::business_day(clock.now(), 480);
-  std::string receipt;
+  std::string receipt, voided_receipt;
+
+  // An admin enrols sup1's signing token (the desk, as `staff enroll-token` does); a close needs it.
+  std::string enrol_sup(const std::string& serial = "4100055555", const std::string& pin = "Sup-PIN-2468") {
+    std::string s = blank(serial);
+    desk::enroll_staff_token(*ctx, admin, "sup1", s, Secret(pin));
+    return s;
+  }
+  std::vector<std::string> closing() const { return {"--pin-file", sup_pin.string()}; }
 
   RunResult day_cli(std::vector<std::string> args, const fs::path& dir = {}) {
     std::vector<std::string> argv{bin("certdesk-cli").string(), "--data-dir", (dir.empty() ? data : dir).string()};
@@ -63,6 +79,7 @@ struct DayFixture : FlowFixture {
     auto r2 = issue("2100022222", "246801", "91350100M000100Y43", "福建示例有限公司");
     BOOST_REQUIRE(r2.state == workflows::OrderState::completed);
     workflows::Receipts(ctx->services()).void_receipt(sup, r2.receipt_no, "收错了");
+    voided_receipt = r2.receipt_no;
   }
 
   workflows::DaySummary summary() { return workflows::DayReview(ctx->db(), sup).summary(today); }
@@ -84,7 +101,7 @@ struct DayFixture : FlowFixture {
 
 BOOST_AUTO_TEST_SUITE(day_close_on_tokens)
 
-BOOST_FIXTURE_TEST_CASE(close_with_the_workstation_key_verify_and_plain_openssl, DayFixture) {
+BOOST_FIXTURE_TEST_CASE(a_close_needs_the_supervisors_token_and_verifies_with_plain_openssl, DayFixture) {
   busy_day();
   workflows::DaySummary s = summary();
   BOOST_TEST(s.fee_total_fen == 5000);      // one receipt kept, one voided
@@ -92,16 +109,25 @@ BOOST_FIXTURE_TEST_CASE(close_with_the_workstation_key_verify_and_plain_openssl,
   BOOST_TEST(s.failures >= 1);
   BOOST_TEST(s.fee_total_fen == workflows::DayReview(ctx->db(), sup).receipts_table_total(today, 480));
 
-  RunResult r = day_cli(cat({"--json", "day", "close", today}, as_sup()));
+  // No workstation-key fallback: without an enrolled token the close is refused, nothing written.
+  const std::int64_t before = ctx->journal().head().count;
+  RunResult r = day_cli(cat({"day", "close", today}, as_sup()));
+  BOOST_TEST(r.exit_code == 4, r.err);
+  BOOST_TEST(r.err.find("staff enroll-token sup1") != std::string::npos, r.err);
+  BOOST_TEST(!db::DayCloses(ctx->db()).is_closed(today));
+  BOOST_TEST(ctx->journal().head().count == before + 1);   // the CLI's login only
+
+  enrol_sup();
+  r = day_cli(cat(cat({"--json", "day", "close", today}, as_sup()), closing()));
   BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   json j = json::parse(r.out);
-  BOOST_TEST(j.at("signer").get<std::string>() == "workstation");
+  BOOST_TEST(j.at("signer").get<std::string>() == "supervisor");
   BOOST_TEST(j.at("fee_total_fen").get<std::int64_t>() == 5000);
   BOOST_TEST(fs::exists(j.at("report_pdf").get<std::string>()));
 
   r = day_cli(cat({"day", "verify", today}, as_sup()));
   BOOST_TEST(r.exit_code == 0, r.err);
-  r = day_cli(cat({"day", "close", today}, as_sup()));
+  r = day_cli(cat(cat({"day", "close", today}, as_sup()), closing()));
   BOOST_TEST(r.exit_code == 4);   // already closed
   BOOST_TEST(r.err.find("already closed") != std::string::npos, r.err);
 
@@ -141,7 +167,8 @@ BOOST_FIXTURE_TEST_CASE(a_teller_is_refused, DayFixture) {
 
 BOOST_FIXTURE_TEST_CASE(a_closed_day_refuses_changes, DayFixture) {
   busy_day();
-  RunResult r = day_cli(cat({"day", "close", today}, as_sup()));
+  enrol_sup();
+  RunResult r = day_cli(cat(cat({"day", "close", today}, as_sup()), closing()));
   BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   const std::int64_t entries = summary().entries;
   // New work today belongs to the next business day.
@@ -175,11 +202,24 @@ BOOST_FIXTURE_TEST_CASE(a_closed_day_refuses_changes, DayFixture) {
 BOOST_FIXTURE_TEST_CASE(a_supervisor_signs_with_their_own_token, DayFixture) {
   busy_day();
   std::string serial = blank("4100055555");
-  fs::path pin = write_file(tmp / "sup.pin", "Sup-PIN-2468\n");
+  const fs::path& pin = sup_pin;
   fs::path wrong = write_file(tmp / "wrong.pin", "wrong-PIN-1\n");
-  RunResult r = day_cli({"staff", "enroll-token", "sup1", "--token", serial, "--new-pin-file", pin.string(), "--as", "admin",
-                         "--as-password-file", admin_pw.string()});
+  RunResult r = day_cli({"--json", "staff", "enroll-token", "sup1", "--token", serial, "--new-pin-file", pin.string(), "--as",
+                         "admin", "--as-password-file", admin_pw.string()});
   BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  // The key's fingerprint: SHA-256 of its SubjectPublicKeyInfo, 16 groups of 4 hex digits, in
+  // staff_tokens and in the enrolment's journal entry.
+  const std::string fingerprint = json::parse(r.out).at("key_fingerprint").get<std::string>();
+  BOOST_TEST(fingerprint.size() == 16 * 4 + 15);
+  auto enrolled = db::StaffTokens(ctx->db()).by_serial(serial);
+  BOOST_REQUIRE(enrolled);
+  BOOST_TEST(enrolled->key_fingerprint == fingerprint);
+  BOOST_TEST(desk::key_fingerprint(enrolled->cert_der) == fingerprint);
+  auto facts = db::DayJournal(ctx->db()).close_facts(ctx->journal().head().count);
+  BOOST_REQUIRE(!facts.empty());
+  auto enrolment = &facts.back();
+  BOOST_TEST(enrolment->record.action == "staff.token_enrolled");
+  BOOST_TEST(enrolment->record.details.find(fingerprint) != std::string::npos, enrolment->record.details);
   // Only an admin enrols; only a supervisor gets one.
   BOOST_TEST(day_cli(cat({"staff", "enroll-token", "sup1", "--token", blank("4100066666"), "--new-pin-file", pin.string()},
                          as_sup()))
@@ -201,7 +241,21 @@ BOOST_FIXTURE_TEST_CASE(a_supervisor_signs_with_their_own_token, DayFixture) {
   json j = json::parse(r.out);
   BOOST_TEST(j.at("signer").get<std::string>() == "supervisor");
   BOOST_TEST(j.at("signer_subject").get<std::string>().find("CN=sup1") != std::string::npos);
-  BOOST_TEST(day_cli(cat({"day", "verify", today}, as_sup())).exit_code == 0);
+  BOOST_TEST(j.at("key_fingerprint").get<std::string>() == fingerprint);
+  r = day_cli(cat({"--json", "day", "verify", today}, as_sup()));
+  BOOST_TEST(r.exit_code == 0, r.err);
+  json verified = json::parse(r.out);
+  BOOST_TEST(verified.at("key_pinned").get<bool>());
+  BOOST_TEST(verified.at("close_chain_ok").get<bool>());
+  BOOST_TEST(verified.at("pinned_fingerprint").get<std::string>() == fingerprint);
+  // The fingerprint is printed on the day report (the archived PDF and a fresh one).
+  auto squeeze = [](std::string t) {
+    t.erase(std::remove_if(t.begin(), t.end(), [](unsigned char c) { return std::isspace(c); }), t.end());
+    return t;
+  };
+  RunResult text = test::run({"pdftotext", "-layout", j.at("report_pdf").get<std::string>(), "-"});
+  BOOST_TEST(squeeze(text.out).find(squeeze(fingerprint)) != std::string::npos, text.out);
+  BOOST_TEST(text.out.find("签名密钥指纹") != std::string::npos);
 
   fs::path stmt = tmp / "sup-stmt.txt";
   BOOST_REQUIRE(day_cli(cat({"day", "export-statement", today, "--out", stmt.string()}, as_sup())).exit_code == 0);
@@ -239,7 +293,8 @@ BOOST_FIXTURE_TEST_CASE(exports_csv_with_bom_and_the_pdf_report, DayFixture) {
 // triggers dropped, rows changed with the sqlite3 tool.
 BOOST_FIXTURE_TEST_CASE(tampering_names_the_exact_entry, DayFixture) {
   busy_day();
-  BOOST_REQUIRE(day_cli(cat({"day", "close", today}, as_sup())).exit_code == 0);
+  enrol_sup();
+  BOOST_REQUIRE(day_cli(cat(cat({"day", "close", today}, as_sup()), closing())).exit_code == 0);
   auto rec = db::DayCloses(ctx->db()).by_day(today);
   BOOST_REQUIRE(rec && rec->first_seq && rec->last_seq);
   const std::int64_t n = *rec->first_seq + 5;   // an entry of the closed day
@@ -301,6 +356,163 @@ BOOST_FIXTURE_TEST_CASE(tampering_names_the_exact_entry, DayFixture) {
     BOOST_TEST(dv.exit_code == 3);
     BOOST_TEST(dv.err.find("fee_total_fen") != std::string::npos, dv.err);
   }
+}
+
+// Issue 13.1: what the attacker with the data folder did before, now caught.
+BOOST_FIXTURE_TEST_CASE(forged_removed_and_redone_closes_are_caught, DayFixture) {
+  busy_day();
+  enrol_sup();
+  BOOST_REQUIRE(day_cli(cat(cat({"day", "close", today}, as_sup()), closing())).exit_code == 0);
+  const db::DayCloseRecord rec = *db::DayCloses(ctx->db()).by_day(today);
+  const std::string fingerprint_a = desk::key_fingerprint(rec.signer_cert);
+
+  // A closed day rewritten in a copy and its statement re-signed with `signer`: the
+  // statement recomputed from the rewritten copy, so only the key can give it away.
+  auto forge = [&](const fs::path& dir, workflows::StatementSigner& signer) {
+    workflows::DaySummary s = [&] {
+      db::Database copy_db = db::Database::open(dir / "certdesk.db", false);
+      return workflows::DayReview(copy_db, sup).summary(today);
+    }();
+    const workflows::Bytes cert = signer.certificate();
+    workflows::CloseFacts f;
+    f.branch = "BJ01";
+    f.head_seq = rec.head_seq;
+    f.head_hash = rec.head_hash;
+    f.closed_by = rec.closed_by;
+    f.closed_utc = rec.closed_utc;
+    f.signer = signer.kind();
+    f.signer_certificate_sha256 = crypto::sha256_hex(std::string_view(reinterpret_cast<const char*>(cert.data()), cert.size()));
+    f.previous_close_sha256 = workflows::kGenesisClose;
+    const std::string stmt = workflows::statement_text(s, f);
+    const workflows::Bytes sig = signer.sign(stmt);
+    RunResult w = sql(dir, "DROP TRIGGER day_closes_no_update; UPDATE day_closes SET statement = '" + stmt +
+                               "', statement_sha256 = '" + crypto::sha256_hex(stmt) + "', fee_total_fen = " +
+                               std::to_string(s.fee_total_fen) + ", signature = X'" + crypto::to_hex(sig) +
+                               "', signer_kind = '" + signer.kind() + "', signer_cert = X'" + crypto::to_hex(cert) +
+                               "' WHERE business_day = '" + today + "';");
+    BOOST_REQUIRE_MESSAGE(w.exit_code == 0, w.err);
+  };
+  auto verify_json = [&](const fs::path& dir) {
+    RunResult v = day_cli(cat({"--json", "day", "verify", today}, as_sup()), dir);
+    BOOST_TEST(v.exit_code == 3, v.err);
+    return std::make_pair(json::parse(v.out), v.err);
+  };
+
+  {  // 50.00 cash → 5.00 card, re-signed with the workstation's key (its PIN comes from the folder).
+    fs::path dir = copy("workstation");
+    RunResult s = sql(dir, "DROP TRIGGER payments_closed_day; UPDATE payments SET method = 'card' WHERE receipt_no = '" +
+                               receipt + "';");
+    BOOST_REQUIRE_MESSAGE(s.exit_code == 0, s.err);
+    auto ws = desk::workstation_signer(*ctx);
+    forge(dir, *ws);
+    auto [j, err] = verify_json(dir);
+    BOOST_TEST(j.at("signature_ok").get<bool>());       // a valid signature by a CA-issued key…
+    BOOST_TEST(j.at("statement_matches").get<bool>());  // …over the rewritten figures…
+    BOOST_TEST(!j.at("key_pinned").get<bool>());        // …by a key that is not sup1's
+    BOOST_TEST(err.find("workstation") != std::string::npos, err);
+  }
+  {  // A new token enrolled for sup1 after the close, the close re-signed with it.
+    const std::string serial_b = enrol_sup("4100077777", "Other-PIN-1357");
+    auto token_b = desk::signer_for(*ctx, sup, [] { return std::optional<Secret>(Secret("Other-PIN-1357")); });
+    fs::path dir = copy("token-b");
+    forge(dir, *token_b);
+    auto [j, err] = verify_json(dir);
+    BOOST_TEST(j.at("signature_ok").get<bool>());
+    BOOST_TEST(!j.at("key_pinned").get<bool>());
+    BOOST_TEST(j.at("pinned_fingerprint").get<std::string>() == fingerprint_a);
+    BOOST_TEST(j.at("signer_fingerprint").get<std::string>() == db::StaffTokens(ctx->db()).by_serial(serial_b)->key_fingerprint);
+    BOOST_TEST(err.find(fingerprint_a) != std::string::npos, err);
+  }
+  {  // The close deleted: named, and the day cannot be closed again.
+    fs::path dir = copy("deleted");
+    RunResult s = sql(dir, "DROP TRIGGER day_closes_no_delete; DELETE FROM day_closes;");
+    BOOST_REQUIRE_MESSAGE(s.exit_code == 0, s.err);
+    RunResult v = day_cli(cat({"day", "verify", today}, as_sup()), dir);
+    BOOST_TEST(v.exit_code == 3, v.err);
+    BOOST_TEST(v.err.find("was removed from the record of closes") != std::string::npos, v.err);
+    fs::path pin_b = write_file(tmp / "b.pin", "Other-PIN-1357\n");   // sup1's active token is now B
+    RunResult redo = day_cli(cat({"day", "close", today, "--pin-file", pin_b.string()}, as_sup()), dir);
+    BOOST_TEST(redo.exit_code == 3, redo.err);
+    BOOST_TEST(redo.err.find("was closed before") != std::string::npos, redo.err);
+    BOOST_TEST(sql(dir, "SELECT count(*) FROM day_closes;").out == "0\n");
+  }
+  // The original still verifies: the later enrolment changed nothing of the close.
+  BOOST_TEST(day_cli(cat({"day", "verify", today}, as_sup())).exit_code == 0);
+}
+
+// Issue 13.1: receipts against the journal, and a QR scanned from paper.
+BOOST_FIXTURE_TEST_CASE(receipt_hashes_and_the_paper_qr_are_checked, DayFixture) {
+  busy_day();
+  desk::Desk desk(*ctx);
+  const std::string good = printing::receipt_qr_text(desk.receipt(receipt));
+  BOOST_TEST(good.rfind("certdesk:order=", 0) == 0);
+
+  RunResult r = cli({"--json", "journal", "verify"});
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  BOOST_TEST(json::parse(r.out).at("receipts_checked").get<std::int64_t>() == 2);
+
+  r = cli({"--json", "receipt", "check", good});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(json::parse(r.out).at("verdict").get<std::string>() == "match");
+  r = cli({"receipt", "check", good});
+  BOOST_TEST(r.out.find(receipt) != std::string::npos, r.out);
+  BOOST_TEST(r.out.find("matches the record") != std::string::npos, r.out);
+
+  std::string bad = good;
+  bad.back() = bad.back() == '0' ? '1' : '0';   // one digit of the hash
+  r = cli({"receipt", "check", bad});
+  BOOST_TEST(r.exit_code == 3, r.err);
+  BOOST_TEST(r.err.find("does not match the record") != std::string::npos, r.err);
+  std::string other_order = good;
+  other_order.replace(other_order.find("order=") + 6, 6, "999999");
+  BOOST_TEST(cli({"receipt", "check", other_order}).exit_code == 3);
+  std::string unknown = good;
+  unknown.replace(unknown.find("receipt=") + 8, receipt.size(), "BJ01-2026-999999");
+  BOOST_TEST(cli({"receipt", "check", unknown}).exit_code == 3);
+  r = cli({"--json", "receipt", "check", printing::receipt_qr_text(desk.receipt(voided_receipt))});
+  BOOST_TEST(r.exit_code == 3, r.err);
+  BOOST_TEST(json::parse(r.out).at("verdict").get<std::string>() == "voided");
+  BOOST_TEST(r.err.find("voided") != std::string::npos, r.err);
+  r = cli({"receipt", "check", "https://example.com/not-a-receipt"});
+  BOOST_TEST(r.exit_code == 4, r.err);
+
+  // The receipt's stored hash (its QR value) rewritten: journal verify names it; the paper no longer matches.
+  fs::path dir = copy("receipt-hash");
+  RunResult s = sql(dir, "DROP TRIGGER IF EXISTS payments_closed_day; UPDATE payments SET journal_hash = '" +
+                             std::string(64, 'f') + "' WHERE receipt_no = '" + receipt + "';");
+  BOOST_REQUIRE_MESSAGE(s.exit_code == 0, s.err);
+  r = cli({"--json", "journal", "verify"}, dir);
+  BOOST_TEST(r.exit_code == 3, r.err);
+  BOOST_TEST(r.err.find(receipt) != std::string::npos, r.err);
+  json j = json::parse(r.out);
+  BOOST_TEST(!j.at("ok").get<bool>());
+  BOOST_TEST(j.at("receipt_problems").at(0).at("problem").get<std::string>() == "hash");
+  BOOST_TEST(cli({"receipt", "check", good}, dir).exit_code == 3);
+}
+
+// Issue 13.9: a start with the clock behind the journal is refused, naming both times.
+BOOST_FIXTURE_TEST_CASE(a_start_with_the_clock_behind_the_journal_is_refused, DayFixture) {
+  // The journal's newest entry is an hour ahead of this machine's clock.
+  FixedClock ahead{clock.now() + std::chrono::hours(1)};
+  {
+    desk::AppContext later(data, ahead, 10);
+    later.staff().login("teller1", Secret("teller-password"));
+  }
+  FixedClock behind{clock.now()};
+  try {
+    desk::AppContext refused(data, behind, 10);
+    BOOST_FAIL("a start with the clock an hour behind was accepted");
+  } catch (const RuleRefused& e) {
+    BOOST_TEST(e.code() == codes::clock_behind);
+    const std::string w = e.what();
+    BOOST_TEST(w.find(text::local_time(behind.now(), 480)) != std::string::npos, w);
+    BOOST_TEST(w.find(text::local_time(ahead.now(), 480)) != std::string::npos, w);
+  }
+  BOOST_CHECK_NO_THROW(desk::AppContext(data, behind, desk::AppContext::ReadOnly{}));   // reading is no start of work
+  RunResult r = cli({"settings", "show"});   // certdesk-cli runs on this machine's clock
+  BOOST_TEST(r.exit_code == 4, r.err);
+  BOOST_TEST(r.err.find("the clock went back") != std::string::npos, r.err);
+  BOOST_TEST(cli({"journal", "verify"}).exit_code == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

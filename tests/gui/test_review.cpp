@@ -82,13 +82,14 @@ struct DayDesk {
     p.unit_fen = p.amount_fen = 5000;
     p.teller_id = teller.id;
     p.created_utc = text::iso_utc(clock.now());
-    db::Payments(ctx->db()).insert(p);
+    db::Id payment = db::Payments(ctx->db()).insert(p);
     auto& j = ctx->journal();
     j.append({.staff = "teller1", .action = "order.created", .order_id = id, .organisation = "91110108MA01C8D24U", .flow = flow},
              clock.now());
-    j.append({.staff = "teller1", .action = "payment", .order_id = id, .organisation = "91110108MA01C8D24U", .amount_fen = 5000,
-              .receipt_no = receipt_no, .details = "cash", .flow = flow},
-             clock.now());
+    db::JournalEntry paid = j.append({.staff = "teller1", .action = "payment", .order_id = id, .organisation = "91110108MA01C8D24U",
+                                      .amount_fen = 5000, .receipt_no = receipt_no, .details = "cash", .flow = flow},
+                                     clock.now());
+    db::Payments(ctx->db()).set_journal_hash(payment, paid.hash);   // as the counter does: journal verify checks it
     if (complete)
       j.append({.staff = "teller1", .action = "order.completed", .order_id = id, .organisation = "91110108MA01C8D24U",
                 .flow = flow},

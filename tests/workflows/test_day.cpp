@@ -42,16 +42,23 @@ struct NoPins : SoPinSource {
   Secret transport() override { return Secret("x"); }
 };
 
-// "Signs" with SHA-256 of the statement; the checker recomputes it.
+// "Signs" with SHA-256 of the statement; the checker recomputes it. The
+// "certificate" stands for a key: its fingerprint is a hash of its bytes.
 struct HashSigner : StatementSigner {
-  std::string kind() const override { return "workstation"; }
-  Bytes certificate() override { return Bytes{1, 2, 3}; }
+  Bytes cert{1, 2, 3};
+  std::string as = "supervisor";
+  std::string kind() const override { return as; }
+  Bytes certificate() override { return cert; }
   Bytes sign(const std::string& s) override { return crypto::sha256(s); }
 };
+std::string fingerprint_of(const Bytes& cert) {
+  return "FP " + crypto::sha256_hex(std::string_view(reinterpret_cast<const char*>(cert.data()), cert.size()));
+}
 struct HashChecker : SignatureChecker {
   std::string check(const Bytes&, const std::string& data, const Bytes& sig) override {
     return crypto::sha256(data) == sig ? "" : "does not match";
   }
+  std::string key_fingerprint(const Bytes& cert) override { return fingerprint_of(cert); }
 };
 
 // 2026-11-22 in Beijing starts at 2026-11-21T16:00:00Z.
@@ -78,6 +85,11 @@ struct Day {
     teller2 = {staff.insert({0, "teller2", "teller", "x", true, ""}), "teller2", Role::teller};
     sup = {staff.insert({0, "sup1", "supervisor", "x", true, ""}), "sup1", Role::supervisor};
     org = db::Organisations(db).insert({0, "北京示例科技有限公司", "91110108MA01C8D24U", ""});
+  }
+
+  // An admin enrolled `cert` as sup1's signing key (what desk::enroll_staff_token journals).
+  void enrol(const Bytes& cert = Bytes{1, 2, 3}) {
+    log({.staff = "admin", .action = "staff.token_enrolled", .details = enrolment_details("sup1", fingerprint_of(cert))});
   }
 
   void log(const db::JournalRecord& r) {
@@ -324,6 +336,7 @@ BOOST_AUTO_TEST_SUITE(day_close)
 BOOST_AUTO_TEST_CASE(a_closed_day_never_changes_and_later_entries_go_to_the_next_day) {
   Day d;
   d.busy_day();
+  d.enrol();
   HashSigner signer;
   DayClose closing(d.services, d.sup);
   const std::int64_t entries = DayReview(d.db, d.sup).summary("2026-11-22").entries;
@@ -332,7 +345,8 @@ BOOST_AUTO_TEST_CASE(a_closed_day_never_changes_and_later_entries_go_to_the_next
   BOOST_TEST(rec.entry_count == entries);
   BOOST_TEST(rec.fee_total_fen == 15000);
   BOOST_TEST(rec.head_hash != d.journal.head().hash);   // the day.closed entry came after
-  BOOST_TEST(rec.statement.rfind("certdesk-day-close-v1\nbranch: BJ01\nbusiness_day: 2026-11-22\n", 0) == 0);
+  BOOST_TEST(rec.statement.rfind("certdesk-day-close-v2\nbranch: BJ01\nbusiness_day: 2026-11-22\n", 0) == 0);
+  BOOST_TEST(rec.statement.find("\nprevious_close_sha256: " + kGenesisClose + "\n") != std::string::npos);   // the first close
   BOOST_TEST(rec.statement.find("\nfee_total_fen: 15000\n") != std::string::npos);
   BOOST_TEST(rec.statement.find("\nmethod.cash: receipts=1 amount_fen=5000\n") != std::string::npos);
   BOOST_TEST(rec.statement_sha256 == crypto::sha256_hex(rec.statement));
@@ -383,6 +397,10 @@ BOOST_AUTO_TEST_CASE(a_closed_day_never_changes_and_later_entries_go_to_the_next
   BOOST_TEST(v.ok, v.problem);
   BOOST_TEST(v.statement_matches);
   BOOST_TEST(v.head_matches);
+  BOOST_TEST(v.key_pinned);
+  BOOST_TEST(v.close_chain_ok);
+  BOOST_TEST(v.signer_fingerprint == fingerprint_of(signer.cert));
+  BOOST_TEST(v.pinned_fingerprint == v.signer_fingerprint);
 }
 
 BOOST_AUTO_TEST_CASE(closing_a_day_that_has_not_begun_or_as_a_teller_is_refused) {
@@ -413,6 +431,7 @@ BOOST_AUTO_TEST_CASE(two_closed_days_in_a_row_push_entries_further) {
 BOOST_AUTO_TEST_CASE(a_correction_refers_to_the_old_entry) {
   Day d;
   d.busy_day();
+  d.enrol();
   HashSigner signer;
   DayClose closing(d.services, d.sup);
   closing.close("2026-11-22", signer);
@@ -424,6 +443,180 @@ BOOST_AUTO_TEST_CASE(a_correction_refers_to_the_old_entry) {
   BOOST_CHECK_THROW(closing.correct(5, ""), InputError);
   HashChecker checker;
   BOOST_TEST(closing.verify("2026-11-22", checker).ok);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Issue 13.1: pinned keys and chained closes, with the attacker's SQL.
+BOOST_AUTO_TEST_SUITE(day_close_pinned_and_chained)
+
+namespace {
+
+bool any_says(const DayVerifyReport& r, const std::string& words) {
+  for (const auto& p : r.problems)
+    if (p.find(words) != std::string::npos) return true;
+  BOOST_TEST_MESSAGE("problems: " << r.problems.size() << (r.problems.empty() ? "" : ", first: " + r.problems.front()));
+  return false;
+}
+
+const std::string kUnlockCloses = "DROP TRIGGER day_closes_no_update; DROP TRIGGER day_closes_no_delete;";
+
+// Rewrites the stored close in place with a statement "signed" by `forger`, as
+// an attacker who holds another key would (the journal is left alone).
+void resign(Day& d, const std::string& day, HashSigner& forger, const std::string& kind) {
+  db::DayCloseRecord rec = *db::DayCloses(d.db).by_day(day);
+  std::string stmt = rec.statement;
+  auto swap_line = [&](const std::string& key, const std::string& value) {
+    std::size_t at = stmt.find("\n" + key + ": ") + key.size() + 3;
+    stmt.replace(at, stmt.find('\n', at) - at, value);
+  };
+  const Bytes cert = forger.certificate();
+  swap_line("signer", kind);
+  swap_line("signer_certificate_sha256",
+            crypto::sha256_hex(std::string_view(reinterpret_cast<const char*>(cert.data()), cert.size())));
+  const std::string sig = crypto::to_hex(forger.sign(stmt));
+  db::testing::exec(d.db, kUnlockCloses);
+  db::testing::exec(d.db, "UPDATE day_closes SET statement = '" + stmt + "', statement_sha256 = '" + crypto::sha256_hex(stmt) +
+                              "', signature = X'" + sig + "', signer_kind = '" + kind + "', signer_cert = X'" +
+                              crypto::to_hex(cert) + "' WHERE business_day = '" + day + "'");
+}
+
+}  // namespace
+
+// A busy 22nd, sup1's key enrolled, closed at 18:00 with it.
+struct ClosedDay {
+  Day d;
+  HashSigner signer;
+  HashChecker checker;
+  DayClose closing{d.services, d.sup};
+  db::DayCloseRecord first;
+  ClosedDay() {
+    d.busy_day();
+    d.enrol(signer.cert);
+    d.clock.set(beijing(22, 18));
+    first = closing.close("2026-11-22", signer);
+    BOOST_TEST_REQUIRE(closing.verify("2026-11-22", checker).ok);
+  }
+};
+
+BOOST_FIXTURE_TEST_CASE(a_workstation_signer_is_refused_and_a_close_it_signed_fails, ClosedDay) {
+  HashSigner workstation;
+  workstation.as = "workstation";
+  workstation.cert = {9, 9, 9};
+  d.clock.set(beijing(23, 18));
+  try {
+    closing.close("2026-11-23", workstation);
+    BOOST_FAIL("a workstation key closed a day");
+  } catch (const RuleRefused& e) {
+    BOOST_TEST(e.code() == codes::rule_refused);
+  }
+  BOOST_TEST(!db::DayCloses(d.db).is_closed("2026-11-23"));
+  // The 22nd re-signed with a key whose signature verifies but that is not sup1's.
+  resign(d, "2026-11-22", workstation, "workstation");
+  DayVerifyReport v = closing.verify("2026-11-22", checker);
+  BOOST_TEST(!v.ok);
+  BOOST_TEST(v.signature_ok);
+  BOOST_TEST(v.statement_matches);
+  BOOST_TEST(!v.key_pinned);
+  BOOST_TEST(v.problem.find("workstation") != std::string::npos, v.problem);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_token_enrolled_after_the_close_never_verifies_it, ClosedDay) {
+  // The next morning someone enrols a new token for sup1 and re-signs the closed day with it.
+  d.clock.set(beijing(23, 9));
+  HashSigner token_b;
+  token_b.cert = {4, 5, 6};
+  d.enrol(token_b.cert);
+  resign(d, "2026-11-22", token_b, "supervisor");
+  DayVerifyReport v = closing.verify("2026-11-22", checker);
+  BOOST_TEST(!v.ok);
+  BOOST_TEST(v.signature_ok);
+  BOOST_TEST(!v.key_pinned);
+  BOOST_TEST(v.signer_fingerprint == fingerprint_of(token_b.cert));
+  BOOST_TEST(v.pinned_fingerprint == fingerprint_of(signer.cert));   // the enrolment in force at the close
+  BOOST_TEST(v.problem.find(fingerprint_of(signer.cert)) != std::string::npos, v.problem);
+  BOOST_TEST(!v.close_chain_ok);   // and the journal still records the statement signed first
+  BOOST_TEST(any_says(v, "the close of 2026-11-22 was replaced"));
+  // A close of the 23rd with token B is pinned: B was enrolled before it.
+  d.clock.set(beijing(23, 18));
+  closing.close("2026-11-23", token_b);
+  DayVerifyReport w = closing.verify("2026-11-23", checker);
+  BOOST_TEST(w.key_pinned);
+  BOOST_TEST(!w.ok);   // the chain still names the re-signed 22nd
+}
+
+BOOST_AUTO_TEST_CASE(only_the_closing_supervisors_own_enrolment_pins_a_close) {
+  Day d;
+  d.busy_day();
+  // The same key enrolled for sup10, whose name starts like sup1's: it pins nothing of sup1's.
+  d.log({.staff = "admin", .action = "staff.token_enrolled", .details = enrolment_details("sup10", fingerprint_of({1, 2, 3}))});
+  HashSigner signer;
+  DayClose(d.services, d.sup).close("2026-11-22", signer);
+  HashChecker checker;
+  DayVerifyReport v = DayClose(d.services, d.sup).verify("2026-11-22", checker);
+  BOOST_TEST(!v.ok);
+  BOOST_TEST(!v.key_pinned);
+  BOOST_TEST(v.pinned_fingerprint.empty());
+  BOOST_TEST(v.problem.find("enrols no signing token for sup1") != std::string::npos, v.problem);
+}
+
+BOOST_FIXTURE_TEST_CASE(closes_are_chained_and_a_removed_close_is_named, ClosedDay) {
+  BOOST_TEST(first.statement.find("\nprevious_close_sha256: " + kGenesisClose + "\n") != std::string::npos);
+  d.clock.set(beijing(23, 18));
+  db::DayCloseRecord second = closing.close("2026-11-23", signer);
+  BOOST_TEST(second.statement.find("\nprevious_close_sha256: " + first.statement_sha256 + "\n") != std::string::npos);
+  BOOST_TEST(closing.verify("2026-11-23", checker).ok);
+
+  db::testing::exec(d.db, kUnlockCloses + " DELETE FROM day_closes WHERE business_day = '2026-11-22'");
+  DayVerifyReport v = closing.verify("2026-11-23", checker);
+  BOOST_TEST(!v.ok);
+  BOOST_TEST(!v.close_chain_ok);
+  BOOST_TEST(v.problem.find("the close of 2026-11-22") != std::string::npos, v.problem);
+  BOOST_TEST(v.problem.find("removed") != std::string::npos, v.problem);
+  // The removed day itself: reported, not "never closed".
+  DayVerifyReport gone = closing.verify("2026-11-22", checker);
+  BOOST_TEST(!gone.ok);
+  BOOST_TEST(gone.problem.find("removed") != std::string::npos, gone.problem);
+  BOOST_TEST(gone.bad_seq.has_value());
+  // And it cannot be closed again.
+  BOOST_CHECK_THROW(closing.close("2026-11-22", signer), JournalIntegrityError);
+  BOOST_TEST(!db::DayCloses(d.db).is_closed("2026-11-22"));
+}
+
+BOOST_FIXTURE_TEST_CASE(a_redone_close_is_named, ClosedDay) {
+  // The attacker removes the close and closes the day again with other figures,
+  // journaling the new close as DayClose::close would.
+  db::DayCloseRecord again = first;
+  again.statement.replace(again.statement.find("fee_total_fen: 15000"), 20, "fee_total_fen: 10000");
+  again.statement_sha256 = crypto::sha256_hex(again.statement);
+  again.signature = signer.sign(again.statement);
+  db::testing::exec(d.db, kUnlockCloses + " DELETE FROM day_closes WHERE business_day = '2026-11-22'");
+  {
+    db::Transaction tx(d.db);
+    db::DayCloses(d.db).insert(again);
+    d.journal.append({.staff = "sup1", .action = "day.closed",
+                      .details = "closes 2026-11-22: redone, statement sha256 " + again.statement_sha256 + ", signed"},
+                     d.clock.now());
+    tx.commit();
+  }
+  DayVerifyReport v = closing.verify("2026-11-22", checker);
+  BOOST_TEST(!v.ok);
+  BOOST_TEST(!v.close_chain_ok);
+  BOOST_TEST(!v.statement_matches);   // the figures differ from the journal too
+  BOOST_TEST(any_says(v, "the close of 2026-11-22 was redone"));
+}
+
+BOOST_FIXTURE_TEST_CASE(a_close_added_without_its_entry_is_named, ClosedDay) {
+  db::DayCloseRecord added = first;
+  added.business_day = "2026-11-21";
+  {
+    db::Transaction tx(d.db);
+    db::DayCloses(d.db).insert(added);
+    tx.commit();
+  }
+  DayVerifyReport w = closing.verify("2026-11-22", checker);
+  BOOST_TEST(!w.close_chain_ok);
+  BOOST_TEST(any_says(w, "the close of 2026-11-21 has no day.closed entry"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
