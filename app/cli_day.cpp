@@ -135,8 +135,7 @@ struct DayCli {
     out(j, fmt::format(fmt::runtime(tr("{} is closed: {} entries, fee total ¥{}, head {} (seq {}), signed with the {} key ({}). Report: {}.")),
                        day, rec.entry_count, yuan(rec.fee_total_fen), rec.head_hash, rec.head_seq, tr(rec.signer_kind.c_str()),
                        pki::subject_of(rec.signer_cert), pdf.string()) +
-               "
-" + msg(tr("Key fingerprint: {}"), fingerprint));
+               "\n" + msg(tr("Key fingerprint: {}"), fingerprint));
     return 0;
   }
 

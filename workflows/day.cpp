@@ -473,9 +473,6 @@ DayClose::DayClose(db::Database& db, db::Journal& journal, const Clock& clock, c
 
 void DayClose::check_closable(const std::string& day) const {
   require(who_, Permission::close_day);
-  if (signer.kind() != "supervisor")
-    throw RuleRefused(codes::rule_refused, "day-close",
-                      tr("A day is closed only with the supervisor's own signing token."));
   check_day(day);
   const Seconds now = clock_.now();
   const std::string today = text::business_day(now, config_.utc_offset_minutes);
@@ -492,6 +489,9 @@ void DayClose::check_closable(const std::string& day) const {
 
 db::DayCloseRecord DayClose::close(const std::string& day, StatementSigner& signer) {
   check_closable(day);
+  if (signer.kind() != "supervisor")
+    throw RuleRefused(codes::rule_refused, "day-close",
+                      tr("A day is closed only with the supervisor's own signing token."));
   const Seconds now = clock_.now();
   db::DayCloses closes(db_);
   Bytes cert = signer.certificate();

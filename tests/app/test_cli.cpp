@@ -631,7 +631,7 @@ BOOST_FIXTURE_TEST_CASE(a_full_archive_fails_the_issuance_the_order_stays_comple
   json orders_now = orders();
   BOOST_REQUIRE(orders_now.size() == 1u);
   BOOST_TEST(orders_now[0]["state"].get<std::string>() == "completed");
-  const std::string no = "BJ01-" + text::business_day(SystemClock().now(), 480).substr(0, 4) + "-000001";
+  const std::string no = "BJ01-W01-" + text::business_day(SystemClock().now(), 480).substr(0, 4) + "-000001";
   {
     db::Database conn = db::Database::open_readonly(data / "certdesk.db");
     auto p = db::Payments(conn).by_receipt_no(no);

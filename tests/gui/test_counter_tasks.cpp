@@ -442,7 +442,7 @@ BOOST_FIXTURE_TEST_CASE(receipts_are_found_and_voided_with_a_supervisors_approva
     s.check(s.ui([&] { return dlg->supervisor_field() != nullptr && dlg->void_button()->IsEnabled(); }),
             "a teller's void asks for a supervisor");
     s.press(s.ui([&] { return dlg->void_button(); }));
-    s.check(s.ui([&] { return !text_of(dlg->void_error()).empty(); }), "no reason: said");
+    s.check(s.wait_for([&] { return !text_of(dlg->void_error()).empty(); }), "no reason: said");
     s.ui([&] {
       dlg->reason_field()->SetValue(wxString::FromUTF8("金额收错"));
       dlg->supervisor_field()->SetValue("super1");

@@ -163,7 +163,7 @@ BOOST_AUTO_TEST_CASE(a_teller_gets_the_counter_only_and_switch_user_hands_it_to_
     d.require(d.wait_for([&] { return frame->IsShownOnScreen(); }), "the teller's window opens");
     d.check(d.ui([&] { return dynamic_cast<forms::CounterFrame*>(frame) != nullptr; }), "a teller gets the counter");
     std::string t = d.ui([&] { return titles(frame); });
-    d.check(t == "柜台 账户", "a teller's menus are the counter and the account only: " + t);
+    d.check(t == "柜台 柜台事务 账户", "a teller's menus are the counter, its tasks and the account only: " + t);
     d.check(d.ui([&] { return !menu(frame, "&Day", "&Review the day…"); }), "a teller has no review command");
 
     // Log out / switch user (Ctrl+L's command): the window closes, the login comes back.
@@ -196,7 +196,7 @@ BOOST_AUTO_TEST_CASE(a_teller_gets_the_counter_only_and_switch_user_hands_it_to_
     });
     d.require(d.wait_for([&] { return frame->IsShownOnScreen(); }), "the supervisor's window opens");
     t = d.ui([&] { return titles(frame); });
-    d.check(t == "柜台 日结 收据 授权码 账户", "the supervisor's menus: " + t);
+    d.check(t == "柜台 柜台事务 日结 收据 授权码 账户", "the supervisor's menus: " + t);
     d.check(d.ui([&] { return frame->GetTitle().Contains("super1"); }), "the window names the supervisor");
     ended = -1;
     d.ui([&] { menu(frame, "Acco&unt", "Log out and &quit\tCtrl+Q"); });
@@ -234,7 +234,7 @@ BOOST_AUTO_TEST_CASE(a_supervisor_reviews_voids_verifies_corrects_exports_and_cl
     d.require(frame && d.wait_for([&] { return frame->IsShownOnScreen() && frame->polls() > 0; }),
               "a supervisor gets the counter");
     std::string t = d.ui([&] { return titles(frame); });
-    d.check(t == "柜台 日结 收据 授权码 账户", "the supervisor's menus: " + t);
+    d.check(t == "柜台 柜台事务 日结 收据 授权码 账户", "the supervisor's menus: " + t);
     d.check(d.ui([&] { return !menu(frame, "&Staff", "&Staff accounts…"); }), "no staff command for a supervisor");
     d.screenshot(shot("supervisor.png"));
 
