@@ -273,7 +273,10 @@ std::vector<TokenListing> Desk::tokens() {
   db::Certificates certs(ctx_.db());
   const std::int64_t now = ctx_.clock().now().time_since_epoch().count();
   for (auto& t : ctx_.tokens().list()) {
-    if (t.label == kCaTokenLabel || t.serial.empty()) continue;   // the CA's own token; SoftHSM2's free slot
+    // The CA's own token, a supervisor's signing token or the workstation's key
+    // are no customer's; SoftHSM2's free slot has no serial.
+    if (t.label == kCaTokenLabel || t.label == kStaffTokenLabel || t.label == kWorkstationTokenLabel || t.serial.empty())
+      continue;
     TokenListing row;
     row.token = t;
     row.record = records.by_serial(t.serial);
