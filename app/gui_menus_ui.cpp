@@ -9,6 +9,8 @@
 #include "app/gui_review.h"
 #include "forms/admin_frame.h"
 #include "forms/day_dialogs.h"
+#include "forms/receipts_dialog.h"
+#include "forms/unlock_code_dialog.h"
 #include "forms/review_window.h"
 #include "forms/ui.h"
 
@@ -38,21 +40,8 @@ forms::ReviewWindow* review_window(wxFrame* parent, desk::AppContext& ctx, forms
   }
 }
 
-void status(wxFrame* frame, const wxString& text) {
-  if (frame->GetStatusBar()) frame->SetStatusText(text, frame->GetStatusBar()->GetFieldsCount() - 1);
-}
-
-// A supervisor's dialog over the tasks, modeless; its result goes to the status bar.
-template <class D>
-void open_task_dialog(wxFrame* parent, forms::Worker& worker, const std::shared_ptr<forms::SupervisorTasks>& tasks,
-                      wxString (*done)(const D&)) {
-  auto* d = new D(parent, worker, tasks);
-  d->on_success = [parent, d, done] { status(parent, done(*d)); };
-  d->Show();
-}
-
-std::function<void(wxFrame*)> handler(Command c, desk::AppContext& ctx, forms::Worker& worker, const workflows::Actor& who,
-                                      const std::shared_ptr<forms::SupervisorTasks>& tasks) {
+std::function<void(wxFrame*)> handler(Command c, desk::AppContext& ctx, forms::CounterModel& counter, forms::Worker& worker,
+                                      const workflows::Actor& who) {
   auto review = [&ctx, &worker, who](wxFrame* p) { return review_window(p, ctx, worker, who); };
   auto admin = [](wxFrame* p) { return dynamic_cast<forms::AdminFrame*>(p); };
   switch (c) {
@@ -78,20 +67,13 @@ std::function<void(wxFrame*)> handler(Command c, desk::AppContext& ctx, forms::W
       return [review](wxFrame* p) {
         if (auto* w = review(p)) w->open_correction();
       };
+    // One receipts dialog and one code dialog, the same the counter's tasks open
+    // (forms/receipts_dialog.h: find, show, reprint 重印, void; a supervisor voids without approval).
     case Command::receipt_void:
-      return [&worker, tasks](wxFrame* p) {
-        open_task_dialog<forms::VoidReceiptDialog>(p, worker, tasks, [](const forms::VoidReceiptDialog& d) {
-          return wxString::Format(_("Receipt voided; the voided copy is archived at %s."), wx(d.archived()));
-        });
-      };
     case Command::receipt_reprint:
-      return [&worker, tasks](wxFrame* p) {
-        open_task_dialog<forms::ReprintReceiptDialog>(p, worker, tasks, [](const forms::ReprintReceiptDialog& d) {
-          return wxString::Format(_("The reprint (重印) is archived at %s."), wx(d.archived()));
-        });
-      };
+      return [&counter, &worker, who](wxFrame* p) { forms::show_receipts_dialog(p, counter, worker, who); };
     case Command::code_issue:
-      return [&worker, tasks](wxFrame* p) { (new forms::SupervisorCodeDialog(p, worker, tasks))->Show(); };
+      return [&counter, &worker, who](wxFrame* p) { forms::show_issue_unlock_code_dialog(p, counter, worker, who); };
     case Command::staff_list:
       return [admin](wxFrame* p) {
         if (auto* a = admin(p)) {
@@ -117,15 +99,15 @@ std::function<void(wxFrame*)> handler(Command c, desk::AppContext& ctx, forms::W
 
 }  // namespace
 
-std::vector<forms::RoleMenuBlock> role_menu_blocks(desk::AppContext& ctx, forms::Worker& worker, const workflows::Actor& who) {
-  auto tasks = std::make_shared<GuiSupervisorTasks>(ctx, who);
+std::vector<forms::RoleMenuBlock> role_menu_blocks(desk::AppContext& ctx, forms::CounterModel& counter, forms::Worker& worker,
+                                                   const workflows::Actor& who) {
   std::vector<forms::RoleMenuBlock> out;
   for (const auto& m : role_menus(who.role)) {
     forms::RoleMenuBlock block{wxGetTranslation(m.title), {}};
     for (const auto& c : m.commands) {
       wxString label = wxGetTranslation(c.label);
       if (*c.accelerator) label += "\t" + wxString(c.accelerator);
-      block.items.push_back({label, handler(c.command, ctx, worker, who, tasks)});
+      block.items.push_back({label, handler(c.command, ctx, counter, worker, who)});
     }
     out.push_back(std::move(block));
   }
@@ -137,7 +119,7 @@ wxFrame* open_main_window(desk::AppContext& ctx, forms::CounterModel& counter, f
   wxFrame* frame = nullptr;
   switch (main_window_for(who.role)) {
     case MainWindow::counter: {
-      auto* f = new forms::CounterFrame(counter, worker, who, role_menu_blocks(ctx, worker, who), std::move(ended));
+      auto* f = new forms::CounterFrame(counter, worker, who, role_menu_blocks(ctx, counter, worker, who), std::move(ended));
       f->Show();
       f->check_unfinished(false);
       frame = f;
@@ -145,7 +127,7 @@ wxFrame* open_main_window(desk::AppContext& ctx, forms::CounterModel& counter, f
     }
     case MainWindow::admin:
       frame = new forms::AdminFrame(std::make_shared<GuiAdminModel>(ctx, who), worker, who, wx(counter.branch()),
-                                    role_menu_blocks(ctx, worker, who), std::move(ended));
+                                    role_menu_blocks(ctx, counter, worker, who), std::move(ended));
       frame->Show();
       break;
   }

@@ -120,21 +120,6 @@ std::vector<forms::SettingRow> GuiAdminModel::settings() {
 
 void GuiAdminModel::set_setting(const std::string& key, const std::string& value) { desk_.set_setting(admin_, key, value); }
 
-// ---- GuiSupervisorTasks --------------------------------------------------------------------
-
-std::string GuiSupervisorTasks::void_receipt(const std::string& receipt_no, const std::string& reason) {
-  return desk_.void_receipt(supervisor_, receipt_no, reason).string();
-}
-
-std::string GuiSupervisorTasks::reprint_receipt(const std::string& receipt_no) {
-  return desk_.print_receipt(supervisor_, receipt_no).string();
-}
-
-forms::IssuedCodeView GuiSupervisorTasks::issue_code(const std::string& token_serial, int valid_hours) {
-  workflows::IssuedCode c = desk_.issue_unlock_code(supervisor_, token_serial, valid_hours);
-  return {c.code, c.token_serial, local_of(c.expires_utc, ctx_.config())};
-}
-
 // ---- GuiCounterModel ------------------------------------------------------------------------
 
 workflows::Actor GuiCounterModel::login(const std::string& name, const Secret& password) {

@@ -8,7 +8,6 @@
 #include "desk/desk.h"
 #include "forms/counter_tasks.h"
 #include "forms/admin_model.h"
-#include "forms/day_tasks.h"
 #include "forms/model.h"
 
 namespace certdesk::app {
@@ -90,21 +89,6 @@ class GuiAdminModel final : public forms::AdminModel {
   desk::Desk desk_;
   workflows::Actor admin_;
   std::string store_signature_;
-};
-
-// The supervisor's receipts and codes (forms/day_tasks.h) over the desk. Worker thread.
-class GuiSupervisorTasks final : public forms::SupervisorTasks {
- public:
-  GuiSupervisorTasks(desk::AppContext& ctx, workflows::Actor supervisor)
-      : ctx_(ctx), desk_(ctx), supervisor_(std::move(supervisor)) {}
-  std::string void_receipt(const std::string& receipt_no, const std::string& reason) override;
-  std::string reprint_receipt(const std::string& receipt_no) override;
-  forms::IssuedCodeView issue_code(const std::string& token_serial, int valid_hours) override;
-
- private:
-  desk::AppContext& ctx_;
-  desk::Desk desk_;
-  workflows::Actor supervisor_;
 };
 
 // Loads the "certdesk" catalog (and wx's own) for the language init_language()

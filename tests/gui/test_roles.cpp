@@ -28,6 +28,7 @@
 #include "forms/day_dialogs.h"
 #include "forms/dialogs.h"
 #include "forms/prompts_ui.h"
+#include "forms/receipts_dialog.h"
 #include "forms/review_window.h"
 #include "forms/ui.h"
 #include "tests/gui/gui_driver.h"
@@ -248,23 +249,32 @@ BOOST_AUTO_TEST_CASE(a_supervisor_reviews_voids_verifies_corrects_exports_and_cl
     d.check(d.ui([&] { return review->totals()->GetItemCount() > 3; }), "totals by flow, teller and payment method");
     d.check(d.ui([&] { return review->counter_choice()->GetCount() >= 2; }), "the counter filter lists the workstation");
 
-    // 收据 → 作废: no reason is refused next to its field; then voided.
-    d.ui([&] { menu(frame, "&Receipts", "&Void a receipt…"); });
-    forms::VoidReceiptDialog* v = nullptr;
-    d.require(d.wait_for([&] { return (v = find_top<forms::VoidReceiptDialog>()) != nullptr; }), "the void dialog opens");
-    d.ui([&] {
-      v->receipt_field()->SetValue(wx(desk.receipt_no));
-      v->submit();
-    });
-    d.check(d.ui([&] { return !v->error_of(v->reason_field()).empty() && !v->busy(); }), "no reason: a message next to the reason field");
+    // 收据 → 作废: the receipts dialog the counter's tasks open too (modal, so the
+    // menu is sent after this call returns); no reason is refused next to its field; then voided.
+    d.ui([&] { frame->CallAfter([frame] { menu(frame, "&Receipts", "&Void a receipt…"); }); });
+    forms::ReceiptsDialog* v = nullptr;
+    d.require(d.wait_for([&] { return (v = find_top<forms::ReceiptsDialog>()) != nullptr && v->IsModal(); }),
+              "the receipts dialog opens");
+    d.ui([&] { v->search(wx(desk.receipt_no)); });
+    d.require(d.wait_for([&] { return v->rows().size() == 1u; }), "the receipt is found by its number");
+    d.check(d.ui([&] { return v->supervisor_field() == nullptr; }), "a supervisor voids without another's approval");
+    auto press = [](wxButton* b) {
+      wxCommandEvent ev(wxEVT_BUTTON, b->GetId());
+      ev.SetEventObject(b);
+      b->ProcessWindowEvent(ev);
+    };
+    d.ui([&] { press(v->void_button()); });
+    d.check(d.wait_for([&] { return !v->void_error()->GetLabel().empty(); }), "no reason: a message next to the reason field");
     d.check(db::Payments(reader).by_receipt_no(desk.receipt_no)->status == "issued", "…and the receipt is unchanged");
     d.ui([&] {
       v->reason_field()->SetValue("收费错误，退款");
-      v->submit();
+      press(v->void_button());
     });
-    d.check(d.wait_for([&] { return find_top<forms::VoidReceiptDialog>() == nullptr; }), "the void dialog closes once done");
-    d.check(db::Payments(reader).by_receipt_no(desk.receipt_no)->status == "voided", "the receipt is voided");
-    d.check(d.ui([&] { return frame->GetStatusBar()->GetStatusText(1).Contains(".pdf"); }), "the status bar names the voided copy");
+    d.check(d.wait_for([&] { return db::Payments(reader).by_receipt_no(desk.receipt_no)->status == "voided"; }),
+            "the receipt is voided");
+    d.check(d.wait_for([&] { return v->void_error()->GetLabel().Contains(".pdf"); }), "the dialog names the voided copy");
+    d.ui([&] { v->EndModal(wxID_CANCEL); });
+    d.check(d.wait_for([&] { return find_top<forms::ReceiptsDialog>() == nullptr; }), "the receipts dialog closes");
 
     // The review shows the void among the exceptions first; double-click → the order's record.
     d.ui([&] { review->open_selected_day(); });
