@@ -25,11 +25,11 @@ void add_columns(wxListCtrl* l) {
   l->AppendColumn(_("Exception"), wxLIST_FORMAT_LEFT, 56);
   l->AppendColumn(_("Staff"), wxLIST_FORMAT_LEFT, 72);
   l->AppendColumn(_("Action"), wxLIST_FORMAT_LEFT, 110);
-  l->AppendColumn(_("Flow"), wxLIST_FORMAT_LEFT, 84);
+  l->AppendColumn(_("Flow"), wxLIST_FORMAT_LEFT, 78);
   l->AppendColumn(_("Order"), wxLIST_FORMAT_RIGHT, 66);
-  l->AppendColumn(_("Organisation"), wxLIST_FORMAT_LEFT, 100);
+  l->AppendColumn(_("Organisation"), wxLIST_FORMAT_LEFT, 82);
   l->AppendColumn(_("Amount"), wxLIST_FORMAT_RIGHT, 70);
-  l->AppendColumn(_("Receipt"), wxLIST_FORMAT_LEFT, 156);
+  l->AppendColumn(_("Receipt"), wxLIST_FORMAT_LEFT, 180);
   l->AppendColumn(_("Outcome"), wxLIST_FORMAT_LEFT, 60);
   l->AppendColumn(_("Details"), wxLIST_FORMAT_LEFT, 205);
 }
