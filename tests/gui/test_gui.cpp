@@ -248,6 +248,7 @@ class SlowKeygenModel final : public forms::CounterModel {
   std::string today() const override { return inner_.today(); }
   std::string branch() const override { return inner_.branch(); }
   std::string local_time(std::int64_t t) const override { return inner_.local_time(t); }
+  forms::CounterTasks* tasks() override { return inner_.tasks(); }   // the counter-task menu and the handover print button, as in the application
 
  private:
   forms::CounterModel& inner_;
