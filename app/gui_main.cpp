@@ -67,6 +67,9 @@ class CertdeskApp : public wxApp {
     worker_ = std::make_unique<forms::Worker>();
     // The hall (issue 12): ships the counter's record in the background, never on this thread.
     shipper_ = std::make_unique<desk::BackgroundShipper>(dir, std::chrono::seconds(5));
+    // Woken after each commit, so an entry reaches the hall within about a second; wake()
+    // only sets a flag and notifies, so the counter's commit never waits on it.
+    desk::wake_shipper_after_commit(*ctx_, shipper_.get());
     return start_session(true);
   }
 
@@ -101,8 +104,9 @@ class CertdeskApp : public wxApp {
   }
 
   int OnExit() override {
-    shipper_.reset();   // its batch under way finishes; it has its own database connection
     worker_.reset();   // the running job finishes first; then nothing touches the model
+    if (ctx_) desk::wake_shipper_after_commit(*ctx_, nullptr);   // nothing commits any more: the hook goes first
+    shipper_.reset();   // its batch under way finishes; it has its own database connection
     model_.reset();
     ctx_.reset();
     return wxApp::OnExit();

@@ -10,6 +10,7 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <cstring>
+#include <functional>
 #include <fstream>
 #include <system_error>
 #include <unordered_map>
@@ -18,6 +19,7 @@
 
 #include "common/error.h"
 #include "common/i18n.h"
+#include "db/commit_hook.h"
 #include "db/detail.h"
 
 namespace certdesk::db {
@@ -28,6 +30,7 @@ using detail::throw_db_error;
 // Member order encodes teardown: the cached statements are finalized before
 // the connection closes.
 struct Database::Impl {
+  std::function<void()> after_commit;   // before db: SQLite's WAL hook points here until the connection closes
   Impl(std::unique_ptr<SQLite::Database> connection, fs::path file) : db(std::move(connection)), path(std::move(file)) {}
   std::unique_ptr<SQLite::Database> db;
   fs::path path;
@@ -604,6 +607,35 @@ Database& Database::operator=(Database&& other) noexcept {
   return *this;
 }
 Database::~Database() = default;
+
+namespace {
+
+// SQLite's own default WAL hook checkpoints at 1000 pages; installing ours replaces it, so ours does the same.
+constexpr int kAutoCheckpointPages = 1000;
+
+int after_commit_hook(void* impl, sqlite3* db, const char* schema, int pages) noexcept {
+  if (pages >= kAutoCheckpointPages) sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  try {
+    auto& hook = static_cast<Database::Impl*>(impl)->after_commit;
+    if (hook) hook();
+  } catch (...) {   // a hook never fails the counter's commit
+  }
+  return SQLITE_OK;
+}
+
+}  // namespace
+
+Database::Impl& detail::Access::impl(Database& db) { return *db.impl_; }
+
+void on_commit(Database& db, std::function<void()> hook) {
+  Database::Impl& impl = detail::Access::impl(db);
+  impl.after_commit = std::move(hook);
+  sqlite3* h = impl.db->getHandle();
+  if (impl.after_commit)
+    sqlite3_wal_hook(h, after_commit_hook, &impl);
+  else
+    sqlite3_wal_autocheckpoint(h, kAutoCheckpointPages);   // SQLite's default hook again
+}
 
 Database Database::open(const fs::path& file, bool create) {
   return Database(std::make_unique<Impl>(connect(file, create ? Mode::create : Mode::read_write), file));

@@ -28,6 +28,8 @@ struct Access {
   // valid until db is destroyed or move-assigned. Throws DbError when the SQL
   // does not prepare.
   static SQLite::Statement& cached(Database& db, const std::string& sql);
+  // The connection's own state (db/database.cpp; the commit hook keeps its function there).
+  static Database::Impl& impl(Database& db);
 };
 
 inline SQLite::Database& sql(Database& db) { return Access::sql(db); }

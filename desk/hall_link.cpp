@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "common/i18n.h"
 #include "common/text.h"
+#include "db/commit_hook.h"
 #include "db/day_close.h"
 #include "db/hall_state.h"
 #include "db/repositories.h"
@@ -285,6 +286,51 @@ hall::HallDayPage hall_day(AppContext& ctx, const std::string& business_day, con
   HallLink link(ctx.db(), ctx.clock());
   hall::Connection c = link.open();
   return c.hall_day_report(ctx.config().branch, business_day, filter, limit, after);
+}
+
+void wake_shipper_after_commit(AppContext& ctx, BackgroundShipper* shipper) {
+  if (shipper)
+    db::on_commit(ctx.db(), [shipper] { shipper->wake(); });
+  else
+    db::on_commit(ctx.db(), {});
+}
+
+int hall_late_minutes(AppContext& ctx) {
+  const std::int64_t m = db::Settings(ctx.db()).get_int("hall_late_minutes", 15);
+  return m > 0 && m <= 100000 ? static_cast<int>(m) : 15;
+}
+
+HallReview hall_review(AppContext& ctx, const workflows::Actor& who, const std::string& business_day,
+                       const hall::HallFilter& filter, std::size_t max_entries) {
+  workflows::require(who, workflows::Permission::review_day);
+  text::business_day_start(business_day, 0);   // InputError when malformed
+  HallLink link(ctx.db(), ctx.clock());
+  HallReview out;
+  out.branch = link.counter().branch;
+  out.business_day = business_day;
+  out.late_minutes = hall_late_minutes(ctx);
+  hall::Connection c = link.open();
+  for (hall::LateCounter& l : c.late_counters(out.late_minutes))
+    if (l.counter.branch == out.branch) out.late.push_back(std::move(l));
+  constexpr int kPage = 1000;
+  std::string after;
+  for (;;) {
+    hall::HallDayPage page = c.hall_day_report(out.branch, business_day, filter, kPage, after);
+    for (hall::HallEntry& e : page.entries) {
+      if (out.entries.size() >= max_entries) {
+        out.truncated = true;
+        break;
+      }
+      out.entries.push_back(std::move(e));
+    }
+    out.counters = std::move(page.counters);
+    out.total_entries = page.total_entries;
+    out.total_exceptions = page.total_exceptions;
+    out.total_amount_fen = page.total_amount_fen;
+    if (out.truncated || page.next_after.empty()) break;
+    after = page.next_after;
+  }
+  return out;
 }
 
 }  // namespace certdesk::desk

@@ -26,6 +26,7 @@
 #include "db/database.h"
 #include "db/journal.h"
 #include "hall/hall.h"
+#include "workflows/staff.h"
 
 namespace certdesk::desk {
 
@@ -128,6 +129,35 @@ class BackgroundShipper {
   ShipOutcome last_;
   std::jthread thread_;   // last: started after every other member exists
 };
+
+// The window's commit hook (issue 12.3): after each commit of ctx's database — on the
+// committing thread, a Transaction or a single statement — shipper->wake(), so an entry
+// reaches the hall within about a second, not the shipper's period. wake() only sets a
+// flag and notifies: the counter never waits on it, and nothing it could throw fails the
+// commit (db/commit_hook.h). nullptr removes the hook. Set it before the worker starts
+// committing and remove it after the worker stopped, before the shipper goes.
+void wake_shipper_after_commit(AppContext& ctx, BackgroundShipper* shipper);
+
+// The late-counter setting: a counter that has not shipped for more than this many
+// minutes is late (settings key hall_late_minutes, 15 when unset or not positive).
+int hall_late_minutes(AppContext& ctx);
+
+// The supervisor's review of the hall's business day (the window's one call, issue 12.5):
+// the branch's entries passing the filter, exceptions first (read a page at a time up to
+// max_entries), every counter's totals of the day and the branch's counters that have not
+// shipped for more than hall_late_minutes(). Throws AuthError unless `who` may review days,
+// HallError when the hall cannot be reached. Talks to the server: call it from a worker.
+struct HallReview {
+  std::string branch, business_day;
+  int late_minutes = 15;
+  std::vector<hall::LateCounter> late;      // this branch's only, by workstation code
+  std::vector<hall::HallEntry> entries;     // exceptions first, then by time
+  bool truncated = false;                   // more than max_entries passed the filter
+  std::vector<hall::CounterDay> counters;   // per counter totals of the day (unfiltered)
+  std::int64_t total_entries = 0, total_exceptions = 0, total_amount_fen = 0;
+};
+HallReview hall_review(AppContext& ctx, const workflows::Actor& who, const std::string& business_day,
+                       const hall::HallFilter& filter = {}, std::size_t max_entries = 5000);
 
 // The hall review across every counter of this branch (for the window's review;
 // same rows as the local review: db::JournalEntry plus the counter's code).
