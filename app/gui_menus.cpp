@@ -27,6 +27,7 @@ const std::vector<RoleMenu>& all_role_menus() {
         {Command::day_export_csv, tr_noop("Export as &CSV…"), "", Permission::review_day},
         {Command::day_export_pdf, tr_noop("Export as &PDF…"), "", Permission::review_day},
         {Command::day_correction, tr_noop("Correction &entry…"), "", Permission::close_day},
+        {Command::day_hall_review, tr_noop("&Hall review…"), "Ctrl+Shift+H", Permission::review_day},
         {Command::day_close, tr_noop("C&lose the day…"), "Ctrl+Shift+E", Permission::close_day}}},
       {tr_noop("&Receipts"),
        {{Command::receipt_void, tr_noop("&Void a receipt…"), "Ctrl+Shift+X", Permission::void_receipt},

@@ -30,6 +30,7 @@ enum class Command {
   day_export_csv,    //   export the day as CSV
   day_export_pdf,    //   export the daily report as PDF
   day_correction,    //   a correction entry with a reason
+  day_hall_review,   //   全厅日志: every counter of the hall (shown only where the counter joined a hall)
   receipt_void,      // 收据: void with a reason
   receipt_reprint,   //   reprint (marked 重印)
   code_issue,        // 授权码: issue an authorisation code

@@ -6,9 +6,12 @@
 
 #include "app/gui_menus.h"
 #include "app/gui_model.h"
+#include "app/gui_hall_review.h"
 #include "app/gui_review.h"
+#include "desk/hall_link.h"
 #include "forms/admin_frame.h"
 #include "forms/day_dialogs.h"
+#include "forms/hall_review_window.h"
 #include "forms/receipts_dialog.h"
 #include "forms/unlock_code_dialog.h"
 #include "forms/review_window.h"
@@ -20,17 +23,17 @@ namespace {
 
 using forms::wx;
 
-// The review window of this counter frame: raised when open, else opened.
-forms::ReviewWindow* review_window(wxFrame* parent, desk::AppContext& ctx, forms::Worker& worker, const workflows::Actor& who) {
+// The window W adopted by this counter frame: raised when open, else made (make()) and shown.
+template <class W, class Make>
+W* adopted_window(wxFrame* parent, Make make) {
   auto* frame = dynamic_cast<forms::CounterFrame*>(parent);
   if (!frame) return nullptr;
-  if (auto* w = frame->adopted<forms::ReviewWindow>()) {
+  if (auto* w = frame->adopted<W>()) {
     w->Raise();
     return w;
   }
   try {
-    std::shared_ptr<forms::ReviewModel> model = make_review_model(ctx, who);
-    auto* w = new forms::ReviewWindow(model, worker, wx(who.name));
+    W* w = make();
     frame->adopt(w);
     w->Show();
     return w;
@@ -38,6 +41,21 @@ forms::ReviewWindow* review_window(wxFrame* parent, desk::AppContext& ctx, forms
     forms::show_failure(parent, forms::describe_current_exception());
     return nullptr;
   }
+}
+
+// The day's review of this counter.
+forms::ReviewWindow* review_window(wxFrame* parent, desk::AppContext& ctx, forms::Worker& worker, const workflows::Actor& who) {
+  return adopted_window<forms::ReviewWindow>(parent, [&] {
+    std::shared_ptr<forms::ReviewModel> model = make_review_model(ctx, who);
+    return new forms::ReviewWindow(model, worker, wx(who.name));
+  });
+}
+
+// The hall's day across every counter (issue 12.5).
+forms::HallReviewWindow* hall_review_window(wxFrame* parent, desk::AppContext& ctx, forms::Worker& worker,
+                                            const workflows::Actor& who) {
+  return adopted_window<forms::HallReviewWindow>(
+      parent, [&] { return new forms::HallReviewWindow(make_hall_review_model(ctx, who), worker, wx(who.name)); });
 }
 
 std::function<void(wxFrame*)> handler(Command c, desk::AppContext& ctx, forms::CounterModel& counter, forms::Worker& worker,
@@ -67,6 +85,8 @@ std::function<void(wxFrame*)> handler(Command c, desk::AppContext& ctx, forms::C
       return [review](wxFrame* p) {
         if (auto* w = review(p)) w->open_correction();
       };
+    case Command::day_hall_review:
+      return [&ctx, &worker, who](wxFrame* p) { hall_review_window(p, ctx, worker, who); };
     // One receipts dialog and one code dialog, the same the counter's tasks open
     // (forms/receipts_dialog.h: find, show, reprint 重印, void; a supervisor voids without approval).
     case Command::receipt_void:
@@ -102,9 +122,12 @@ std::function<void(wxFrame*)> handler(Command c, desk::AppContext& ctx, forms::C
 std::vector<forms::RoleMenuBlock> role_menu_blocks(desk::AppContext& ctx, forms::CounterModel& counter, forms::Worker& worker,
                                                    const workflows::Actor& who) {
   std::vector<forms::RoleMenuBlock> out;
+  const bool joined = desk::joined_head(ctx.paths().root).has_value();   // its own read-only look
   for (const auto& m : role_menus(who.role)) {
     forms::RoleMenuBlock block{wxGetTranslation(m.title), {}};
     for (const auto& c : m.commands) {
+      // The hall review only where the counter joined a hall (decided at the login).
+      if (c.command == Command::day_hall_review && !joined) continue;
       wxString label = wxGetTranslation(c.label);
       if (*c.accelerator) label += "\t" + wxString(c.accelerator);
       block.items.push_back({label, handler(c.command, ctx, counter, worker, who)});

@@ -27,6 +27,14 @@ namespace {
 constexpr std::size_t kPageRows = 64;
 constexpr std::size_t kPagesKept = 8;
 
+std::string flow_label(const std::string& flow) {
+  try {
+    return workflows::business_type_label(workflows::flow_from(flow));
+  } catch (const Error&) {
+    return flow;
+  }
+}
+
 class AppReviewModel final : public forms::ReviewModel {
  public:
   AppReviewModel(desk::AppContext& ctx, const workflows::Actor& who)
@@ -164,38 +172,8 @@ class AppReviewModel final : public forms::ReviewModel {
   }
 
  private:
-  std::string local(const std::string& utc) const {
-    try {
-      std::string s = text::iso_utc(text::parse_iso_utc(utc) + std::chrono::minutes(desk::utc_offset_minutes(ctx_.config())));
-      return s.substr(0, 10) + " " + s.substr(11, 8);
-    } catch (const Error&) {
-      return utc;
-    }
-  }
-  static std::string flow_label(const std::string& flow) {
-    try {
-      return workflows::business_type_label(workflows::flow_from(flow));
-    } catch (const Error&) {
-      return flow;
-    }
-  }
-  forms::ReviewRowView view(const db::JournalEntry& e, unsigned flags) const {
-    const db::JournalRecord& r = e.record;
-    forms::ReviewRowView v;
-    v.seq = e.seq;
-    v.time = local(e.utc_time);
-    v.exceptions = desk::exception_labels(flags);
-    v.staff = r.staff;
-    v.action = workflows::action_label(r.action);
-    v.flow = r.flow;
-    v.order_id = r.order_id;
-    v.organisation = r.organisation;
-    v.amount = r.amount_fen ? printing::format_fen(*r.amount_fen) : "";
-    v.receipt_no = r.receipt_no;
-    v.outcome = r.outcome;
-    v.details = r.details;
-    return v;
-  }
+  std::string local(const std::string& utc) const { return local_time(ctx_.config(), utc); }
+  forms::ReviewRowView view(const db::JournalEntry& e, unsigned flags) const { return review_row(ctx_.config(), e, flags); }
 
   desk::AppContext& ctx_;
   desk::Desk desk_;   // worker thread only
@@ -207,6 +185,34 @@ class AppReviewModel final : public forms::ReviewModel {
 };
 
 }  // namespace
+
+std::string local_time(const workflows::CounterConfig& config, const std::string& utc) {
+  try {
+    std::string s = text::iso_utc(text::parse_iso_utc(utc) + std::chrono::minutes(desk::utc_offset_minutes(config)));
+    return s.substr(0, 10) + " " + s.substr(11, 8);
+  } catch (const Error&) {
+    return utc;
+  }
+}
+
+forms::ReviewRowView review_row(const workflows::CounterConfig& config, const db::JournalEntry& e, unsigned flags) {
+  const db::JournalRecord& r = e.record;
+  forms::ReviewRowView v;
+  v.seq = e.seq;
+  v.counter = e.workstation;
+  v.time = local_time(config, e.utc_time);
+  v.exceptions = desk::exception_labels(flags);
+  v.staff = r.staff;
+  v.action = workflows::action_label(r.action);
+  v.flow = r.flow;
+  v.order_id = r.order_id;
+  v.organisation = r.organisation;
+  v.amount = r.amount_fen ? printing::format_fen(*r.amount_fen) : "";
+  v.receipt_no = r.receipt_no;
+  v.outcome = r.outcome;
+  v.details = r.details;
+  return v;
+}
 
 std::unique_ptr<forms::ReviewModel> make_review_model(desk::AppContext& ctx, const workflows::Actor& who) {
   return std::make_unique<AppReviewModel>(ctx, who);

@@ -31,6 +31,7 @@ struct ReviewFilter {
 // One row as the list shows it (already text; times branch-local).
 struct ReviewRowView {
   std::int64_t seq = 0;
+  std::string counter;         // the workstation code (the hall review shows it)
   std::string time;            // "2026-11-22 12:04:48"
   std::string exceptions;      // "失败、作废" or ""
   std::string staff;
@@ -71,16 +72,23 @@ struct JournalCheckView {
   std::string message;
 };
 
-class ReviewModel {
+// The rows a review list shows (forms::ReviewList), whatever their source: this
+// counter's day (ReviewModel) or the hall's (hall_review_model.h). UI thread.
+class ReviewRows {
  public:
-  virtual ~ReviewModel() = default;
+  virtual ~ReviewRows() = default;
+  virtual std::size_t row_count() const = 0;
+  // Row i (an empty row past the end).
+  virtual ReviewRowView row(std::size_t i) = 0;
+};
+
+class ReviewModel : public ReviewRows {
+ public:
   // Business days with entries, newest first; today first when it has none yet.
   virtual std::vector<std::string> days() = 0;
   // Loads the day's rows passing the filter (exceptions first) and its summary.
   virtual void open_day(const std::string& business_day, const ReviewFilter& filter) = 0;
-  virtual std::size_t row_count() const = 0;
-  // Row i of the open day (entries are read a page at a time and a few pages kept).
-  virtual ReviewRowView row(std::size_t i) = 0;
+  // row_count(), row(i): the open day's rows (entries are read a page at a time and a few pages kept).
   virtual const ReviewSummaryView& summary() const = 0;
   // Every entry of the order, across days.
   virtual std::vector<ReviewRowView> order_history(std::int64_t order_id) = 0;

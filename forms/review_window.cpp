@@ -13,33 +13,43 @@ namespace certdesk::forms {
 namespace {
 
 enum Column { col_seq, col_time, col_exceptions, col_staff, col_action, col_flow, col_order, col_org, col_amount,
-              col_receipt, col_outcome, col_details };
+              col_receipt, col_outcome, col_details, col_counter };
 
 wxString yuan(std::int64_t fen) { return wxString::Format("%lld.%02lld", static_cast<long long>(fen / 100), static_cast<long long>(fen % 100)); }
 
-void add_columns(wxListCtrl* l) {
-  // The columns up to the receipt number fit the list's width beside the totals at
-  // 1280×800 (issue 14.7); outcome and details follow.
-  l->AppendColumn(_("Seq"), wxLIST_FORMAT_RIGHT, 56);
-  l->AppendColumn(_("Time"), wxLIST_FORMAT_LEFT, 152);
-  l->AppendColumn(_("Exception"), wxLIST_FORMAT_LEFT, 56);
-  l->AppendColumn(_("Staff"), wxLIST_FORMAT_LEFT, 72);
-  l->AppendColumn(_("Action"), wxLIST_FORMAT_LEFT, 110);
-  l->AppendColumn(_("Flow"), wxLIST_FORMAT_LEFT, 78);
-  l->AppendColumn(_("Order"), wxLIST_FORMAT_RIGHT, 66);
-  l->AppendColumn(_("Organisation"), wxLIST_FORMAT_LEFT, 82);
-  l->AppendColumn(_("Amount"), wxLIST_FORMAT_RIGHT, 70);
-  l->AppendColumn(_("Receipt"), wxLIST_FORMAT_LEFT, 180);
-  l->AppendColumn(_("Outcome"), wxLIST_FORMAT_LEFT, 60);
-  l->AppendColumn(_("Details"), wxLIST_FORMAT_LEFT, 205);
+// The list's columns: the local review's, or the hall's with the counter after the time.
+std::vector<int> columns_of(bool with_counter) {
+  std::vector<int> c{col_seq, col_time};
+  if (with_counter) c.push_back(col_counter);
+  for (int k = col_exceptions; k <= col_details; ++k) c.push_back(k);
+  return c;
 }
 
-// A flow's short name ("issue" → 初次办理); empty stays empty.
-wxString flow_name(const wxString& flow) { return flow.empty() ? flow : wxGetTranslation(flow, wxString(), "flow"); }
+void add_columns(wxListCtrl* l, const std::vector<int>& columns = columns_of(false)) {
+  // The columns up to the receipt number fit the list's width beside the totals at
+  // 1280×800 (issue 14.7); outcome and details follow. The hall's counter column takes
+  // its room from the details.
+  for (int c : columns) switch (c) {
+      case col_seq: l->AppendColumn(_("Seq"), wxLIST_FORMAT_RIGHT, 56); break;
+      case col_time: l->AppendColumn(_("Time"), wxLIST_FORMAT_LEFT, 152); break;
+      case col_counter: l->AppendColumn(_("Counter"), wxLIST_FORMAT_LEFT, 48); break;
+      case col_exceptions: l->AppendColumn(_("Exception"), wxLIST_FORMAT_LEFT, 56); break;
+      case col_staff: l->AppendColumn(_("Staff"), wxLIST_FORMAT_LEFT, 72); break;
+      case col_action: l->AppendColumn(_("Action"), wxLIST_FORMAT_LEFT, 110); break;
+      case col_flow: l->AppendColumn(_("Flow"), wxLIST_FORMAT_LEFT, 78); break;
+      case col_order: l->AppendColumn(_("Order"), wxLIST_FORMAT_RIGHT, 66); break;
+      case col_org: l->AppendColumn(_("Organisation"), wxLIST_FORMAT_LEFT, 82); break;
+      case col_amount: l->AppendColumn(_("Amount"), wxLIST_FORMAT_RIGHT, 70); break;
+      case col_receipt: l->AppendColumn(_("Receipt"), wxLIST_FORMAT_LEFT, 180); break;
+      case col_outcome: l->AppendColumn(_("Outcome"), wxLIST_FORMAT_LEFT, 60); break;
+      case col_details: l->AppendColumn(_("Details"), wxLIST_FORMAT_LEFT, 205); break;
+      default: break;
+    }
+}
 
 wxString cell(const ReviewRowView& r, long column) {
   switch (column) {
-    case col_seq: return wxString::Format("%lld", static_cast<long long>(r.seq));
+    case col_seq: return r.seq > 0 ? wxString::Format("%lld", static_cast<long long>(r.seq)) : wxString();   // a hall row of a counter
     case col_time: return wx(r.time);
     case col_exceptions: return wx(r.exceptions);
     case col_staff: return wx(r.staff);
@@ -51,38 +61,75 @@ wxString cell(const ReviewRowView& r, long column) {
     case col_receipt: return wx(r.receipt_no);
     case col_outcome: return wx(r.outcome);
     case col_details: return wx(r.details);
+    case col_counter: return wx(r.counter);
     default: return {};
   }
 }
 
 }  // namespace
 
+wxString flow_name(const wxString& flow) { return flow.empty() ? flow : wxGetTranslation(flow, wxString(), "flow"); }
+
+void refill_choice(wxChoice* c, const std::vector<std::string>& items, const wxString& all,
+                   wxString (*label)(const wxString&)) {
+  wxString keep = c->GetSelection() > 0 ? c->GetStringSelection() : wxString();
+  c->Clear();
+  c->Append(all);
+  for (const auto& i : items) c->Append(label(wx(i)), new wxStringClientData(wx(i)));
+  int at = keep.empty() ? 0 : c->FindString(keep);
+  c->SetSelection(at == wxNOT_FOUND ? 0 : at);
+}
+
+wxChoice* add_filter(wxWindow* parent, wxSizer* row, const wxString& label) {
+  row->Add(new wxStaticText(parent, wxID_ANY, label), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
+  auto* c = new wxChoice(parent, wxID_ANY);
+  row->Add(c, 0, wxRIGHT, 16);
+  return c;
+}
+
+wxChoice* add_outcome_filter(wxWindow* parent, wxSizer* row) {
+  wxChoice* c = add_filter(parent, row, _("Outcome"));
+  c->Append(_("all"));
+  c->Append(_("succeeded"));
+  c->Append(_("failed"));
+  c->SetSelection(0);
+  return c;
+}
+
+std::string chosen(const wxChoice* c) {
+  const int i = c->GetSelection();
+  if (i <= 0) return {};
+  auto* d = static_cast<wxStringClientData*>(c->GetClientObject(static_cast<unsigned>(i)));
+  return d ? utf8(d->GetData()) : std::string();
+}
+
 // ---- ReviewList ----------------------------------------------------------------
 
-ReviewList::ReviewList(wxWindow* parent, ReviewModel& model)
+ReviewList::ReviewList(wxWindow* parent, ReviewRows& rows, bool with_counter)
     : wxListCtrl(parent, wxID_ANY, wxDefaultPosition, wxSize(900, 420), wxLC_REPORT | wxLC_VIRTUAL | wxLC_SINGLE_SEL),
-      model_(model) {
-  add_columns(this);
+      rows_(rows), columns_(columns_of(with_counter)) {
+  add_columns(this, columns_);
   exception_attr_.SetBackgroundColour(wxColour(255, 228, 225));
   exception_attr_.SetTextColour(wxColour(160, 0, 0));
 }
 
 void ReviewList::reload() {
-  SetItemCount(static_cast<long>(model_.row_count()));
+  SetItemCount(static_cast<long>(rows_.row_count()));
   Refresh();
 }
 
 wxString ReviewList::OnGetItemText(long item, long column) const {
+  const int field = column >= 0 && static_cast<std::size_t>(column) < columns_.size() ? columns_[column] : -1;
   try {
-    return cell(model_.row(static_cast<std::size_t>(item)), column);
+    return cell(rows_.row(static_cast<std::size_t>(item)), field);
   } catch (...) {
-    return column == col_details ? wx(describe_current_exception().message) : wxString();
+    return field == col_details ? wx(describe_current_exception().message) : wxString();
   }
 }
 
 wxListItemAttr* ReviewList::OnGetItemAttr(long item) const {
   try {
-    return model_.row(static_cast<std::size_t>(item)).exceptions.empty() ? nullptr : &exception_attr_;
+    return rows_.row(static_cast<std::size_t>(item)).exceptions.empty() ? nullptr : &exception_attr_;
   } catch (...) {
     return nullptr;
   }
@@ -135,26 +182,14 @@ ReviewWindow::ReviewWindow(ReviewModel& model, Worker& worker, const wxString& w
   top->Add(bar, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, 8);
 
   auto* filters = new wxBoxSizer(wxHORIZONTAL);
-  filters->Add(new wxStaticText(panel, wxID_ANY, _("Teller")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
-  teller_ = new wxChoice(panel, wxID_ANY);
-  filters->Add(teller_, 0, wxRIGHT, 16);
-  filters->Add(new wxStaticText(panel, wxID_ANY, _("Flow")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
-  flow_ = new wxChoice(panel, wxID_ANY);
-  filters->Add(flow_, 0, wxRIGHT, 16);
-  filters->Add(new wxStaticText(panel, wxID_ANY, _("Outcome")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
-  outcome_ = new wxChoice(panel, wxID_ANY);
-  outcome_->Append(_("all"));
-  outcome_->Append(_("succeeded"));
-  outcome_->Append(_("failed"));
-  outcome_->SetSelection(0);
-  filters->Add(outcome_, 0, wxRIGHT, 16);
+  teller_ = add_filter(panel, filters, _("Teller"));
+  flow_ = add_filter(panel, filters, _("Flow"));
+  outcome_ = add_outcome_filter(panel, filters);
   filters->Add(new wxStaticText(panel, wxID_ANY, _("Organisation")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
   organisation_ = new wxComboBox(panel, wxID_ANY, wxString(), wxDefaultPosition, wxSize(240, -1), 0, nullptr,
                                  wxTE_PROCESS_ENTER);
   filters->Add(organisation_, 0, wxRIGHT, 16);
-  filters->Add(new wxStaticText(panel, wxID_ANY, _("Counter")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
-  counter_ = new wxChoice(panel, wxID_ANY);
-  filters->Add(counter_, 0);
+  counter_ = add_filter(panel, filters, _("Counter"));
   top->Add(filters, 0, wxEXPAND | wxALL, 8);
 
   summary_ = new wxStaticText(panel, wxID_ANY, wxString());
@@ -245,13 +280,9 @@ void ReviewWindow::open_selected_day() {
   std::string day = selected_day();
   if (day.empty()) return;
   ReviewFilter f;
-  auto stored = [](wxChoice* c) {
-    auto* d = static_cast<wxStringClientData*>(c->GetClientObject(static_cast<unsigned>(c->GetSelection())));
-    return d ? utf8(d->GetData()) : std::string();
-  };
-  if (teller_->GetSelection() > 0) f.teller = stored(teller_);
-  if (flow_->GetSelection() > 0) f.flow = stored(flow_);
-  if (counter_->GetSelection() > 0) f.counter = stored(counter_);
+  f.teller = chosen(teller_);
+  f.flow = chosen(flow_);
+  f.counter = chosen(counter_);
   f.organisation = utf8(organisation_->GetValue().Trim().Trim(false));
   f.outcome = static_cast<ReviewFilter::Outcome>(std::max(0, outcome_->GetSelection()));
   try {
@@ -268,19 +299,9 @@ void ReviewWindow::open_selected_day() {
 
 void ReviewWindow::fill_filters() {
   const ReviewSummaryView& s = model_.summary();
-  // Each item keeps its stored name as client data; it shows as label(name).
-  auto refill = [](wxChoice* c, const std::vector<std::string>& items, const wxString& all,
-                   wxString (*label)(const wxString&)) {
-    wxString keep = c->GetSelection() > 0 ? c->GetStringSelection() : wxString();
-    c->Clear();
-    c->Append(all);
-    for (const auto& i : items) c->Append(label(wx(i)), new wxStringClientData(wx(i)));
-    int at = keep.empty() ? 0 : c->FindString(keep);
-    c->SetSelection(at == wxNOT_FOUND ? 0 : at);
-  };
-  refill(teller_, s.tellers, _("everyone"), [](const wxString& name) { return name; });
-  refill(flow_, s.flows, _("every flow"), [](const wxString& name) { return flow_name(name); });
-  refill(counter_, s.counters, _("every counter"), [](const wxString& name) { return name; });
+  refill_choice(teller_, s.tellers, _("everyone"), [](const wxString& name) { return name; });
+  refill_choice(flow_, s.flows, _("every flow"), flow_name);
+  refill_choice(counter_, s.counters, _("every counter"), [](const wxString& name) { return name; });
   wxString org = organisation_->GetValue();
   organisation_->Clear();
   for (const auto& o : s.organisations) organisation_->Append(wx(o));

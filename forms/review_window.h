@@ -15,12 +15,14 @@
 #include <wx/frame.h>
 #include <wx/gauge.h>
 #include <wx/listctrl.h>
+#include <wx/sizer.h>
 #include <wx/stattext.h>
 #include <wx/timer.h>
 
 #include <atomic>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <wx/weakref.h>
 
@@ -30,16 +32,32 @@
 
 namespace certdesk::forms {
 
-// The day's entries: a wxLC_VIRTUAL list asking the model for the rows it shows.
+// Shared by the local and the hall review windows. A flow's short name ("issue" → 初次办理;
+// "" stays ""). refill_choice: `all` first, then each item shown as label(item) and kept as
+// its client data; the selection survives when still offered.
+wxString flow_name(const wxString& flow);
+void refill_choice(wxChoice* c, const std::vector<std::string>& items, const wxString& all,
+                   wxString (*label)(const wxString&));
+// The stored item (client data) of the choice's selection; "" for the first (`all`).
+std::string chosen(const wxChoice* c);
+// A labelled filter choice appended to the row; the outcome filter (all / succeeded / failed,
+// in ReviewFilter::Outcome's order).
+wxChoice* add_filter(wxWindow* parent, wxSizer* row, const wxString& label);
+wxChoice* add_outcome_filter(wxWindow* parent, wxSizer* row);
+
+// The day's entries: a wxLC_VIRTUAL list asking its rows' source for what it shows
+// (the local review's model or the hall review's rows); with_counter adds the
+// counter (workstation) column after the time.
 class ReviewList : public wxListCtrl {
  public:
-  ReviewList(wxWindow* parent, ReviewModel& model);
-  void reload();   // after the model opened a day
+  ReviewList(wxWindow* parent, ReviewRows& rows, bool with_counter = false);
+  void reload();   // after the source opened a day
 
  private:
   wxString OnGetItemText(long item, long column) const override;
   wxListItemAttr* OnGetItemAttr(long item) const override;
-  ReviewModel& model_;
+  ReviewRows& rows_;
+  std::vector<int> columns_;   // list column → the row's field
   mutable wxListItemAttr exception_attr_;
 };
 

@@ -44,6 +44,7 @@ BOOST_AUTO_TEST_CASE(a_teller_gets_the_counter_and_no_role_menu) {
 BOOST_AUTO_TEST_CASE(a_supervisor_gets_the_day_receipts_and_codes_and_nothing_of_the_admin) {
   std::set<Command> want{Command::day_review,     Command::day_verify,     Command::day_close,
                          Command::day_export_csv, Command::day_export_pdf, Command::day_correction,
+                         Command::day_hall_review,
                          Command::receipt_void,   Command::receipt_reprint, Command::code_issue};
   BOOST_TEST((commands_of(Role::supervisor) == want));
   BOOST_TEST((titles_of(Role::supervisor) == std::set<std::string>{"&Day", "&Receipts", "&Authorisation codes"}));
