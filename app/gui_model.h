@@ -26,6 +26,7 @@ class GuiCounterModel final : public forms::CounterModel, public forms::CounterT
   workflows::OrderResult run_flow(const workflows::Actor& teller, const workflows::ServiceRequest& request,
                                   workflows::Prompts prompts, bool hand_over) override;
   workflows::OrderResult hand_over(const workflows::Actor& teller, std::int64_t order_id) override;
+  void archive_papers(const workflows::Actor& who, std::int64_t order_id) override;
   workflows::OrderResult resume(const workflows::Actor& teller, std::int64_t order_id, workflows::Prompts prompts) override;
   workflows::OrderResult roll_back(const workflows::Actor& teller, std::int64_t order_id, workflows::Prompts prompts) override;
   printing::ReceiptData receipt(const std::string& receipt_no) override;

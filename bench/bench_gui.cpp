@@ -20,6 +20,7 @@
 #include <memory>
 #include <string>
 
+#include "bench/bench_gui_setup.h"
 #include "desk/context.h"
 #include "app/gui_model.h"
 #include "forms/counter_frame.h"
@@ -42,21 +43,10 @@ long rss_kib() {
 
 int main(int argc, char** argv) {
   int seconds = argc > 1 ? std::atoi(argv[1]) : 30;
-  wxSetAssertHandler(nullptr);
-  wxApp::SetInstance(new wxApp);
-  int wx_argc = 1;
-  wxEntryStart(wx_argc, argv);
-  wxTheApp->CallOnInit();
-  app::install_translations();
+  bench::start_wx(argv);
 
-  fs::path dir = fs::temp_directory_path() / ("certdesk-bench-gui-" + std::to_string(getpid()));
   SystemClock clock;
-  desk::InitOptions o;
-  o.branch = "BJ01";
-  o.admin = "admin";
-  o.admin_password = Secret("admin-password-1");
-  o.scrypt_log2_n = 10;
-  desk::init_data_dir(dir, o, clock);
+  const fs::path dir = bench::new_data_folder("certdesk-bench-gui", clock);
   int rc = 0;
   {
     desk::AppContext ctx(dir, clock, 10);

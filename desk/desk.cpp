@@ -194,9 +194,9 @@ workflows::FeeQuote Desk::quote(workflows::Flow flow, const std::string& reason)
 
 // ---- orders ----------------------------------------------------------------------------
 
-OrderOutcome Desk::finished(const workflows::Actor& teller, workflows::OrderResult r) {
+OrderOutcome Desk::finished(const workflows::Actor& teller, workflows::OrderResult r, Papers papers) {
   OrderOutcome out{std::move(r), {}};
-  if (out.result.state != workflows::OrderState::completed) return out;
+  if (out.result.state != workflows::OrderState::completed || papers == Papers::later) return out;
   try {
     out.papers = archive_papers(teller, out.result.order_id);
   } catch (const Error& e) {
@@ -210,12 +210,12 @@ OrderOutcome Desk::finished(const workflows::Actor& teller, workflows::OrderResu
 }
 
 OrderOutcome Desk::run_order(const workflows::Actor& teller, const workflows::ServiceRequest& request,
-                             workflows::Prompts prompts, bool hand_over) {
+                             workflows::Prompts prompts, bool hand_over, Papers papers) {
   workflows::Counter counter(ctx_.services(), ctx_.staff(), prompts);
-  return finished(teller, workflows::Flows(counter).run(teller, request, hand_over));
+  return finished(teller, workflows::Flows(counter).run(teller, request, hand_over), papers);
 }
 
-OrderOutcome Desk::hand_over(const workflows::Actor& teller, db::Id order_id) {
+OrderOutcome Desk::hand_over(const workflows::Actor& teller, db::Id order_id, Papers papers) {
   auto order = db::Orders(ctx_.db()).by_id(order_id);
   if (!order) throw RuleRefused(codes::not_found, "order", fmt::format(fmt::runtime(tr("Order {} does not exist.")), order_id));
   NoPins pins;
@@ -223,12 +223,13 @@ OrderOutcome Desk::hand_over(const workflows::Actor& teller, db::Id order_id) {
   workflows::NoProgress progress;
   workflows::Counter counter(ctx_.services(), ctx_.staff(), {pins, approval, progress});
   counter.hand_over(*order, teller);
-  return finished(teller, counter.book().result_of(*order));
+  return finished(teller, counter.book().result_of(*order), papers);
 }
 
-OrderOutcome Desk::resume_order(const workflows::Actor& teller, db::Id order_id, workflows::Prompts prompts, bool hand_over) {
+OrderOutcome Desk::resume_order(const workflows::Actor& teller, db::Id order_id, workflows::Prompts prompts, bool hand_over,
+                                Papers papers) {
   workflows::Counter counter(ctx_.services(), ctx_.staff(), prompts);
-  return finished(teller, workflows::Flows(counter).resume(teller, order_id, hand_over));
+  return finished(teller, workflows::Flows(counter).resume(teller, order_id, hand_over), papers);
 }
 
 OrderOutcome Desk::roll_back_order(const workflows::Actor& teller, db::Id order_id, workflows::Prompts prompts) {
@@ -243,6 +244,27 @@ std::vector<db::ServiceOrder> Desk::orders(bool unfinished_only) {
 
 ArchivedPapers Desk::archive_papers(const workflows::Actor& who, db::Id order_id) {
   return archive_order_documents(ctx_, who, order_id);
+}
+
+std::vector<db::Id> Desk::orders_missing_papers() {
+  std::vector<db::Id> out;
+  db::Payments payments(ctx_.db());
+  for (const auto& o : db::Orders(ctx_.db()).recent(kRecentOrders)) {
+    if (o.state != workflows::to_string(workflows::OrderState::completed)) continue;
+    bool missing = !fs::is_regular_file(printing::archive_path(ctx_.paths().root, printing::ArchiveKind::slip,
+                                                               fmt::format("{:06}", o.id)));
+    for (const auto& p : payments.of_order(o.id))
+      if (p.status == "issued" && p.print_count == 0) missing = true;
+    if (missing) out.push_back(o.id);
+  }
+  std::reverse(out.begin(), out.end());   // recent() is newest first
+  return out;
+}
+
+std::vector<db::Id> Desk::archive_missing_papers(const workflows::Actor& who) {
+  std::vector<db::Id> done = orders_missing_papers();
+  for (db::Id id : done) archive_papers(who, id);
+  return done;
 }
 
 // ---- receipts --------------------------------------------------------------------------

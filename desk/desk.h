@@ -80,6 +80,14 @@ struct TokenListing {
   bool in_renewal_window = false;                   // an update would accept it now
 };
 
+// When a completed order's papers (the receipt's first printing and the
+// handover slip) are archived: `now`, inside the call (the command line, before
+// it exits), or `later`, by the caller through archive_papers once the customer
+// has seen the 完成 page (the window, issue 14.8: the PDFs off the customer's
+// wait). A crash in between leaves a completed order with its papers missing;
+// archive_missing_papers writes them on the next start.
+enum class Papers { now, later };
+
 // An order after a desk call, and the papers archived when it completed.
 struct OrderOutcome {
   workflows::OrderResult result;
@@ -199,16 +207,19 @@ class Desk {
 
   // ---- orders ----------------------------------------------------------------------
   // Runs the request's flow (any of the six). With hand_over it goes on to
-  // completed and archives the receipt and the handover slip as PDF (the
-  // receipt's first printing, so payments.print_count becomes 1). Blocks
-  // (token, CA, disk). Throws like workflows::Flows::run.
+  // completed and, with Papers::now, archives the receipt and the handover slip
+  // as PDF (the receipt's first printing, so payments.print_count becomes 1);
+  // with Papers::later the caller calls archive_papers. Blocks (token, CA,
+  // disk). Throws like workflows::Flows::run; an archive that fails after the
+  // order completed throws an Error saying the order is completed.
   OrderOutcome run_order(const workflows::Actor& teller, const workflows::ServiceRequest& request,
-                         workflows::Prompts prompts, bool hand_over);
-  // The customer took the token and papers: completed, papers archived. Blocks (disk).
-  OrderOutcome hand_over(const workflows::Actor& teller, db::Id order_id);
+                         workflows::Prompts prompts, bool hand_over, Papers papers = Papers::now);
+  // The customer took the token and papers: completed, papers archived (Papers::now). Blocks (disk).
+  OrderOutcome hand_over(const workflows::Actor& teller, db::Id order_id, Papers papers = Papers::now);
   // Continues an unfinished order from its last durable step; archives the
-  // papers when it completes. Blocks (token, CA, disk).
-  OrderOutcome resume_order(const workflows::Actor& teller, db::Id order_id, workflows::Prompts prompts, bool hand_over);
+  // papers when it completes (Papers::now). Blocks (token, CA, disk).
+  OrderOutcome resume_order(const workflows::Actor& teller, db::Id order_id, workflows::Prompts prompts, bool hand_over,
+                            Papers papers = Papers::now);
   // Rolls an unfinished order back (workflows::Flows::rollback). Blocks (token, CA).
   OrderOutcome roll_back_order(const workflows::Actor& teller, db::Id order_id, workflows::Prompts prompts);
   // Orders, newest first (100), or the unfinished ones oldest first.
@@ -216,6 +227,16 @@ class Desk {
   // Archives the receipt (first printing, when not printed yet) and the slip of
   // a completed order. Called by the functions above; idempotent. Blocks (disk).
   ArchivedPapers archive_papers(const workflows::Actor& who, db::Id order_id);
+  // Completed orders among the recent ones (the last kRecentOrders) whose papers
+  // are missing: an issued receipt never printed, or no handover slip in the
+  // archive (a crash between the 完成 page and archive_papers). Oldest first.
+  // Writes nothing. Blocks (disk).
+  std::vector<db::Id> orders_missing_papers();
+  // Archives the papers of every order orders_missing_papers names, as `who`
+  // (the receipt's first printing journaled once; a later print is 重印).
+  // Returns the orders archived. Blocks (disk). Throws like archive_papers.
+  std::vector<db::Id> archive_missing_papers(const workflows::Actor& who);
+  static constexpr int kRecentOrders = 100;
 
   // ---- receipts and papers ---------------------------------------------------------
   printing::ReceiptData receipt(const std::string& receipt_no);        // RuleRefused(not_found)
@@ -311,7 +332,7 @@ class Desk {
   bool embedded_token_store();
 
  private:
-  OrderOutcome finished(const workflows::Actor& teller, workflows::OrderResult r);
+  OrderOutcome finished(const workflows::Actor& teller, workflows::OrderResult r, Papers papers);
   AppContext& ctx_;
 };
 

@@ -91,9 +91,14 @@ class CounterModel {
   // are archived as PDF). Throws like workflows::Flows::run.
   virtual workflows::OrderResult run_flow(const workflows::Actor& teller, const workflows::ServiceRequest& request,
                                            workflows::Prompts prompts, bool hand_over) = 0;
-  // The customer took the token and papers: the order moves to completed and
-  // its receipt (first printing) and handover slip are archived as PDF.
+  // The customer took the token and papers: the order moves to completed. Its
+  // papers are not archived yet: the window calls archive_papers once the 完成
+  // page shows, so the PDFs stay off the customer's wait (issue 14.8).
   virtual workflows::OrderResult hand_over(const workflows::Actor& teller, std::int64_t order_id) = 0;
+  // Archives a completed order's receipt (its first printing, when not printed
+  // yet) and handover slip as PDF; idempotent. Throws certdesk::Error: the order
+  // stays completed and the next login archives what is missing.
+  virtual void archive_papers(const workflows::Actor& who, std::int64_t order_id) = 0;
 
   // Continues an unfinished order from its last durable step, through to
   // completed (the customer may be asked for the PIN again). Throws like run_flow.

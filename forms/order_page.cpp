@@ -374,9 +374,9 @@ void OrderPage::update_buttons() {
   if (print_receipt_) {
     const bool receipt = step_ == done && !running_ && result_.order_id != 0 && !result_.receipt_no.empty();
     const bool slip = step_ == done && !running_ && result_.order_id != 0;
-    print_receipt_->Enable(receipt);
+    print_receipt_->Enable(receipt && papers_ready_);   // once archive_papers settled
     preview_receipt_->Enable(receipt);
-    print_slip_->Enable(slip);
+    print_slip_->Enable(slip && papers_ready_);
     preview_slip_->Enable(slip);
   }
   if (print_papers_) {
@@ -460,6 +460,7 @@ void OrderPage::clear_order() {
   quote_.reset();
   fee_lines_->SetLabel(_("Looking up the fee…"));
   result_ = {};
+  papers_ready_ = false;
   log_->Clear();
   gauge_->SetValue(0);
   step_text_->SetLabel(wxEmptyString);
@@ -827,13 +828,46 @@ void OrderPage::hand_over() {
                                               static_cast<long long>(res.order_id),
                                               wx(res.receipt_no.empty() ? "-" : res.receipt_no),
                                               wx(res.cert_serial.empty() ? "-" : res.cert_serial), wx(res.token_serial)));
+        papers_ready_ = false;
         show(done);
         if (hooks_.finished) hooks_.finished();
+        archive_papers();
       },
       [this](const Failure& f) {
         running_ = false;
         update_buttons();
         show_failure(this, f);
+      });
+}
+
+// After the 完成 page shows (issue 14.8): the customer does not wait for the
+// PDFs. A crash before this ends leaves a completed order with its papers
+// missing; the next login archives them (Desk::archive_missing_papers).
+void OrderPage::archive_papers() {
+  const std::int64_t order_id = result_.order_id;
+  done_print_text_->SetLabel(_("Generating the receipt and the handover slip…"));
+  worker_.run<bool>(
+      this,
+      [this, order_id] {
+        model_.archive_papers(teller_, order_id);
+        return true;
+      },
+      [this, order_id](bool) {
+        if (result_.order_id != order_id) return;   // the next order began meanwhile
+        papers_ready_ = true;
+        done_print_text_->SetLabel(_("The receipt and the handover slip are archived."));
+        update_buttons();
+      },
+      [this, order_id](const Failure& f) {
+        if (result_.order_id != order_id) return;
+        papers_ready_ = true;   // printing writes its own PDF: the teller may try it
+        done_print_text_->SetLabel(
+            wxString::Format(_("The order is completed, but its receipt and slip were not archived: %s\n"
+                               "Printing them writes them again; otherwise the next login archives them."),
+                             describe(f)));
+        done_print_text_->Wrap(640);
+        update_buttons();
+        Layout();
       });
 }
 

@@ -114,6 +114,9 @@ class OrderPage : public wxPanel {
   void load_quote();
   void start_flow();
   void hand_over();
+  // Archives the completed order's papers on the worker once the 完成 page
+  // shows; the page's print buttons wait for it (issue 14.8).
+  void archive_papers();
   // The order's receipt or handover slip: a print preview (laid out on the
   // worker; no printer icon), or printed through print_to_printer.
   void print_document(bool receipt, bool preview);
@@ -148,6 +151,7 @@ class OrderPage : public wxPanel {
   std::string uscc_override_;
   std::optional<workflows::FeeQuote> quote_;
   workflows::OrderResult result_;
+  bool papers_ready_ = false;   // the 完成 page's order: archive_papers finished (or failed)
 
   wxStaticText* steps_[step_count] = {};
   wxChoice* flow_choice_;

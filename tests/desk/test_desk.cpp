@@ -82,6 +82,61 @@ BOOST_AUTO_TEST_CASE(window_path_archives_receipt_and_slip) {
   BOOST_TEST(print_count(done.result.receipt_no) == 1);
 }
 
+// The window's handover since issue 14.8: completed with Papers::later, the
+// PDFs written after the 完成 page shows. A crash in between (here: the context
+// closed before archive_papers) leaves a completed order with no papers; the
+// next start archives them exactly once, and the next print is a reprint.
+BOOST_AUTO_TEST_CASE(papers_missing_after_a_crash_are_archived_once_at_the_next_start) {
+  blank("2101300103");
+  pins.new_pins.push_back("135790");
+  desk::OrderOutcome ran = desk.run_order(teller, paid(request(Flow::issue, "2101300103")), prompts, false);
+  BOOST_REQUIRE(ran.result.state == workflows::OrderState::token_done);
+  desk::OrderOutcome done = desk.hand_over(teller, ran.result.order_id, desk::Papers::later);
+  BOOST_REQUIRE(done.result.state == workflows::OrderState::completed);
+  const std::string receipt_no = done.result.receipt_no;
+  const db::Id order_id = done.result.order_id;
+  const auto receipt_pdf = printing::archive_path(root(), printing::ArchiveKind::receipt, receipt_no);
+  const auto slip_pdf = printing::archive_path(root(), printing::ArchiveKind::slip, fmt::format("{:06}", order_id));
+  BOOST_TEST(done.papers.receipt.empty());
+  BOOST_TEST(done.papers.slip.empty());
+  BOOST_TEST(!std::filesystem::exists(receipt_pdf));
+  BOOST_TEST(!std::filesystem::exists(slip_pdf));
+  BOOST_TEST(print_count(receipt_no) == 0);
+  BOOST_TEST((desk.orders_missing_papers() == std::vector<db::Id>{order_id}));
+
+  // The next start: a new context over the same data folder.
+  const std::filesystem::path data = root();
+  flows.reset();
+  counter.reset();
+  ctx.reset();
+  ctx = std::make_unique<desk::AppContext>(data, clock, 10);
+  desk::Desk reopened(*ctx);
+  auto printed = [&](const std::string& action) {
+    std::size_t n = 0;
+    for (const auto& e : ctx->journal().entries_of_day(desk::business_day(clock.now(), ctx->config())))
+      if (e.record.action == action && e.record.receipt_no == receipt_no) ++n;
+    return n;
+  };
+  BOOST_TEST((reopened.archive_missing_papers(teller) == std::vector<db::Id>{order_id}));
+  BOOST_REQUIRE(std::filesystem::is_regular_file(receipt_pdf));
+  BOOST_REQUIRE(std::filesystem::is_regular_file(slip_pdf));
+  BOOST_TEST(pdf_text(receipt_pdf).find("重印") == std::string::npos);   // the first printing
+  BOOST_TEST(pdf_text(slip_pdf).find("2101300103") != std::string::npos);
+  BOOST_TEST(print_count(receipt_no) == 1);
+  BOOST_TEST(printed("receipt.printed") == 1u);
+  // Once: a second start finds nothing missing and journals nothing.
+  const std::int64_t head = ctx->journal().head().count;
+  BOOST_TEST(reopened.orders_missing_papers().empty());
+  BOOST_TEST(reopened.archive_missing_papers(teller).empty());
+  BOOST_TEST(ctx->journal().head().count == head);
+  // The next print is marked 重印, as for any printed receipt.
+  const auto again = reopened.print_receipt(teller, receipt_no);
+  BOOST_TEST(pdf_text(again).find("重印") != std::string::npos);
+  BOOST_TEST(print_count(receipt_no) == 2);
+  BOOST_TEST(printed("receipt.printed") == 1u);
+  BOOST_TEST(printed("receipt.reprinted") == 1u);
+}
+
 // The command line's path: one call with handover.
 BOOST_AUTO_TEST_CASE(cli_path_archives_receipt_and_slip) {
   blank("2101300102");

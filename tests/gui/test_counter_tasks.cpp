@@ -280,6 +280,8 @@ BOOST_FIXTURE_TEST_CASE(an_issuance_is_printed_at_handover_on_a_cups_pdf_queue_a
 
     s.ui([&] { page->advance(); });   // handed over
     s.require(s.wait_for([&] { return page->step() == forms::OrderPage::done; }), "the order completes");
+    s.require(s.wait_for([&] { return page->print_receipt_button()->IsEnabled(); }),
+              "the papers are archived after the done page shows (issue 14.8)");
 
     // A reprint from the done page: the remembered printer preselected.
     s.press(s.ui([&] { return page->print_receipt_button(); }));
@@ -352,6 +354,8 @@ BOOST_FIXTURE_TEST_CASE(without_a_print_service_the_teller_is_told_and_offered_t
     label = s.ui([&] { return std::string(page->handover_print_label()->GetLabel().utf8_str()); });
     s.ui([&] { page->advance(); });
     s.require(s.wait_for([&] { return page->step() == forms::OrderPage::done; }), "handed over all the same");
+    s.require(s.wait_for([&] { return page->print_slip_button()->IsEnabled(); }),
+              "the papers are archived after the done page shows (issue 14.8)");
     s.ui([&] { frame->Close(true); });
   });
   worker.reset();
