@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <iostream>
 #include <iterator>
 #include <memory>
@@ -27,6 +28,8 @@
 #include "common/money.h"
 #include "common/text.h"
 #include "desk/desk.h"
+#include "pki/module.h"
+#include "pki/softhsm.h"
 #include "printing/amount_words.h"
 #include "printing/layout.h"
 #include "workflows/request.h"
@@ -223,7 +226,8 @@ struct Cli {
           request.token_serial = desk.insert_blank_token(request.token_serial);
           return desk.run_order(teller, request, prompts, true);
         },
-        [&](desk::AppContext& ctx) { ctx.demo_certificates_valid_for(demo_days); });
+        [&](desk::AppContext& ctx) { ctx.demo_certificates_valid_for(demo_days); },
+        false);   // the blank token is made after the login: no module loaded before it
   }
 
   // token suspend|found|lost SERIAL [--reason TEXT]
@@ -291,14 +295,34 @@ struct Cli {
     });
   }
 
+  static std::shared_future<std::shared_ptr<pki::Module>> preload_module(desk::AppContext& ctx) {
+    const std::string path = ctx.module_path();   // the settings, read on this thread
+    pki::softhsm::use_store(ctx.paths().softhsm());   // done again by the flow: same values
+    return std::async(std::launch::async, [path]() -> std::shared_ptr<pki::Module> {
+      try {
+        return pki::Module::load(path);
+      } catch (const Error&) {
+        return nullptr;
+      }
+    }).share();
+  }
+
   // Logs in, gathers the terminal's prompts (PIN files, --approver), calls the
   // one desk function `act` (which archives a completed order's papers), prints.
   int with_counter(const std::function<desk::OrderOutcome(desk::Desk&, const workflows::Actor&, workflows::Prompts)>& act,
-                   const std::function<void(desk::AppContext&)>& prepare = {}) {
+                   const std::function<void(desk::AppContext&)>& prepare = {}, bool preload = true) {
     desk::AppContext ctx(o.data_dir, o.clock);
     if (prepare) prepare(ctx);
     desk::Desk desk(ctx);
+    // Loading the token module (dlopen, C_Initialize: SoftHSM2 reads its store) writes
+    // nothing and needs no secret, so it runs on a worker while the password is checked
+    // (scrypt, ≈ 100 ms; issue 14.8). The flow finds it loaded (one Module per library,
+    // pki/module.h) and opens no session before the login succeeded. A failed load is
+    // left to the flow, which loads again and reports it.
+    std::shared_future<std::shared_ptr<pki::Module>> module;
+    if (preload) module = preload_module(ctx);
     workflows::Actor teller = login(desk);
+    const std::shared_ptr<pki::Module> loaded = module.valid() ? module.get() : nullptr;   // alive until the flow has it
     app::TerminalPinPrompt pins(o.path(o.new_pin_file), o.path(o.pin_file));
     app::TerminalApprovalPrompt approval(o.approver, o.path(o.approver_password_file));
     app::TerminalProgress progress(o.as_json);
@@ -748,7 +772,12 @@ int main(int argc, char** argv) {
     const bool makes_pdfs = command.rfind("order", 0) == 0 || command.rfind("receipt", 0) == 0 ||
                             command.rfind("day", 0) == 0;
     std::jthread fonts;
-    if (makes_pdfs) fonts = std::jthread(printing::prepare_fonts);
+    if (makes_pdfs) {
+      // use_store sets SOFTHSM2_CONF (setenv): before any other thread runs, as no
+      // getenv may race it. with_counter names the same store again later.
+      pki::softhsm::use_store(desk::DataPaths{o.data_dir}.softhsm());
+      fonts = std::jthread(printing::prepare_fonts);
+    }
     int rc = chosen();
     log_line(o.data_dir, command, codes::ok, "done");
     return rc;

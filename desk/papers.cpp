@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <future>
+
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
@@ -151,10 +153,18 @@ fs::path print_receipt(AppContext& ctx, const workflows::Actor& who, const std::
 
 ArchivedPapers archive_order_documents(AppContext& ctx, const workflows::Actor& who, db::Id order_id) {
   ArchivedPapers out;
+  // The slip is laid out and rendered on a worker while this thread writes the receipt
+  // and journals its printing (issue 14.8): cairo's finish (subsetting the fonts,
+  // deflating the streams) runs outside the pango lock, and the receipt's fsyncs leave
+  // the CPU to the slip. The worker touches no database: its data is read here first.
+  const printing::HandoverSlipData slip = slip_data(ctx, order_id);
+  const printing::Paper paper = paper_setting(ctx);
+  out.slip = printing::archive_path(ctx.paths().root, printing::ArchiveKind::slip, fmt::format("{:06}", order_id));
+  std::future<std::string> slip_pdf =
+      std::async(std::launch::async, [&slip, paper] { return printing::render_pdf(printing::layout_slip(slip, paper)); });
   for (const auto& p : db::Payments(ctx.db()).of_order(order_id))
     if (p.status == "issued" && p.print_count == 0) out.receipt = print_receipt(ctx, who, p.receipt_no);
-  out.slip = printing::archive_path(ctx.paths().root, printing::ArchiveKind::slip, fmt::format("{:06}", order_id));
-  printing::write_slip_pdf(slip_data(ctx, order_id), paper_setting(ctx), out.slip);
+  output::write_file_atomically(out.slip, slip_pdf.get(), output::Content::pdf);
   return out;
 }
 

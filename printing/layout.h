@@ -21,6 +21,18 @@
 namespace certdesk::printing {
 
 inline constexpr const char* kFontFamily = "Noto Sans CJK SC";
+// The documents' text is set in kSubsetFamily, a subset of kFontFamily made at build
+// time (printing/make_font_subset.cpp, files kSubset*File in font_dir()), falling back
+// to kFontFamily for the characters it lacks (issue 14.8). kFontFamilies is the list
+// given to pango.
+inline constexpr const char* kSubsetFamily = "Certdesk Noto Sans CJK SC subset";
+inline constexpr const char* kFontFamilies = "Certdesk Noto Sans CJK SC subset,Noto Sans CJK SC";
+inline constexpr const char* kSubsetRegularFile = "certdesk-cjk-sc-regular.otf";
+inline constexpr const char* kSubsetBoldFile = "certdesk-cjk-sc-bold.otf";
+// Where the subset is read: $CERTDESK_FONTDIR when set; else <prefix>/share/certdesk/fonts
+// when the program runs from <prefix>/bin and the files are there (the Debian package);
+// else the build tree's fonts folder.
+std::string font_dir();
 
 // A5 (148×210 mm) is the receipt's default; roll80 is an 80 mm receipt roll whose
 // single page is as long as the content.

@@ -29,7 +29,7 @@ void set_context_options(PangoContext* context) {
 
 void set_layout_text(PangoLayout* layout, const std::string& text, const TextStyle& style, double width) {
   std::unique_ptr<PangoFontDescription, CFree<pango_font_description_free>> font(pango_font_description_new());
-  pango_font_description_set_family(font.get(), kFontFamily);
+  pango_font_description_set_family(font.get(), kFontFamilies);
   pango_font_description_set_weight(font.get(), style.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
   pango_font_description_set_absolute_size(font.get(), style.size * PANGO_SCALE);
   pango_layout_set_font_description(layout, font.get());

@@ -3,7 +3,10 @@
 
 #include <cairo.h>
 
+#include <algorithm>
+#include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -189,6 +192,69 @@ BOOST_AUTO_TEST_CASE(documents_from_several_threads_share_the_fonts) {
       BOOST_TEST(contains(pdftotext(dir / ("r" + n + ".pdf")), "人民币伍拾元整"));
       BOOST_TEST(contains(pdftotext(dir / ("s" + n + ".pdf")), "FT3003A0001987"));
     }
+}
+
+// The documents are set in the build's subset of Noto Sans CJK SC (GB 2312 and the
+// punctuation we print); a character outside it, here two in an organisation's name
+// (㐀 U+3400, CJK Extension A; 龘 U+9F98, not in GB 2312), still prints, from the full
+// font, and reads back as itself (issue 14.8).
+BOOST_AUTO_TEST_CASE(rare_characters_fall_back_to_the_full_font) {
+  TempDir dir;
+  BOOST_REQUIRE_MESSAGE(fs::is_regular_file(fs::path(font_dir()) / kSubsetRegularFile),
+                        "the build's font subset is missing from " + font_dir());
+  ReceiptData r = sample_receipt();
+  r.payer = "北京㐀龘科技有限公司";
+  const fs::path pdf = dir / "rare.pdf";
+  write_receipt_pdf(r, Paper::a5, pdf);
+  const std::string text = pdftotext(pdf);
+  // compact(): pdftotext sets a blank where the font changes.
+  BOOST_TEST(contains(compact(text), "北京㐀龘科技有限公司"), text);
+  BOOST_TEST(contains(text, "人民币伍拾元整"), text);
+  // Two fonts per weight used: the subset for the common text, the full font for the rare two.
+  auto fonts = run({"pdffonts", pdf.string()});
+  BOOST_REQUIRE_EQUAL(fonts.exit_code, 0);
+  BOOST_TEST_MESSAGE(fonts.out);
+  BOOST_TEST(contains(fonts.out, "NotoSansCJKsc"));
+  // The same name with common characters only: the subset alone, a much smaller file.
+  ReceiptData common = sample_receipt();
+  const fs::path plain = dir / "plain.pdf";
+  write_receipt_pdf(common, Paper::a5, plain);
+  auto plain_fonts = run({"pdffonts", plain.string()});
+  BOOST_REQUIRE_EQUAL(plain_fonts.exit_code, 0);
+  auto lines = [](const std::string& s) { return std::count(s.begin(), s.end(), '\n'); };
+  BOOST_TEST(lines(fonts.out) == lines(plain_fonts.out) + 1, "one more font in the receipt with rare characters");
+}
+
+// The desk renders a receipt and a slip at the same moment on two threads (desk/papers.cpp,
+// issue 14.8): both come out whole — complete files ending in %%EOF, their text readable.
+BOOST_AUTO_TEST_CASE(receipt_and_slip_rendered_at_once_are_whole) {
+  TempDir dir;
+  for (int round = 0; round < 4; ++round) {
+    std::string receipt, slip;
+    std::atomic<int> ready{0};
+    auto start = [&ready] {
+      ready.fetch_add(1);
+      while (ready.load() < 2) std::this_thread::yield();
+    };
+    std::thread worker([&] {
+      start();
+      slip = render_pdf(layout_slip(sample_slip(), Paper::a5));
+    });
+    start();
+    receipt = render_pdf(layout_receipt(sample_receipt(), Paper::a5));
+    worker.join();
+    for (const auto& [name, bytes] : {std::pair{"receipt", &receipt}, std::pair{"slip", &slip}}) {
+      BOOST_REQUIRE(bytes->size() > 1000u);
+      BOOST_TEST(bytes->compare(0, 5, "%PDF-") == 0, name);
+      BOOST_TEST(bytes->find("%%EOF", bytes->size() - 16) != std::string::npos, name);
+      const fs::path file = dir / (std::string(name) + std::to_string(round) + ".pdf");
+      std::ofstream(file, std::ios::binary) << *bytes;
+    }
+    BOOST_TEST(contains(pdftotext(dir / ("receipt" + std::to_string(round) + ".pdf")), "人民币伍拾元整"));
+    const std::string slip_text = pdftotext(dir / ("slip" + std::to_string(round) + ".pdf"));
+    BOOST_TEST(contains(slip_text, "FT3003A0001987"), slip_text);
+    BOOST_TEST(contains(slip_text, "北京示例科技有限公司"), slip_text);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(voided_receipt_is_marked_on_every_page) {
