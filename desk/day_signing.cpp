@@ -207,7 +207,7 @@ std::string key_fingerprint(const workflows::Bytes& cert_der) {
   unsigned char* der = nullptr;
   const int n = key ? i2d_PUBKEY(key, &der) : -1;
   std::unique_ptr<unsigned char, OpensslFree> owned(der);
-  if (n <= 0) throw CryptoError("reading the public key of a signing certificate");
+  if (n <= 0) throw CryptoError(tr("The public key of the signing certificate cannot be read: enrol the supervisor's token again."));
   const std::string hex =
       crypto::sha256_hex(std::string_view(reinterpret_cast<const char*>(owned.get()), static_cast<std::size_t>(n)));
   std::string out;
@@ -223,12 +223,12 @@ std::string PkiSignatureChecker::check(const workflows::Bytes& cert_der, const s
   // The CA certificate from the data folder (no token needed to verify).
   std::ifstream f(ctx_.paths().ca() / "ca.pem", std::ios::binary);
   std::string pem((std::istreambuf_iterator<char>(f)), {});
-  if (pem.empty()) return "the local CA's certificate (ca/ca.pem) cannot be read";
+  if (pem.empty()) return tr("the local CA's certificate (ca/ca.pem) cannot be read");
   pki::X509Ptr ca = pki::x509_from_pem(pem);
   std::string why = pki::check_issued_by(cert_der, ca.get());
   if (!why.empty()) return why;
   if (!pki::verify_signature(cert_der, data, signature))
-    return "the signature does not match the statement with the signer's public key";
+    return tr("the signature does not match the statement with the signer's public key");
   return {};
 }
 
