@@ -228,6 +228,18 @@ struct DayCli {
             "\n" + msg(tr("Key fingerprint: {}"), t.key_fingerprint));
     return 0;
   }
+
+  int unlock_token() {
+    const std::string& name = o.name;
+    Secret pin = read_secret(o.new_pin_file, tr_noop("new PIN"));
+    desk::AppContext ctx(o.data_dir, o.clock);
+    desk::Desk desk(ctx);
+    workflows::Actor admin = login(desk);
+    db::StaffToken t = desk.unlock_staff_token(admin, name, pin);
+    out({{"name", name}, {"token_serial", t.token_serial}, {"key_fingerprint", t.key_fingerprint}},
+        msg(tr("{}'s demo signing token {} has a new PIN; its key and enrolment are unchanged."), name, t.token_serial));
+    return 0;
+  }
 };
 
 }  // namespace
@@ -275,6 +287,12 @@ void add_day_commands(CLI::App& app, CLI::App& staff, CliOptions& o, std::functi
   c->add_option("NAME", o.name, "the supervisor's name")->required();
   CLI::Option* token = add_value(*c, "--token", o.token, "the blank token's serial");
   add_value(*c, "--serial", o.serial, "the same as --token")->excludes(token);
+  add_value(*c, "--new-pin-file", o.new_pin_file, "the token's new PIN")->required();
+  add_login(*c, o);
+
+  c = add_command(staff, "unlock-token", "The demo store only: an admin gives a supervisor's locked demo signing token a new PIN.",
+                  [cli] { return cli->unlock_token(); }, chosen);
+  c->add_option("NAME", o.name, "the supervisor's name")->required();
   add_value(*c, "--new-pin-file", o.new_pin_file, "the token's new PIN")->required();
   add_login(*c, o);
 }

@@ -15,6 +15,7 @@
 #include <system_error>
 
 #include "common/error.h"
+#include "common/i18n.h"
 
 namespace certdesk::crypto {
 
@@ -24,9 +25,9 @@ using KdfCtxPtr = std::unique_ptr<EVP_KDF_CTX, CFree<EVP_KDF_CTX_free>>;
 
 Bytes scrypt(std::string_view password, const Bytes& salt, uint64_t n, uint32_t r, uint32_t p, std::size_t len) {
   KdfPtr kdf(EVP_KDF_fetch(nullptr, "SCRYPT", nullptr));
-  if (!kdf) throw CryptoError("scrypt is not available");
+  if (!kdf) throw CryptoError(tr("The password check cannot run: this OpenSSL has no scrypt. Reinstall certdesk's packages or call support."));
   KdfCtxPtr ctx(EVP_KDF_CTX_new(kdf.get()));
-  if (!ctx) throw CryptoError("scrypt context");
+  if (!ctx) throw CryptoError(tr("The password check cannot run: out of memory. Close other programs and try again."));
   OSSL_PARAM params[] = {
       OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_PASSWORD, const_cast<char*>(password.data()), password.size()),
       OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, const_cast<uint8_t*>(salt.data()), salt.size()),
@@ -35,7 +36,7 @@ Bytes scrypt(std::string_view password, const Bytes& salt, uint64_t n, uint32_t 
       OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_P, &p),
       OSSL_PARAM_construct_end()};
   Bytes out(len);
-  if (EVP_KDF_derive(ctx.get(), out.data(), out.size(), params) != 1) throw CryptoError("scrypt derivation failed");
+  if (EVP_KDF_derive(ctx.get(), out.data(), out.size(), params) != 1) throw CryptoError(tr("The password check (scrypt) failed inside OpenSSL. Try again; if it repeats, call support."));
   return out;
 }
 }  // namespace
@@ -43,7 +44,7 @@ Bytes scrypt(std::string_view password, const Bytes& salt, uint64_t n, uint32_t 
 Bytes sha256(std::string_view data) {
   Bytes out(32);
   unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr) != 1) throw CryptoError("SHA-256 failed");
+  if (EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr) != 1) throw CryptoError(tr("Computing a SHA-256 digest failed inside OpenSSL. Try again; if it repeats, call support."));
   return out;
 }
 
@@ -54,13 +55,13 @@ Bytes hmac_sha256(std::string_view key, std::string_view data) {
   unsigned int len = 0;
   if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
             data.size(), out.data(), &len))
-    throw CryptoError("HMAC-SHA256 failed");
+    throw CryptoError(tr("Computing an HMAC-SHA256 failed inside OpenSSL. Try again; if it repeats, call support."));
   return out;
 }
 
 Bytes random_bytes(std::size_t n) {
   Bytes out(n);
-  if (n && RAND_bytes(out.data(), static_cast<int>(n)) != 1) throw CryptoError("the random generator failed");
+  if (n && RAND_bytes(out.data(), static_cast<int>(n)) != 1) throw CryptoError(tr("The random number generator failed. Try again; if it repeats, call support."));
   return out;
 }
 
@@ -81,11 +82,11 @@ Bytes from_hex(std::string_view hex) {
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
   };
-  if (hex.size() % 2) throw InputError(codes::bad_request, "hex text has an odd number of digits");
+  if (hex.size() % 2) throw InputError(codes::bad_request, tr("The hexadecimal text has an odd number of digits; check that it was copied whole."));
   Bytes out(hex.size() / 2);
   for (std::size_t i = 0; i < out.size(); ++i) {
     int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) throw InputError(codes::bad_request, "hex text has a character that is not a hex digit");
+    if (hi < 0 || lo < 0) throw InputError(codes::bad_request, tr("The hexadecimal text has a character that is not 0-9 or A-F; check that it was copied correctly."));
     out[i] = static_cast<std::uint8_t>(hi << 4 | lo);
   }
   return out;
@@ -111,9 +112,9 @@ std::optional<Bytes> try_from_base64(std::string_view s) {
 }
 
 Bytes from_base64(std::string_view s) {
-  if (s.size() % 4) throw InputError(codes::bad_request, "base64 text has a wrong length");
+  if (s.size() % 4) throw InputError(codes::bad_request, tr("The base64 text has a wrong length; check that it was copied whole."));
   std::optional<Bytes> out = try_from_base64(s);
-  if (!out) throw InputError(codes::bad_request, "base64 text is malformed");
+  if (!out) throw InputError(codes::bad_request, tr("The base64 text is malformed; check that it was copied correctly."));
   return std::move(*out);
 }
 

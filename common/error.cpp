@@ -114,10 +114,17 @@ std::string shown_message(const Error& e) {
   }
 }
 
+std::string with_detail(std::string_view message, std::string_view detail) {
+  if (detail.empty()) return std::string(message);
+  std::string_view m = message;
+  constexpr std::string_view kFullStop = "。";
+  while (!m.empty() && (m.back() == '.' || m.back() == ' ')) m.remove_suffix(1);
+  if (m.size() >= kFullStop.size() && m.substr(m.size() - kFullStop.size()) == kFullStop)
+    m.remove_suffix(kFullStop.size());
+  return fmt::format(fmt::runtime(tr("{}. Technical detail: {}")), m, detail);
+}
+
 CryptoError::CryptoError(const std::string& what_failed, std::string code)
-    : Error(ErrorKind::other, std::move(code), [&] {
-        std::string detail = drain_openssl_queue();
-        return detail.empty() ? what_failed : what_failed + " (" + detail + ")";
-      }()) {}
+    : Error(ErrorKind::other, std::move(code), with_detail(what_failed, drain_openssl_queue())) {}
 
 }  // namespace certdesk

@@ -129,8 +129,16 @@ class TokenError : public Error {
   unsigned long ck_rv_;
 };
 
-// An OpenSSL failure. The constructor drains the OpenSSL error queue into the
-// message, so call it right where the call failed.
+// A message a person reads, followed by a library's raw detail (OpenSSL's error
+// queue, a PKCS#11 CKR_ name, errno text), in the one format used everywhere:
+// "<message>. Technical detail: <detail>", under zh_CN "<message>。技术细节：<detail>".
+// message is already translated (tr()); its own final full stop is dropped. An
+// empty detail gives message unchanged. Never pass a PIN, password or key material.
+std::string with_detail(std::string_view message, std::string_view detail);
+
+// An OpenSSL failure. what_failed is a translated message (tr()); the constructor
+// drains the OpenSSL error queue into its technical detail (with_detail), so call
+// it right where the call failed.
 class CryptoError : public Error {
  public:
   explicit CryptoError(const std::string& what_failed, std::string code = codes::crypto_error);

@@ -32,8 +32,9 @@ namespace {
 
 [[noreturn]] void cannot_write(const fs::path& path, const std::string& why) {
   throw Error(ErrorKind::other, codes::data_dir_unusable,
-              msg(tr("Cannot write {}: {}. Nothing was written there; free some space or choose another folder, then try again."),
-                  path.string(), why));
+              with_detail(msg(tr("Cannot write {}. Nothing was written there; free some space or choose another folder, then try again."),
+                              path.string()),
+                          why));
 }
 
 // Whether `inner` is `outer` or lies below it (both resolved).

@@ -349,8 +349,9 @@ bool is_corruption(int code) {
 
 DbError corrupt_error(const fs::path& file, const std::string& detail) {
   return DbError(codes::database_corrupt,
-                 "the database file " + file.string() + " is damaged or is not a database (" + detail +
-                     "); nothing was changed in it — restore it from the latest backup",
+                 with_detail(msg(tr("The database file {} is damaged or is not a database; nothing was changed in it: restore it from the latest backup."),
+                                 file.string()),
+                             detail),
                  SQLITE_CORRUPT);
 }
 
@@ -376,10 +377,11 @@ void check_place(const fs::path& file, bool create, bool write) {
     return;
   }
   if (!fs::is_regular_file(file, ec))
-    throw DbError(codes::data_dir_unusable, file.string() + " is not a regular file; check the data folder");
+    throw DbError(codes::data_dir_unusable, msg(tr("{} is not a regular file; check the data folder."), file.string()));
   if (::access(file.c_str(), R_OK | (write ? W_OK : 0)) != 0)
-    throw DbError(codes::data_dir_unusable, "the database file " + file.string() + " cannot be " +
-                                                (write ? "read or written" : "read") + "; check its permissions");
+    throw DbError(codes::data_dir_unusable,
+                  write ? msg(tr("The database file {} cannot be read or written; check its permissions."), file.string())
+                        : msg(tr("The database file {} cannot be read; check its permissions."), file.string()));
 }
 
 // Above this size the full quick_check (which reads every page) is left to
@@ -400,7 +402,7 @@ void check_header(const fs::path& file) {
   unsigned char h[100] = {0};
   in.read(reinterpret_cast<char*>(h), sizeof h);
   if (in.gcount() < 100 || std::memcmp(h, "SQLite format 3", 16) != 0)
-    throw corrupt_error(file, "the file does not start with the SQLite header");
+    throw corrupt_error(file, "no SQLite header");
   auto be32 = [&](int at) { return std::uint32_t(h[at]) << 24 | std::uint32_t(h[at + 1]) << 16 | std::uint32_t(h[at + 2]) << 8 | h[at + 3]; };
   std::uint32_t page_size = std::uint32_t(h[16]) << 8 | h[17];
   if (page_size == 1) page_size = 65536;
@@ -410,8 +412,7 @@ void check_header(const fs::path& file) {
   wal += "-wal";
   const bool wal_pending = fs::exists(wal, ec) && fs::file_size(wal, ec) > 0;
   if (size_valid && !wal_pending && std::uintmax_t(pages) * page_size > size)
-    throw corrupt_error(file, "the file is shorter than its header says (" + std::to_string(size) + " of " +
-                                  std::to_string(std::uintmax_t(pages) * page_size) + " bytes): it was cut short");
+    throw corrupt_error(file, fmt::format("size {} < {}", size, std::uintmax_t(pages) * page_size));
 }
 
 // PRAGMA quick_check before anything may write, so a damaged file stays as it is
@@ -447,12 +448,12 @@ void check_intact(SQLite::Database& db, const fs::path& file) {
     int objects = db.execAndGet("SELECT count(*) FROM sqlite_schema").getInt();
     bool ours = app_id == kApplicationId || (app_id == 0 && version == 0 && objects == 0);
     if (!ours)
-      throw DbError(codes::database_error, "the file " + file.string() +
-                                               " is an SQLite database of another program, not certdesk's; "
-                                               "nothing was changed — check the data folder setting");
+      throw DbError(codes::database_error,
+                    msg(tr("The file {} is an SQLite database of another program, not certdesk's; nothing was changed. Check the data folder setting."),
+                        file.string()));
   } catch (const SQLite::Exception& e) {
     if (is_corruption(e.getExtendedErrorCode())) throw corrupt_error(file, e.what());
-    throw_db_error(e, "checking the database file " + file.string());
+    throw_db_error(e, msg(tr("checking the database file {}"), file.string()));
   }
 }
 
@@ -460,13 +461,14 @@ void apply_pragmas(SQLite::Database& db, bool write) {
   if (write) {
     std::string mode = db.execAndGet("PRAGMA journal_mode = WAL").getString();
     if (mode != "wal" && mode != "memory")
-      throw DbError(codes::database_error, "the database could not be switched to WAL mode (it stays in '" + mode +
-                                               "'); check that the data folder is on a local disk");
+      throw DbError(codes::database_error,
+                    with_detail(tr("The database cannot be switched to WAL mode: check that the data folder is on a local disk."),
+                                "journal_mode=" + mode));
   }
   db.exec("PRAGMA synchronous = FULL");
   db.exec("PRAGMA foreign_keys = ON");
   if (pragma_int(db, "PRAGMA foreign_keys") != 1)
-    throw DbError(codes::database_error, "this SQLite library cannot enforce foreign keys");
+    throw DbError(codes::database_error, tr("This SQLite library cannot enforce foreign keys; install Debian's libsqlite3-0."));
 }
 
 void migrate(SQLite::Database& db, const fs::path& file) {
@@ -474,14 +476,14 @@ void migrate(SQLite::Database& db, const fs::path& file) {
   const int latest = static_cast<int>(scripts.size());
   int version = pragma_int(db, "PRAGMA user_version");
   if (version > latest)
-    throw DbError(codes::database_error, "the database " + file.string() + " has schema version " +
-                                             std::to_string(version) + ", newer than this certdesk knows (" +
-                                             std::to_string(latest) + "); install the newer certdesk");
+    throw DbError(codes::database_error,
+                  msg(tr("The database {} has schema version {}, newer than this certdesk knows ({}); install the newer certdesk."),
+                      file.string(), version, latest));
   for (int v = version; v < latest; ++v) {
     try {
       db.exec("BEGIN IMMEDIATE");
     } catch (const SQLite::Exception& e) {
-      throw journal_unavailable_error(e.getExtendedErrorCode(), "upgrading the schema");
+      throw journal_unavailable_error(e.getExtendedErrorCode(), tr("upgrading the schema"));
     }
     try {
       db.exec(scripts[static_cast<std::size_t>(v)]);
@@ -490,7 +492,8 @@ void migrate(SQLite::Database& db, const fs::path& file) {
     } catch (const SQLite::Exception& e) {
       db.tryExec("ROLLBACK");
       throw DbError(codes::database_error,
-                    "upgrading the database schema to version " + std::to_string(v + 1) + " failed: " + e.what(),
+                    with_detail(msg(tr("Upgrading the database schema to version {} failed; nothing was changed. Restore the latest backup or call support."), v + 1),
+                                e.what()),
                     e.getExtendedErrorCode());
     }
   }
@@ -547,7 +550,7 @@ std::unique_ptr<SQLite::Database> connect(const fs::path& file, Mode mode) {
   } catch (const SQLite::Exception& e) {
     if (is_corruption(e.getExtendedErrorCode())) throw corrupt_error(file, e.what());
     throw DbError(codes::data_dir_unusable,
-                  "the database file " + file.string() + " cannot be opened (" + e.what() + "); check the data folder",
+                  with_detail(msg(tr("The database file {} cannot be opened; check the data folder."), file.string()), e.what()),
                   e.getExtendedErrorCode());
   }
   if (mode == Mode::read_only && !immutable) {
@@ -556,14 +559,12 @@ std::unique_ptr<SQLite::Database> connect(const fs::path& file, Mode mode) {
     const int primary = rc & 0xff;
     if (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN || primary == SQLITE_PERM)
       throw DbError(codes::data_dir_unusable,
-                    "the database file " + file.string() + " cannot be read here: " +
-                        (wal_pending(file)
-                             ? "its write-ahead log (" + file.filename().string() +
-                                   "-wal) holds entries, and reading them needs a -shm file that cannot be written "
-                                   "beside it; copy the data folder again while certdesk is closed, or copy it into a "
-                                   "folder you can write"
-                             : std::string("SQLite could not create its -shm file beside it (") +
-                                   db->getErrorMsg() + "); copy it into a folder you can write"),
+                    wal_pending(file)
+                        ? msg(tr("The database file {} cannot be read here: its write-ahead log ({}-wal) holds entries, and reading them needs a -shm file that cannot be written beside it; copy the data folder again while certdesk is closed, or copy it into a folder you can write."),
+                              file.string(), file.filename().string())
+                        : with_detail(msg(tr("The database file {} cannot be read here: SQLite cannot create its -shm file beside it; copy it into a folder you can write."),
+                                          file.string()),
+                                      db->getErrorMsg()),
                     db->getExtendedErrorCode());
   }
   check_intact(*db, mode == Mode::memory ? fs::path(":memory:") : file);
@@ -572,15 +573,14 @@ std::unique_ptr<SQLite::Database> connect(const fs::path& file, Mode mode) {
     if (mode == Mode::read_only) {
       int version = pragma_int(*db, "PRAGMA user_version");
       if (version != static_cast<int>(migrations().size()))
-        throw DbError(codes::database_error, "the database " + file.string() + " has schema version " +
-                                                 std::to_string(version) + ", not " +
-                                                 std::to_string(migrations().size()) +
-                                                 "; open it once read-write with this certdesk to upgrade it");
+        throw DbError(codes::database_error,
+                      msg(tr("The database {} has schema version {}, not {}; open it once read-write with this certdesk to upgrade it."),
+                          file.string(), version, migrations().size()));
     } else {
       migrate(*db, file);
     }
   } catch (const SQLite::Exception& e) {
-    throw_db_error(e, "opening the database " + file.string());
+    throw_db_error(e, msg(tr("opening the database {}"), file.string()));
   }
   return db;
 }
@@ -651,7 +651,7 @@ int Database::schema_version() const {
   try {
     return pragma_int(*impl_->db, "PRAGMA user_version");
   } catch (const SQLite::Exception& e) {
-    throw_db_error(e, "reading the schema version");
+    throw_db_error(e, tr("reading the schema version"));
   }
 }
 
@@ -688,7 +688,7 @@ SQLite::Statement& Access::cached(Database& db, const std::string& sql) {
     auto stmt = std::make_unique<SQLite::Statement>(*db.impl_->db, sql);
     return *statements.emplace(sql, std::move(stmt)).first->second;
   } catch (const SQLite::Exception& e) {
-    throw_db_error(e, "preparing a statement");
+    throw_db_error(e, tr("preparing a statement"));
   }
 }
 
@@ -697,7 +697,7 @@ CachedStatement::CachedStatement(Database& db, const std::string& sql) : stmt_(A
   try {
     stmt_.clearBindings();
   } catch (const SQLite::Exception& e) {
-    throw_db_error(e, "preparing a statement");
+    throw_db_error(e, tr("preparing a statement"));
   }
 }
 
@@ -721,20 +721,20 @@ void throw_db_error(const SQLite::Exception& e, const std::string& doing) {
   switch (code) {
     case SQLITE_CONSTRAINT_UNIQUE:
     case SQLITE_CONSTRAINT_PRIMARYKEY:
-      throw DbError(codes::duplicate, msg(tr("{}: this is already recorded ({})"), doing, e.what()), code);
+      throw DbError(codes::duplicate, with_detail(msg(tr("{}: this is already recorded."), doing), e.what()), code);
     default: break;
   }
   switch (code & 0xff) {
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       throw DbError(codes::database_corrupt,
-                    msg(tr("{}: the database is damaged ({}); restore it from the latest backup"), doing, e.what()), code);
+                    with_detail(msg(tr("{}: the database is damaged; restore it from the latest backup."), doing), e.what()), code);
     case SQLITE_FULL:
     case SQLITE_READONLY:
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
     case SQLITE_IOERR: throw journal_unavailable_error(code, doing);
-    default: throw DbError(codes::database_error, doing + ": " + e.what(), code);
+    default: throw DbError(codes::database_error, with_detail(msg(tr("{}: the database reports an error; try again, and call support if it repeats."), doing), e.what()), code);
   }
 }
 
@@ -747,13 +747,13 @@ Transaction::Transaction(Database& db) : db_(db) {
   sqlite3* handle = sql.getHandle();
   if (sqlite3_get_autocommit(handle) == 0)
     throw DbError(codes::database_error,
-                  "a transaction is already open on this database; finish it before starting another");
+                  tr("A transaction is already open on this database; finish it before starting another."));
   int rc = sql.tryExec("BEGIN IMMEDIATE");
-  if (rc != SQLITE_OK) throw journal_unavailable_error(sql.getExtendedErrorCode(), "starting a transaction");
+  if (rc != SQLITE_OK) throw journal_unavailable_error(sql.getExtendedErrorCode(), tr("starting a transaction"));
   // A read-only connection may begin; refuse here so no step starts unlogged.
   if (db_.read_only()) {
     sql.tryExec("ROLLBACK");
-    throw journal_unavailable_error(SQLITE_READONLY, "starting a transaction");
+    throw journal_unavailable_error(SQLITE_READONLY, tr("starting a transaction"));
   }
 }
 
@@ -763,14 +763,13 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
-  if (done_) throw DbError(codes::database_error, "this transaction was already committed");
+  if (done_) throw DbError(codes::database_error, tr("This transaction was already committed."));
   SQLite::Database& sql = detail::sql(db_);
   if (sqlite3_get_autocommit(sql.getHandle()) != 0)
     throw DbError(codes::journal_unavailable,
-                  "the transaction was rolled back by the database after an error; nothing of it was saved — "
-                  "free disk space / check the data folder and start again");
+                  tr("The database rolled the work back after an error; nothing of it was saved. Free disk space or check the data folder, and start again."));
   int rc = sql.tryExec("COMMIT");
-  if (rc != SQLITE_OK) throw journal_unavailable_error(sql.getExtendedErrorCode(), "saving the work");
+  if (rc != SQLITE_OK) throw journal_unavailable_error(sql.getExtendedErrorCode(), tr("saving the work"));
   done_ = true;
 }
 

@@ -56,7 +56,7 @@ StaffToken read_token(SQLite::Statement& q) {
 }  // namespace
 
 void DayCloses::insert(const DayCloseRecord& r) {
-  detail::guarded("recording the close of " + r.business_day, [&] {
+  detail::guarded(msg(tr("recording the close of {}"), r.business_day), [&] {
     SQLite::Statement q(detail::sql(db_), std::string("INSERT INTO day_closes (") + kCloseColumns +
                                        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
     q.bind(1, r.business_day);
@@ -78,7 +78,7 @@ void DayCloses::insert(const DayCloseRecord& r) {
 }
 
 std::optional<DayCloseRecord> DayCloses::by_day(const std::string& business_day) {
-  return detail::guarded("reading the close of " + business_day, [&]() -> std::optional<DayCloseRecord> {
+  return detail::guarded(msg(tr("reading the close of {}"), business_day), [&]() -> std::optional<DayCloseRecord> {
     SQLite::Statement q(detail::sql(db_), std::string("SELECT ") + kCloseColumns + " FROM day_closes WHERE business_day = ?1");
     q.bind(1, business_day);
     if (!q.executeStep()) return std::nullopt;
@@ -87,7 +87,7 @@ std::optional<DayCloseRecord> DayCloses::by_day(const std::string& business_day)
 }
 
 bool DayCloses::is_closed(const std::string& business_day) {
-  return detail::guarded("reading the close of " + business_day, [&] {
+  return detail::guarded(msg(tr("reading the close of {}"), business_day), [&] {
     detail::CachedStatement q(db_, "SELECT 1 FROM day_closes WHERE business_day = ?1");
     q->bind(1, business_day);
     return q->executeStep();
@@ -95,7 +95,7 @@ bool DayCloses::is_closed(const std::string& business_day) {
 }
 
 std::vector<std::string> DayCloses::closed_days(int limit) {
-  return detail::guarded("reading the closed days", [&] {
+  return detail::guarded(tr("reading the closed days"), [&] {
     std::vector<std::string> out;
     SQLite::Statement q(detail::sql(db_), "SELECT business_day FROM day_closes ORDER BY business_day DESC LIMIT ?1");
     q.bind(1, limit);
@@ -105,7 +105,7 @@ std::vector<std::string> DayCloses::closed_days(int limit) {
 }
 
 Id StaffTokens::insert(const StaffToken& t) {
-  return detail::guarded("recording the token of staff member " + std::to_string(t.staff_id), [&] {
+  return detail::guarded(msg(tr("recording the token of staff member {}"), t.staff_id), [&] {
     SQLite::Statement q(detail::sql(db_),
                         "INSERT INTO staff_tokens (staff_id, token_serial, key_id, cert_serial, cert_der, enrolled_utc, "
                         "active, key_fingerprint) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
@@ -123,7 +123,7 @@ Id StaffTokens::insert(const StaffToken& t) {
 }
 
 std::optional<StaffToken> StaffTokens::active_of(Id staff_id) {
-  return detail::guarded("reading a staff member's token", [&]() -> std::optional<StaffToken> {
+  return detail::guarded(tr("reading a staff member's token"), [&]() -> std::optional<StaffToken> {
     SQLite::Statement q(detail::sql(db_), std::string("SELECT ") + kTokenColumns +
                                        " FROM staff_tokens WHERE staff_id = ?1 AND active = 1 ORDER BY id DESC LIMIT 1");
     q.bind(1, static_cast<std::int64_t>(staff_id));
@@ -133,7 +133,7 @@ std::optional<StaffToken> StaffTokens::active_of(Id staff_id) {
 }
 
 std::optional<StaffToken> StaffTokens::by_serial(const std::string& token_serial) {
-  return detail::guarded("reading a staff token", [&]() -> std::optional<StaffToken> {
+  return detail::guarded(tr("reading a staff token"), [&]() -> std::optional<StaffToken> {
     SQLite::Statement q(detail::sql(db_), std::string("SELECT ") + kTokenColumns + " FROM staff_tokens WHERE token_serial = ?1");
     q.bind(1, token_serial);
     if (!q.executeStep()) return std::nullopt;
@@ -142,7 +142,7 @@ std::optional<StaffToken> StaffTokens::by_serial(const std::string& token_serial
 }
 
 void StaffTokens::deactivate_others(Id staff_id, const std::string& keep_serial) {
-  detail::guarded("replacing a staff member's token", [&] {
+  detail::guarded(tr("replacing a staff member's token"), [&] {
     SQLite::Statement q(detail::sql(db_), "UPDATE staff_tokens SET active = 0 WHERE staff_id = ?1 AND token_serial <> ?2");
     q.bind(1, static_cast<std::int64_t>(staff_id));
     q.bind(2, keep_serial);
@@ -183,7 +183,7 @@ JournalEntry read_entry(SQLite::Statement& s) {
 }  // namespace
 
 DayRange DayJournal::range(const std::string& business_day) {
-  return detail::guarded("reading the journal of " + business_day, [&] {
+  return detail::guarded(msg(tr("reading the journal of {}"), business_day), [&] {
     // Covered by journal_day_staff (business_day, staff, seq): only the day's index entries are read.
     detail::CachedStatement q(db_, "SELECT count(*), min(seq), max(seq) FROM journal INDEXED BY journal_day_staff WHERE business_day = ?1");
     q->bind(1, business_day);
@@ -199,7 +199,7 @@ DayRange DayJournal::range(const std::string& business_day) {
 
 std::vector<JournalEntry> DayJournal::page(const std::string& business_day, const JournalFilter& filter,
                                            std::int64_t after_seq, int limit) {
-  return detail::guarded("reading the journal of " + business_day, [&] {
+  return detail::guarded(msg(tr("reading the journal of {}"), business_day), [&] {
     std::vector<JournalEntry> out;
     // Three shapes, each bounded by the day, never by the journal:
     //  - a teller: journal_day_staff gives (day, staff) in seq order;
@@ -239,7 +239,7 @@ std::vector<JournalEntry> DayJournal::page(const std::string& business_day, cons
 }
 
 std::optional<JournalEntry> DayJournal::at(std::int64_t seq) {
-  return detail::guarded("reading journal entry " + std::to_string(seq), [&]() -> std::optional<JournalEntry> {
+  return detail::guarded(msg(tr("reading journal entry {}"), seq), [&]() -> std::optional<JournalEntry> {
     detail::CachedStatement q(db_, std::string("SELECT ") + kEntryColumns + " FROM journal WHERE seq = ?1");
     q->bind(1, static_cast<std::int64_t>(seq));
     if (!q->executeStep()) return std::nullopt;
@@ -256,7 +256,7 @@ std::vector<JournalEntry> DayJournal::at(const std::vector<std::int64_t>& seqs) 
 }
 
 std::vector<JournalEntry> DayJournal::close_facts(std::int64_t up_to_seq) {
-  return detail::guarded("reading the journal's closes and enrolments", [&] {
+  return detail::guarded(tr("reading the journal's closes and enrolments"), [&] {
     std::vector<JournalEntry> out;
     // The literal IN list matches the partial index journal_close_facts' WHERE, so
     // SQLite reads the index (no INDEXED BY: a read-only copy of an older schema
@@ -271,7 +271,7 @@ std::vector<JournalEntry> DayJournal::close_facts(std::int64_t up_to_seq) {
 }
 
 std::vector<std::string> DayJournal::days(int limit) {
-  return detail::guarded("reading the journal's business days", [&] {
+  return detail::guarded(tr("reading the journal's business days"), [&] {
     // Skip-scan over the index: one probe per distinct day, newest first.
     std::vector<std::string> out;
     detail::CachedStatement first(db_, "SELECT max(business_day) FROM journal INDEXED BY journal_day_staff");

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 
+#include "common/i18n.h"
 #include "db/database.h"
 
 namespace certdesk::db {

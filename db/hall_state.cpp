@@ -5,7 +5,7 @@
 namespace certdesk::db {
 
 std::optional<std::string> HallState::get(const std::string& key) {
-  return detail::guarded("reading the hall state '" + key + "'", [&]() -> std::optional<std::string> {
+  return detail::guarded(msg(tr("reading the hall state '{}'"), key), [&]() -> std::optional<std::string> {
     SQLite::Statement q(detail::sql(db_), "SELECT value FROM hall_state WHERE key = ?1");
     q.bind(1, key);
     if (!q.executeStep()) return std::nullopt;
@@ -28,7 +28,7 @@ std::int64_t HallState::get_int(const std::string& key, std::int64_t fallback) {
 }
 
 void HallState::set(const std::string& key, const std::string& value) {
-  detail::guarded("saving the hall state '" + key + "'", [&] {
+  detail::guarded(msg(tr("saving the hall state '{}'"), key), [&] {
     SQLite::Statement q(detail::sql(db_),
                         "INSERT INTO hall_state (key, value) VALUES (?1, ?2) "
                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
@@ -39,7 +39,7 @@ void HallState::set(const std::string& key, const std::string& value) {
 }
 
 void HallState::erase(const std::string& key) {
-  detail::guarded("clearing the hall state '" + key + "'", [&] {
+  detail::guarded(msg(tr("clearing the hall state '{}'"), key), [&] {
     SQLite::Statement q(detail::sql(db_), "DELETE FROM hall_state WHERE key = ?1");
     q.bind(1, key);
     q.exec();
@@ -47,7 +47,7 @@ void HallState::erase(const std::string& key) {
 }
 
 std::map<std::string, std::string> HallState::all() {
-  return detail::guarded("reading the hall state", [&] {
+  return detail::guarded(tr("reading the hall state"), [&] {
     std::map<std::string, std::string> out;
     SQLite::Statement q(detail::sql(db_), "SELECT key, value FROM hall_state");
     while (q.executeStep()) out[q.getColumn(0).getString()] = q.getColumn(1).getString();
@@ -56,7 +56,7 @@ std::map<std::string, std::string> HallState::all() {
 }
 
 bool any_receipt(Database& db) {
-  return detail::guarded("looking for a receipt", [&] {
+  return detail::guarded(tr("looking for a receipt"), [&] {
     SQLite::Statement q(detail::sql(db), "SELECT EXISTS (SELECT 1 FROM payments)");
     q.executeStep();
     return q.getColumn(0).getInt() != 0;

@@ -59,8 +59,7 @@ JournalEntry Journal::append(const JournalRecord& record, Seconds at) {
       detail::CachedStatement head(db_, verifier::kHeadSql);
       if (!head->executeStep())
         throw DbError(codes::database_corrupt,
-                      "the journal's anchor row is missing: the database was tampered with or damaged — restore it "
-                      "from the latest backup");
+                      tr("The journal's anchor row is missing: the database was tampered with or damaged. Restore it from the latest backup."));
       e.seq = head->getColumn(0).getInt64() + 1;
       e.prev_hash = head->getColumn(1).getString();
     }
@@ -105,8 +104,8 @@ JournalEntry Journal::append(const JournalRecord& record, Seconds at) {
     ins->bind(canonical::kHashColumn + 1, e.hash);
     ins->exec();
   } catch (const SQLite::Exception& ex) {
-    throw journal_unavailable_error(ex.getExtendedErrorCode(), std::string("appending '") + record.action +
-                                                                   "' to the journal: " + ex.what());
+    throw journal_unavailable_error(ex.getExtendedErrorCode(),
+                                    msg(tr("appending '{}' to the journal"), record.action));
   } catch (const DbError& ex) {
     if (ex.code() == codes::journal_unavailable) throw;
     throw DbError(codes::journal_unavailable,
@@ -118,7 +117,7 @@ JournalEntry Journal::append(const JournalRecord& record, Seconds at) {
 }
 
 JournalHead Journal::head() const {
-  return detail::guarded("reading the journal's head", [&] {
+  return detail::guarded(tr("reading the journal's head"), [&] {
     detail::CachedStatement head(db_, verifier::kHeadSql);
     JournalHead h;
     if (head->executeStep()) {
@@ -137,7 +136,7 @@ VerifyReport Journal::verify(const std::function<void(std::int64_t, std::int64_t
 }
 
 std::vector<JournalEntry> Journal::entries_of_day(const std::string& business_day) const {
-  return detail::guarded("reading the journal of " + business_day, [&] {
+  return detail::guarded(msg(tr("reading the journal of {}"), business_day), [&] {
     std::vector<JournalEntry> out;
     SQLite::Statement page(detail::sql(db_), kSelect + "WHERE business_day = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3");
     std::int64_t after = 0;
@@ -159,7 +158,7 @@ std::vector<JournalEntry> Journal::entries_of_day(const std::string& business_da
 }
 
 std::vector<JournalEntry> Journal::entries_of_order(std::int64_t order_id) const {
-  return detail::guarded("reading the journal of order " + std::to_string(order_id), [&] {
+  return detail::guarded(msg(tr("reading the journal of order {}"), order_id), [&] {
     std::vector<JournalEntry> out;
     SQLite::Statement q(detail::sql(db_), kSelect + "WHERE order_id = ?1 ORDER BY seq");
     q.bind(1, static_cast<std::int64_t>(order_id));

@@ -301,14 +301,14 @@ class RowReader {
 class Sha256Hex {
  public:
   Sha256Hex() : md_(EVP_MD_fetch(nullptr, "SHA256", nullptr)), ctx_(EVP_MD_CTX_new()) {
-    if (!md_ || !ctx_) throw CryptoError("SHA-256 is not available");
+    if (!md_ || !ctx_) throw CryptoError(tr("The journal cannot be checked: this OpenSSL has no SHA-256. Reinstall certdesk's packages or call support."));
   }
   void operator()(const char* p, std::size_t n, char (&hex)[kHexLen]) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     if (EVP_DigestInit_ex2(ctx_.get(), md_.get(), nullptr) != 1 || EVP_DigestUpdate(ctx_.get(), p, n) != 1 ||
         EVP_DigestFinal_ex(ctx_.get(), digest, &len) != 1 || len != kHexLen / 2)
-      throw CryptoError("SHA-256 failed");
+      throw CryptoError(tr("Computing a SHA-256 digest failed inside OpenSSL. Try again; if it repeats, call support."));
     static constexpr char digits[] = "0123456789abcdef";
     for (std::size_t i = 0; i < kHexLen / 2; ++i) {
       hex[2 * i] = digits[digest[i] >> 4];

@@ -225,7 +225,7 @@ std::optional<VerifyReport> careful_walk(SQLite::Statement& rows, WalkState& st,
 }  // namespace
 
 VerifyReport verify(Database& db, const Progress& progress) {
-  return detail::guarded("verifying the journal", [&]() -> VerifyReport {
+  return detail::guarded(tr("verifying the journal"), [&]() -> VerifyReport {
     SQLite::Database& sql = detail::sql(db);
     MapScope mapped(sql);
     ReadScope snapshot(sql);

@@ -22,7 +22,7 @@ const char* kReceiptsAndEntries =
 }  // namespace
 
 ReceiptCheckReport check_receipt_hashes(Database& db) {
-  return detail::guarded("checking the receipts against the journal", [&] {
+  return detail::guarded(tr("checking the receipts against the journal"), [&] {
     ReceiptCheckReport report;
     SQLite::Statement q(detail::sql(db), kReceiptsAndEntries);
     std::string last_receipt;
@@ -105,7 +105,7 @@ ReceiptQrCheck check_receipt_qr(Database& db, std::string_view qr) {
     throw InputError(codes::bad_request,
                      tr("The receipt QR code is damaged or incomplete: it needs an order number, a receipt number and a "
                         "64-digit journal hash."));
-  return detail::guarded("checking a receipt's QR code against the journal", [&] {
+  return detail::guarded(tr("checking a receipt's QR code against the journal"), [&] {
     auto mismatch = [&](std::string message) {
       r.verdict = ReceiptQrCheck::Verdict::mismatch;
       r.message = std::move(message);

@@ -27,7 +27,7 @@ void bind_text_or_null(SQLite::Statement& s, int index, const std::string& v) {
 void bind_id_or_null(SQLite::Statement& s, int index, const std::optional<Id>& v) { bind_opt(s, index, v); }
 
 void require_changed(SQLite::Database& db, const std::string& what) {
-  if (db.getChanges() == 0) throw DbError(codes::not_found, what + " was not found");
+  if (db.getChanges() == 0) throw DbError(codes::not_found, msg(tr("{} was not found: check the number and try again."), what));
 }
 
 // ---- row readers ------------------------------------------------------------------
@@ -174,7 +174,7 @@ std::string like_escaped(const std::string& text) {
 // ---- Organisations ----------------------------------------------------------------
 
 Id Organisations::insert(const Organisation& o) {
-  return guarded("saving organisation '" + o.name + "'", [&] {
+  return guarded(msg(tr("saving organisation '{}'"), o.name), [&] {
     SQLite::Statement q(detail::sql(db_), "INSERT INTO organisations (name, uscc, created_utc) VALUES (?1, ?2, ?3)");
     q.bind(1, o.name);
     bind_text_or_null(q, 2, o.uscc);
@@ -185,7 +185,7 @@ Id Organisations::insert(const Organisation& o) {
 }
 
 std::optional<Organisation> Organisations::by_id(Id id) {
-  return guarded("reading organisation " + std::to_string(id), [&] {
+  return guarded(msg(tr("reading organisation {}"), id), [&] {
     SQLite::Statement q(detail::sql(db_), sql(kOrgCols, "FROM organisations WHERE id = ?1"));
     q.bind(1, static_cast<std::int64_t>(id));
     return one_row<Organisation>(q, read_org);
@@ -193,7 +193,7 @@ std::optional<Organisation> Organisations::by_id(Id id) {
 }
 
 std::optional<Organisation> Organisations::by_uscc(const std::string& uscc) {
-  return guarded("reading organisation " + uscc, [&] {
+  return guarded(msg(tr("reading organisation {}"), uscc), [&] {
     SQLite::Statement q(detail::sql(db_), sql(kOrgCols, "FROM organisations WHERE uscc = ?1"));
     q.bind(1, uscc);
     return one_row<Organisation>(q, read_org);
@@ -201,7 +201,7 @@ std::optional<Organisation> Organisations::by_uscc(const std::string& uscc) {
 }
 
 std::vector<Organisation> Organisations::search(const std::string& text, int limit) {
-  return guarded("searching organisations", [&] {
+  return guarded(tr("searching organisations"), [&] {
     SQLite::Statement q(detail::sql(db_), sql(kOrgCols,
                                        "FROM organisations WHERE name LIKE ?1 ESCAPE '\\' OR uscc LIKE ?2 ESCAPE '\\' "
                                        "ORDER BY name, id LIMIT ?3"));
@@ -214,14 +214,14 @@ std::vector<Organisation> Organisations::search(const std::string& text, int lim
 }
 
 Id Organisations::upsert_handler(const Handler& h) {
-  return guarded("saving handler '" + h.name + "'", [&] {
+  return guarded(msg(tr("saving handler '{}'"), h.name), [&] {
     SQLite::Statement q(detail::sql(db_),
                         "INSERT INTO handlers (organisation_id, name, id_number) VALUES (?1, ?2, ?3) "
                         "ON CONFLICT (organisation_id, id_number) DO UPDATE SET name = excluded.name RETURNING id");
     q.bind(1, static_cast<std::int64_t>(h.organisation_id));
     q.bind(2, h.name);
     q.bind(3, h.id_number);
-    if (!q.executeStep()) throw DbError(codes::database_error, "saving handler '" + h.name + "' returned no id");
+    if (!q.executeStep()) throw DbError(codes::database_error, msg(tr("Saving handler '{}' returned no record number; try again, and call support if it repeats."), h.name));
     Id id = q.getColumn(0).getInt64();
     while (q.executeStep()) {
     }
@@ -230,7 +230,7 @@ Id Organisations::upsert_handler(const Handler& h) {
 }
 
 std::optional<Handler> Organisations::handler(Id id) {
-  return guarded("reading handler " + std::to_string(id), [&] {
+  return guarded(msg(tr("reading handler {}"), id), [&] {
     SQLite::Statement q(detail::sql(db_), sql(kHandlerCols, "FROM handlers WHERE id = ?1"));
     q.bind(1, static_cast<std::int64_t>(id));
     return one_row<Handler>(q, read_handler);
@@ -238,7 +238,7 @@ std::optional<Handler> Organisations::handler(Id id) {
 }
 
 std::vector<Handler> Organisations::handlers_of(Id organisation_id) {
-  return guarded("reading handlers", [&] {
+  return guarded(tr("reading handlers"), [&] {
     SQLite::Statement q(detail::sql(db_), sql(kHandlerCols, "FROM handlers WHERE organisation_id = ?1 ORDER BY name, id"));
     q.bind(1, static_cast<std::int64_t>(organisation_id));
     return all_rows<Handler>(q, read_handler);
@@ -248,7 +248,7 @@ std::vector<Handler> Organisations::handlers_of(Id organisation_id) {
 // ---- Staff --------------------------------------------------------------------------
 
 Id Staff::insert(const StaffMember& s) {
-  return guarded("saving staff member '" + s.name + "'", [&] {
+  return guarded(msg(tr("saving staff member '{}'"), s.name), [&] {
     SQLite::Statement q(detail::sql(db_),
                         "INSERT INTO staff (name, role, password_hash, active, created_utc) VALUES (?1, ?2, ?3, ?4, ?5)");
     q.bind(1, s.name);
@@ -262,7 +262,7 @@ Id Staff::insert(const StaffMember& s) {
 }
 
 std::optional<StaffMember> Staff::by_name(const std::string& name) {
-  return guarded("reading staff member '" + name + "'", [&] {
+  return guarded(msg(tr("reading staff member '{}'"), name), [&] {
     SQLite::Statement q(detail::sql(db_), sql(kStaffCols, "FROM staff WHERE name = ?1"));
     q.bind(1, name);
     return one_row<StaffMember>(q, read_staff);
@@ -270,7 +270,7 @@ std::optional<StaffMember> Staff::by_name(const std::string& name) {
 }
 
 std::optional<StaffMember> Staff::by_id(Id id) {
-  return guarded("reading staff member " + std::to_string(id), [&] {
+  return guarded(msg(tr("reading staff member {}"), id), [&] {
     SQLite::Statement q(detail::sql(db_), sql(kStaffCols, "FROM staff WHERE id = ?1"));
     q.bind(1, static_cast<std::int64_t>(id));
     return one_row<StaffMember>(q, read_staff);
@@ -278,40 +278,40 @@ std::optional<StaffMember> Staff::by_id(Id id) {
 }
 
 std::vector<StaffMember> Staff::all() {
-  return guarded("reading the staff list", [&] {
+  return guarded(tr("reading the staff list"), [&] {
     SQLite::Statement q(detail::sql(db_), sql(kStaffCols, "FROM staff ORDER BY name"));
     return all_rows<StaffMember>(q, read_staff);
   });
 }
 
 std::int64_t Staff::count() {
-  return guarded("counting staff", [&] { return detail::sql(db_).execAndGet("SELECT count(*) FROM staff").getInt64(); });
+  return guarded(tr("counting staff"), [&] { return detail::sql(db_).execAndGet("SELECT count(*) FROM staff").getInt64(); });
 }
 
 void Staff::set_password_hash(Id id, const std::string& hash) {
-  guarded("changing the password of staff member " + std::to_string(id), [&] {
+  guarded(msg(tr("changing the password of staff member {}"), id), [&] {
     SQLite::Statement q(detail::sql(db_), "UPDATE staff SET password_hash = ?2 WHERE id = ?1");
     q.bind(1, static_cast<std::int64_t>(id));
     q.bind(2, hash);
     q.exec();
-    require_changed(detail::sql(db_), "staff member " + std::to_string(id));
+    require_changed(detail::sql(db_), msg(tr("staff member {}"), id));
   });
 }
 
 void Staff::set_active(Id id, bool active) {
-  guarded("changing staff member " + std::to_string(id), [&] {
+  guarded(msg(tr("changing staff member {}"), id), [&] {
     SQLite::Statement q(detail::sql(db_), "UPDATE staff SET active = ?2 WHERE id = ?1");
     q.bind(1, static_cast<std::int64_t>(id));
     q.bind(2, active ? 1 : 0);
     q.exec();
-    require_changed(detail::sql(db_), "staff member " + std::to_string(id));
+    require_changed(detail::sql(db_), msg(tr("staff member {}"), id));
   });
 }
 
 // ---- Tokens ---------------------------------------------------------------------------
 
 Id Tokens::upsert(const TokenRecord& t) {
-  return guarded("saving token " + t.serial, [&] {
+  return guarded(msg(tr("saving token {}"), t.serial), [&] {
     SQLite::Statement q(detail::sql(db_),
                         "INSERT INTO tokens (serial, organisation_id, state, label, vendor, updated_utc) "
                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (serial) DO UPDATE SET "
@@ -323,7 +323,7 @@ Id Tokens::upsert(const TokenRecord& t) {
     q.bind(4, t.label);
     q.bind(5, t.vendor);
     q.bind(6, t.updated_utc);
-    if (!q.executeStep()) throw DbError(codes::database_error, "saving token " + t.serial + " returned no id");
+    if (!q.executeStep()) throw DbError(codes::database_error, msg(tr("Saving token {} returned no record number; try again, and call support if it repeats."), t.serial));
     Id id = q.getColumn(0).getInt64();
     while (q.executeStep()) {
     }
@@ -332,7 +332,7 @@ Id Tokens::upsert(const TokenRecord& t) {
 }
 
 std::optional<TokenRecord> Tokens::by_serial(const std::string& serial) {
-  return guarded("reading token " + serial, [&] {
+  return guarded(msg(tr("reading token {}"), serial), [&] {
     SQLite::Statement q(detail::sql(db_), sql(kTokenCols, "FROM tokens WHERE serial = ?1"));
     q.bind(1, serial);
     return one_row<TokenRecord>(q, read_token);
@@ -340,7 +340,7 @@ std::optional<TokenRecord> Tokens::by_serial(const std::string& serial) {
 }
 
 std::vector<TokenRecord> Tokens::of_organisation(Id organisation_id) {
-  return guarded("reading the tokens of organisation " + std::to_string(organisation_id), [&] {
+  return guarded(msg(tr("reading the tokens of organisation {}"), organisation_id), [&] {
     SQLite::Statement q(detail::sql(db_), sql(kTokenCols, "FROM tokens WHERE organisation_id = ?1 ORDER BY id"));
     q.bind(1, static_cast<std::int64_t>(organisation_id));
     return all_rows<TokenRecord>(q, read_token);
@@ -348,20 +348,20 @@ std::vector<TokenRecord> Tokens::of_organisation(Id organisation_id) {
 }
 
 void Tokens::set_state(const std::string& serial, const std::string& state, const std::string& updated_utc) {
-  guarded("changing the state of token " + serial, [&] {
+  guarded(msg(tr("changing the state of token {}"), serial), [&] {
     SQLite::Statement q(detail::sql(db_), "UPDATE tokens SET state = ?2, updated_utc = ?3 WHERE serial = ?1");
     q.bind(1, serial);
     q.bind(2, state);
     q.bind(3, updated_utc);
     q.exec();
-    require_changed(detail::sql(db_), "token " + serial);
+    require_changed(detail::sql(db_), msg(tr("token {}"), serial));
   });
 }
 
 // ---- Certificates -------------------------------------------------------------------
 
 Id Certificates::insert(const CertificateRecord& c) {
-  return guarded("saving certificate " + c.serial, [&] {
+  return guarded(msg(tr("saving certificate {}"), c.serial), [&] {
     SQLite::Statement q(detail::sql(db_),
                         "INSERT INTO certificates (serial, organisation_id, token_serial, subject, not_before, "
                         "not_after, key_id, status, revoked_at, revocation_reason, order_id, der) "
@@ -385,7 +385,7 @@ Id Certificates::insert(const CertificateRecord& c) {
 }
 
 std::optional<CertificateRecord> Certificates::by_serial(const std::string& serial) {
-  return guarded("reading certificate " + serial, [&] {
+  return guarded(msg(tr("reading certificate {}"), serial), [&] {
     SQLite::Statement q(detail::sql(db_), sql(kCertCols, "FROM certificates WHERE serial = ?1"));
     q.bind(1, serial);
     return one_row<CertificateRecord>(q, read_cert);
@@ -393,7 +393,7 @@ std::optional<CertificateRecord> Certificates::by_serial(const std::string& seri
 }
 
 std::vector<CertificateRecord> Certificates::of_organisation(Id organisation_id) {
-  return guarded("reading certificates", [&] {
+  return guarded(tr("reading certificates"), [&] {
     SQLite::Statement q(detail::sql(db_),
                         sql(kCertCols, "FROM certificates WHERE organisation_id = ?1 ORDER BY not_before DESC, id DESC"));
     q.bind(1, static_cast<std::int64_t>(organisation_id));
@@ -402,7 +402,7 @@ std::vector<CertificateRecord> Certificates::of_organisation(Id organisation_id)
 }
 
 std::vector<CertificateRecord> Certificates::valid_of_organisation(Id organisation_id) {
-  return guarded("reading certificates", [&] {
+  return guarded(tr("reading certificates"), [&] {
     SQLite::Statement q(detail::sql(db_), sql(kCertCols,
                                        "FROM certificates WHERE organisation_id = ?1 AND status = 'valid' "
                                        "ORDER BY not_before DESC, id DESC"));
@@ -412,7 +412,7 @@ std::vector<CertificateRecord> Certificates::valid_of_organisation(Id organisati
 }
 
 std::vector<CertificateRecord> Certificates::on_token(const std::string& token_serial) {
-  return guarded("reading the certificates on token " + token_serial, [&] {
+  return guarded(msg(tr("reading the certificates on token {}"), token_serial), [&] {
     SQLite::Statement q(detail::sql(db_),
                         sql(kCertCols, "FROM certificates WHERE token_serial = ?1 ORDER BY not_before DESC, id DESC"));
     q.bind(1, token_serial);
@@ -421,7 +421,7 @@ std::vector<CertificateRecord> Certificates::on_token(const std::string& token_s
 }
 
 void Certificates::mark_revoked(const std::string& serial, std::int64_t at, const std::string& reason) {
-  guarded("revoking certificate " + serial, [&] {
+  guarded(msg(tr("revoking certificate {}"), serial), [&] {
     SQLite::Statement q(detail::sql(db_),
                         "UPDATE certificates SET status = 'revoked', revoked_at = ?2, revocation_reason = ?3 "
                         "WHERE serial = ?1");
@@ -429,12 +429,12 @@ void Certificates::mark_revoked(const std::string& serial, std::int64_t at, cons
     q.bind(2, static_cast<std::int64_t>(at));
     q.bind(3, reason);
     q.exec();
-    require_changed(detail::sql(db_), "certificate " + serial);
+    require_changed(detail::sql(db_), msg(tr("certificate {}"), serial));
   });
 }
 
 std::vector<CertificateRecord> Certificates::all() {
-  return guarded("reading certificates", [&] {
+  return guarded(tr("reading certificates"), [&] {
     SQLite::Statement q(detail::sql(db_), sql(kCertCols, "FROM certificates ORDER BY id"));
     return all_rows<CertificateRecord>(q, read_cert);
   });
@@ -443,7 +443,7 @@ std::vector<CertificateRecord> Certificates::all() {
 // ---- Orders ---------------------------------------------------------------------------
 
 Id Orders::insert(const ServiceOrder& o) {
-  return guarded("saving a " + o.flow + " order", [&] {
+  return guarded(msg(tr("saving a {} order"), o.flow), [&] {
     SQLite::Statement q(detail::sql(db_),
                         "INSERT INTO orders (flow, state, step, organisation_id, handler_id, token_serial, staff_id, "
                         "request_key, request_json, data_json, error_code, created_utc, updated_utc) "
@@ -467,7 +467,7 @@ Id Orders::insert(const ServiceOrder& o) {
 }
 
 std::optional<ServiceOrder> Orders::by_id(Id id) {
-  return guarded("reading order " + std::to_string(id), [&] {
+  return guarded(msg(tr("reading order {}"), id), [&] {
     SQLite::Statement q(detail::sql(db_), sql(kOrderCols, "FROM orders WHERE id = ?1"));
     q.bind(1, static_cast<std::int64_t>(id));
     return one_row<ServiceOrder>(q, read_order);
@@ -475,7 +475,7 @@ std::optional<ServiceOrder> Orders::by_id(Id id) {
 }
 
 std::optional<ServiceOrder> Orders::by_request_key(const std::string& key) {
-  return guarded("reading an order by its request", [&] {
+  return guarded(tr("reading an order by its request"), [&] {
     SQLite::Statement q(detail::sql(db_), sql(kOrderCols, "FROM orders WHERE request_key = ?1"));
     q.bind(1, key);
     return one_row<ServiceOrder>(q, read_order);
@@ -483,7 +483,7 @@ std::optional<ServiceOrder> Orders::by_request_key(const std::string& key) {
 }
 
 void Orders::update(const ServiceOrder& o) {
-  guarded("saving order " + std::to_string(o.id), [&] {
+  guarded(msg(tr("saving order {}"), o.id), [&] {
     SQLite::Statement q(detail::sql(db_),
                         "UPDATE orders SET state = ?2, step = ?3, data_json = ?4, error_code = ?5, token_serial = ?6, "
                         "organisation_id = ?7, handler_id = ?8, updated_utc = ?9 WHERE id = ?1");
@@ -497,12 +497,12 @@ void Orders::update(const ServiceOrder& o) {
     bind_id_or_null(q, 8, o.handler_id);
     q.bind(9, o.updated_utc);
     q.exec();
-    require_changed(detail::sql(db_), "order " + std::to_string(o.id));
+    require_changed(detail::sql(db_), msg(tr("order {}"), o.id));
   });
 }
 
 std::vector<ServiceOrder> Orders::unfinished() {
-  return guarded("reading unfinished orders", [&] {
+  return guarded(tr("reading unfinished orders"), [&] {
     SQLite::Statement q(detail::sql(db_), sql(kOrderCols,
                                        "FROM orders WHERE state NOT IN ('completed', 'cancelled', 'failed') "
                                        "ORDER BY created_utc, id"));
@@ -511,7 +511,7 @@ std::vector<ServiceOrder> Orders::unfinished() {
 }
 
 std::vector<ServiceOrder> Orders::recent(int limit) {
-  return guarded("reading recent orders", [&] {
+  return guarded(tr("reading recent orders"), [&] {
     SQLite::Statement q(detail::sql(db_), sql(kOrderCols, "FROM orders ORDER BY id DESC LIMIT ?1"));
     q.bind(1, limit);
     return all_rows<ServiceOrder>(q, read_order);
@@ -519,7 +519,7 @@ std::vector<ServiceOrder> Orders::recent(int limit) {
 }
 
 std::vector<ServiceOrder> Orders::of_organisation(Id organisation_id) {
-  return guarded("reading the orders of organisation " + std::to_string(organisation_id), [&] {
+  return guarded(msg(tr("reading the orders of organisation {}"), organisation_id), [&] {
     SQLite::Statement q(detail::sql(db_), sql(kOrderCols, "FROM orders WHERE organisation_id = ?1 ORDER BY id DESC"));
     q.bind(1, static_cast<std::int64_t>(organisation_id));
     return all_rows<ServiceOrder>(q, read_order);
@@ -529,7 +529,7 @@ std::vector<ServiceOrder> Orders::of_organisation(Id organisation_id) {
 // ---- DocumentChecks -------------------------------------------------------------------
 
 void DocumentChecks::insert(const DocumentCheck& d) {
-  guarded("saving the check of '" + d.item + "'", [&] {
+  guarded(msg(tr("saving the check of '{}'"), d.item), [&] {
     SQLite::Statement q(detail::sql(db_),
                         "INSERT INTO document_checks (order_id, item, present, stamped, values_json, override_reason, "
                         "override_by, scan_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
@@ -546,7 +546,7 @@ void DocumentChecks::insert(const DocumentCheck& d) {
 }
 
 std::vector<DocumentCheck> DocumentChecks::of_order(Id order_id) {
-  return guarded("reading the document checks of order " + std::to_string(order_id), [&] {
+  return guarded(msg(tr("reading the document checks of order {}"), order_id), [&] {
     SQLite::Statement q(detail::sql(db_), sql(kCheckCols, "FROM document_checks WHERE order_id = ?1 ORDER BY id"));
     q.bind(1, static_cast<std::int64_t>(order_id));
     return all_rows<DocumentCheck>(q, read_check);
@@ -562,7 +562,7 @@ Fee read_fee(SQLite::Statement& s) {
 }  // namespace
 
 std::optional<Fee> FeeSchedule::get(const std::string& item) {
-  return guarded("reading the fee of '" + item + "'", [&] {
+  return guarded(msg(tr("reading the fee of '{}'"), item), [&] {
     SQLite::Statement q(detail::sql(db_), "SELECT item, amount_fen, description FROM fees WHERE item = ?1");
     q.bind(1, item);
     return one_row<Fee>(q, read_fee);
@@ -570,14 +570,14 @@ std::optional<Fee> FeeSchedule::get(const std::string& item) {
 }
 
 std::vector<Fee> FeeSchedule::all() {
-  return guarded("reading the fee schedule", [&] {
+  return guarded(tr("reading the fee schedule"), [&] {
     SQLite::Statement q(detail::sql(db_), "SELECT item, amount_fen, description FROM fees ORDER BY item");
     return all_rows<Fee>(q, read_fee);
   });
 }
 
 void FeeSchedule::set(const Fee& f) {
-  guarded("saving the fee of '" + f.item + "'", [&] {
+  guarded(msg(tr("saving the fee of '{}'"), f.item), [&] {
     SQLite::Statement q(detail::sql(db_),
                         "INSERT INTO fees (item, amount_fen, description) VALUES (?1, ?2, ?3) ON CONFLICT (item) "
                         "DO UPDATE SET amount_fen = excluded.amount_fen, description = excluded.description");
@@ -592,26 +592,25 @@ void FeeSchedule::set(const Fee& f) {
 
 std::string Payments::next_receipt_no(const std::string& branch, const std::string& workstation, int year) {
   if (branch.empty() || branch.find('-') != std::string::npos)
-    throw DbError(codes::bad_request, "the branch code '" + branch + "' cannot number receipts (empty or with '-')");
+    throw DbError(codes::bad_request, msg(tr("The branch code '{}' cannot number receipts (empty or with '-'); correct it in the settings."), branch));
   if (workstation.empty() || workstation.find('-') != std::string::npos)
     throw DbError(codes::bad_request,
-                  "the workstation code '" + workstation + "' cannot number receipts (empty or with '-')");
+                  msg(tr("The workstation code '{}' cannot number receipts (empty or with '-'); correct it in the settings."), workstation));
   if (year < 1000 || year > 9999)
-    throw DbError(codes::bad_request, "the year " + std::to_string(year) + " cannot number receipts");
+    throw DbError(codes::bad_request, msg(tr("The year {} cannot number receipts; check the computer's clock."), year));
   if (sqlite3_get_autocommit(detail::sql(db_).getHandle()) != 0)
     throw DbError(codes::database_error,
-                  "a receipt number is taken inside the payment's Transaction only (so a cancelled payment gives it "
-                  "back)");
+                  tr("A receipt number is taken only inside the payment's transaction (so a cancelled payment gives it back); call support."));
   // The series key "BJ01-W01" lives in receipt_counters.branch: a folder from before
   // the workstation series keeps its old "BJ01" row (and its old numbers) untouched.
   const std::string series = branch + "-" + workstation;
-  return guarded("numbering a receipt", [&] {
+  return guarded(tr("numbering a receipt"), [&] {
     SQLite::Statement q(detail::sql(db_),
                         "INSERT INTO receipt_counters (branch, year, last) VALUES (?1, ?2, 1) "
                         "ON CONFLICT (branch, year) DO UPDATE SET last = last + 1 RETURNING last");
     q.bind(1, series);
     q.bind(2, year);
-    if (!q.executeStep()) throw DbError(codes::database_error, "numbering a receipt returned no number");
+    if (!q.executeStep()) throw DbError(codes::database_error, tr("Numbering a receipt returned no number; try again, and call support if it repeats."));
     std::int64_t n = q.getColumn(0).getInt64();
     while (q.executeStep()) {
     }
@@ -622,7 +621,7 @@ std::string Payments::next_receipt_no(const std::string& branch, const std::stri
 }
 
 Id Payments::insert(const Payment& p) {
-  return guarded("saving payment " + p.receipt_no, [&] {
+  return guarded(msg(tr("saving payment {}"), p.receipt_no), [&] {
     SQLite::Statement q(detail::sql(db_),
                         "INSERT INTO payments (order_id, receipt_no, method, payer, item, quantity, unit_fen, "
                         "amount_fen, teller_id, created_utc, invoice_no, status, void_reason, voided_by, "
@@ -650,7 +649,7 @@ Id Payments::insert(const Payment& p) {
 }
 
 std::optional<Payment> Payments::by_receipt_no(const std::string& receipt_no) {
-  return guarded("reading receipt " + receipt_no, [&] {
+  return guarded(msg(tr("reading receipt {}"), receipt_no), [&] {
     SQLite::Statement q(detail::sql(db_), sql(kPaymentCols, "FROM payments WHERE receipt_no = ?1"));
     q.bind(1, receipt_no);
     return one_row<Payment>(q, read_payment);
@@ -658,7 +657,7 @@ std::optional<Payment> Payments::by_receipt_no(const std::string& receipt_no) {
 }
 
 std::vector<Payment> Payments::of_order(Id order_id) {
-  return guarded("reading the payments of order " + std::to_string(order_id), [&] {
+  return guarded(msg(tr("reading the payments of order {}"), order_id), [&] {
     SQLite::Statement q(detail::sql(db_), sql(kPaymentCols, "FROM payments WHERE order_id = ?1 ORDER BY id"));
     q.bind(1, static_cast<std::int64_t>(order_id));
     return all_rows<Payment>(q, read_payment);
@@ -666,40 +665,40 @@ std::vector<Payment> Payments::of_order(Id order_id) {
 }
 
 void Payments::set_journal_hash(Id id, const std::string& hash) {
-  guarded("saving the journal hash of payment " + std::to_string(id), [&] {
+  guarded(msg(tr("saving the journal hash of payment {}"), id), [&] {
     SQLite::Statement q(detail::sql(db_), "UPDATE payments SET journal_hash = ?2 WHERE id = ?1");
     q.bind(1, static_cast<std::int64_t>(id));
     q.bind(2, hash);
     q.exec();
-    require_changed(detail::sql(db_), "payment " + std::to_string(id));
+    require_changed(detail::sql(db_), msg(tr("payment {}"), id));
   });
 }
 
 void Payments::mark_voided(const std::string& receipt_no, const std::string& reason, Id by) {
-  guarded("voiding receipt " + receipt_no, [&] {
+  guarded(msg(tr("voiding receipt {}"), receipt_no), [&] {
     SQLite::Statement q(detail::sql(db_),
                         "UPDATE payments SET status = 'voided', void_reason = ?2, voided_by = ?3 WHERE receipt_no = ?1");
     q.bind(1, receipt_no);
     q.bind(2, reason);
     q.bind(3, static_cast<std::int64_t>(by));
     q.exec();
-    require_changed(detail::sql(db_), "receipt " + receipt_no);
+    require_changed(detail::sql(db_), msg(tr("receipt {}"), receipt_no));
   });
 }
 
 void Payments::count_print(const std::string& receipt_no) {
-  guarded("counting a print of receipt " + receipt_no, [&] {
+  guarded(msg(tr("counting a print of receipt {}"), receipt_no), [&] {
     SQLite::Statement q(detail::sql(db_), "UPDATE payments SET print_count = print_count + 1 WHERE receipt_no = ?1");
     q.bind(1, receipt_no);
     q.exec();
-    require_changed(detail::sql(db_), "receipt " + receipt_no);
+    require_changed(detail::sql(db_), msg(tr("receipt {}"), receipt_no));
   });
 }
 
 // ---- Settings -------------------------------------------------------------------------
 
 std::optional<std::string> Settings::get(const std::string& key) {
-  return guarded("reading setting '" + key + "'", [&]() -> std::optional<std::string> {
+  return guarded(msg(tr("reading setting '{}'"), key), [&]() -> std::optional<std::string> {
     SQLite::Statement q(detail::sql(db_), "SELECT value FROM settings WHERE key = ?1");
     q.bind(1, key);
     if (q.executeStep()) return q.getColumn(0).getString();
@@ -719,12 +718,12 @@ std::int64_t Settings::get_int(const std::string& key, std::int64_t fallback) {
   auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
   if (ec != std::errc() || end != v->data() + v->size())
     throw DbError(codes::bad_request,
-                  "the setting '" + key + "' holds '" + *v + "', not a whole number; correct it in the settings");
+                  msg(tr("The setting '{}' holds '{}', not a whole number; correct it in the settings."), key, *v));
   return n;
 }
 
 void Settings::set(const std::string& key, const std::string& value) {
-  guarded("saving setting '" + key + "'", [&] {
+  guarded(msg(tr("saving setting '{}'"), key), [&] {
     SQLite::Statement q(detail::sql(db_),
                         "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = "
                         "excluded.value");

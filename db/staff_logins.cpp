@@ -12,7 +12,7 @@ namespace certdesk::db {
 using detail::guarded;
 
 std::optional<StaffLogin> StaffLogins::of(Id staff_id) {
-  return guarded("reading the login state of staff member " + std::to_string(staff_id), [&]() -> std::optional<StaffLogin> {
+  return guarded(msg(tr("reading the login state of staff member {}"), staff_id), [&]() -> std::optional<StaffLogin> {
     SQLite::Statement q(detail::sql(db_), "SELECT display_name, failed_logins, locked_until FROM staff WHERE id = ?1");
     q.bind(1, static_cast<std::int64_t>(staff_id));
     if (!q.executeStep()) return std::nullopt;
@@ -27,13 +27,13 @@ void update_one(Database& db, const std::string& doing, const char* sql, Id staf
     SQLite::Statement q(detail::sql(db), sql);
     q.bind(1, static_cast<std::int64_t>(staff_id));
     bind(q);
-    if (q.exec() != 1) throw DbError(codes::not_found, doing + ": there is no staff member " + std::to_string(staff_id));
+    if (q.exec() != 1) throw DbError(codes::not_found, msg(tr("{}: there is no staff member {}"), doing, staff_id));
   });
 }
 }  // namespace
 
 void StaffLogins::set_failures(Id staff_id, int failed_logins, std::int64_t locked_until) {
-  update_one(db_, "recording the login attempts of staff member " + std::to_string(staff_id),
+  update_one(db_, msg(tr("recording the login attempts of staff member {}"), staff_id),
              "UPDATE staff SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1", staff_id, [&](SQLite::Statement& q) {
                q.bind(2, failed_logins);
                q.bind(3, locked_until);
@@ -41,7 +41,7 @@ void StaffLogins::set_failures(Id staff_id, int failed_logins, std::int64_t lock
 }
 
 void StaffLogins::set_display_name(Id staff_id, const std::string& display_name) {
-  update_one(db_, "changing the display name of staff member " + std::to_string(staff_id),
+  update_one(db_, msg(tr("changing the display name of staff member {}"), staff_id),
              "UPDATE staff SET display_name = ?2 WHERE id = ?1", staff_id,
              [&](SQLite::Statement& q) { q.bind(2, display_name); });
 }

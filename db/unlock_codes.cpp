@@ -20,7 +20,7 @@ Id UnlockCodes::insert(const UnlockCode& c) {
     st.exec();
     return detail::sql(db_).getLastInsertRowid();
   } catch (const SQLite::Exception& e) {
-    detail::throw_db_error(e, "store the authorisation code");
+    detail::throw_db_error(e, tr("storing the authorisation code"));
   }
 }
 
@@ -45,7 +45,7 @@ std::vector<UnlockCode> UnlockCodes::issued_since(const std::string& since_utc) 
     }
     return out;
   } catch (const SQLite::Exception& e) {
-    detail::throw_db_error(e, "read the authorisation codes");
+    detail::throw_db_error(e, tr("reading the authorisation codes"));
   }
 }
 
@@ -55,9 +55,9 @@ void UnlockCodes::mark_used(Id id, const std::string& used_utc, Id by) {
     st.bind(1, used_utc);
     st.bind(2, static_cast<int64_t>(by));
     st.bind(3, static_cast<int64_t>(id));
-    if (st.exec() != 1) throw DbError(codes::duplicate, "the authorisation code was already used");
+    if (st.exec() != 1) throw DbError(codes::duplicate, tr("The authorisation code was already used; ask the supervisor for a new one."));
   } catch (const SQLite::Exception& e) {
-    detail::throw_db_error(e, "use the authorisation code");
+    detail::throw_db_error(e, tr("using the authorisation code"));
   }
 }
 

@@ -5,6 +5,7 @@
 #include <openssl/crypto.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <iterator>
@@ -22,7 +23,6 @@ namespace certdesk::desk {
 namespace {
 
 constexpr int kStaffCertDays = 3 * 365;
-constexpr int kWorkstationCertDays = 10 * 365;
 
 class TokenSigner final : public workflows::StatementSigner {
  public:
@@ -46,17 +46,6 @@ class TokenSigner final : public workflows::StatementSigner {
   pki::Bytes key_id_;
   pki::Bytes cert_;
 };
-
-// The SoftHSM2 module of the data folder's store (the CA's), loaded by ctx.ca().
-std::shared_ptr<pki::Module> store_module(AppContext& ctx) {
-  ctx.ca();
-  auto m = pki::Module::loaded(pki::softhsm::default_module);
-  if (!m) {
-    pki::softhsm::use_store(ctx.paths().softhsm());
-    m = pki::Module::load(pki::softhsm::default_module);
-  }
-  return m;
-}
 
 std::string branch_name(AppContext& ctx) { return ctx.config().branch_name; }
 
@@ -128,48 +117,41 @@ db::StaffToken enroll_staff_token(AppContext& ctx, const workflows::Actor& admin
   return rec;
 }
 
-std::unique_ptr<workflows::StatementSigner> workstation_signer(AppContext& ctx) {
-  auto module = store_module(ctx);
-  Secret user_pin = ctx.pins().derived("workstation-user-pin");
-  std::optional<pki::Token> token;
-  try {
-    token.emplace(pki::Token::open_by_label(module, kWorkstationTokenLabel));
-  } catch (const TokenError& e) {
-    if (e.code() != codes::no_token) throw;
-  }
-  if (!token) {
-    Secret so_pin = ctx.pins().derived("workstation-so-pin");
-    token.emplace(pki::Token::initialise_free_slot(module, so_pin, kWorkstationTokenLabel));
-    token->login_so(so_pin);
-    token->init_user_pin(user_pin);
-    token->logout();
-  }
-  token->login_user(user_pin);
-  std::vector<pki::TokenObject> certs = token->certificates();
-  if (certs.empty()) {
-    // First use: a key on the token and a certificate from the local CA.
-    pki::Bytes id;
-    for (const auto& k : token->private_keys()) id = crypto::from_hex(k.id);   // a key left by an interrupted first use
-    if (id.empty()) {
-      id = crypto::random_bytes(16);
-      token->generate_key(pki::KeyAlgorithm::ec_p256, id, "workstation");
-    }
-    pki::Subject subject{branch_name(ctx), "", branch_name(ctx) + " workstation " + workstation_name()};
-    pki::Bytes csr = token->make_csr(id, subject);
-    pki::IssuedCertificate cert = ctx.ca().issue(csr, subject, ctx.clock().now(), kWorkstationCertDays);
-    token->store_certificate(cert.der, id, "workstation");
-    db::Transaction tx(ctx.db());
-    ctx.journal().append({.action = "workstation.key_created",
-                          .cert_serial = cert.serial,
-                          .details = "the workstation's key for signing day closes (token certdesk-workstation)"},
-                         ctx.clock().now());
-    tx.commit();
-    certs = token->certificates();
-  }
-  if (certs.empty()) throw TokenError(codes::token_error, tr("The workstation's signing token holds no certificate."));
-  pki::Bytes id = crypto::from_hex(certs.front().id);
-  pki::Bytes der = certs.front().der;
-  return std::make_unique<TokenSigner>(tr_noop("workstation"), std::move(*token), std::move(id), std::move(der));
+db::StaffToken unlock_staff_token(AppContext& ctx, const workflows::Actor& admin, const std::string& name,
+                                  const Secret& new_pin) {
+  workflows::require(admin, workflows::Permission::manage_staff);
+  if (ctx.module_path() != pki::softhsm::default_module)
+    throw RuleRefused(codes::rule_refused, "demo-store",
+                      tr("Only a demo signing token of the embedded token store is unlocked here; for a real key, enrol a new signing token (certdesk-cli staff enroll-token)."));
+  auto member = db::Staff(ctx.db()).by_name(name);
+  if (!member || !member->active)
+    throw RuleRefused(codes::not_found, "staff", msg(tr("There is no active staff member {}."), name));
+  auto t = db::StaffTokens(ctx.db()).active_of(member->id);
+  if (!t)
+    throw RuleRefused(codes::not_found, "staff-token",
+                      msg(tr("{} has no signing token to unlock; enrol one with certdesk-cli staff enroll-token."), name));
+  if (new_pin.size() < ctx.config().min_user_pin)
+    throw InputError(codes::pin_length, msg(tr("The PIN must have at least {} characters."), ctx.config().min_user_pin));
+
+  pki::Token token = pki::Token::open(ctx.tokens().module(), t->token_serial);
+  token.login_so(ctx.pins().for_token(t->token_serial));
+  token.init_user_pin(new_pin);
+  token.logout();
+  token.login_user(new_pin);   // the new PIN works, and the key is still there
+  const auto keys = token.private_keys();
+  if (std::none_of(keys.begin(), keys.end(), [&](const pki::TokenObject& k) { return k.id == t->key_id; }))
+    throw TokenError(codes::token_error, msg(tr("Token {} no longer holds its signing key: enrol a new signing token for {}."),
+                                             t->token_serial, name));
+  token.logout();
+
+  db::Transaction tx(ctx.db());
+  ctx.journal().append({.staff = admin.name,
+                        .action = "staff.token_unlocked",
+                        .token_serial = t->token_serial,
+                        .details = name},   // whose token; the new PIN is never recorded
+                       ctx.clock().now());
+  tx.commit();
+  return *t;
 }
 
 std::unique_ptr<workflows::StatementSigner> signer_for(AppContext& ctx, const workflows::Actor& who,
@@ -207,7 +189,7 @@ std::string key_fingerprint(const workflows::Bytes& cert_der) {
   unsigned char* der = nullptr;
   const int n = key ? i2d_PUBKEY(key, &der) : -1;
   std::unique_ptr<unsigned char, OpensslFree> owned(der);
-  if (n <= 0) throw CryptoError("reading the public key of a signing certificate");
+  if (n <= 0) throw CryptoError(tr("The public key of the signing certificate cannot be read: enrol the supervisor's token again."));
   const std::string hex =
       crypto::sha256_hex(std::string_view(reinterpret_cast<const char*>(owned.get()), static_cast<std::size_t>(n)));
   std::string out;
@@ -223,12 +205,12 @@ std::string PkiSignatureChecker::check(const workflows::Bytes& cert_der, const s
   // The CA certificate from the data folder (no token needed to verify).
   std::ifstream f(ctx_.paths().ca() / "ca.pem", std::ios::binary);
   std::string pem((std::istreambuf_iterator<char>(f)), {});
-  if (pem.empty()) return "the local CA's certificate (ca/ca.pem) cannot be read";
+  if (pem.empty()) return tr("the local CA's certificate (ca/ca.pem) cannot be read");
   pki::X509Ptr ca = pki::x509_from_pem(pem);
   std::string why = pki::check_issued_by(cert_der, ca.get());
   if (!why.empty()) return why;
   if (!pki::verify_signature(cert_der, data, signature))
-    return "the signature does not match the statement with the signer's public key";
+    return tr("the signature does not match the statement with the signer's public key");
   return {};
 }
 

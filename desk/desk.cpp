@@ -114,6 +114,10 @@ db::StaffToken Desk::enroll_staff_token(const workflows::Actor& admin, const std
   return desk::enroll_staff_token(ctx_, admin, name, serial, new_pin);
 }
 
+db::StaffToken Desk::unlock_staff_token(const workflows::Actor& admin, const std::string& name, const Secret& new_pin) {
+  return desk::unlock_staff_token(ctx_, admin, name, new_pin);
+}
+
 // ---- settings --------------------------------------------------------------------------
 
 std::vector<std::pair<std::string, std::string>> Desk::settings() {

@@ -173,6 +173,9 @@ class Desk {
   // An admin gives a supervisor a signing token (desk/day_signing.h). Blocks (token, CA).
   db::StaffToken enroll_staff_token(const workflows::Actor& admin, const std::string& name, const std::string& serial,
                                     const Secret& new_pin);
+  // The embedded demo store only: an admin gives a supervisor's locked demo signing
+  // token a new PIN (desk/day_signing.h unlock_staff_token). Blocks (token).
+  db::StaffToken unlock_staff_token(const workflows::Actor& admin, const std::string& name, const Secret& new_pin);
 
   // ---- settings --------------------------------------------------------------------
   // Every shown setting and its value ("" when unset).

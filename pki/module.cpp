@@ -88,7 +88,8 @@ unsigned long take_libp11_error(std::string* detail) {
   return rv;
 }
 
-void throw_ckr(unsigned long rv, const std::string& action, const std::string& serial, const char* fallback_code) {
+void throw_ckr(unsigned long rv, const std::string& action_msgid, const std::string& serial, const char* fallback_code) {
+  const std::string action = tr(action_msgid.c_str());
   const std::string token = serial.empty() ? std::string(tr("the token")) : msg(tr("the token {}"), serial);
   switch (rv) {
     case CKR_PIN_INCORRECT:
@@ -113,7 +114,9 @@ void throw_ckr(unsigned long rv, const std::string& action, const std::string& s
   throw TokenError(fallback_code ? fallback_code : codes::token_error,
                    rv == CKR_OK ? msg(tr("cannot {} on {}: the token did not answer as expected; remove it, insert it again and repeat the step"),
                                      action, token)
-                                 : msg(tr("cannot {} on {}: the module reports {}"), action, token, ckr_name(rv)),
+                                 : with_detail(msg(tr("cannot {} on {}: repeat the step; if it fails again, remove the token, insert it again and retry"),
+                                                   action, token),
+                                               ckr_name(rv)),
                    rv);
 }
 
@@ -140,9 +143,12 @@ std::string trimmed(const char* s) {
   return detail::field(reinterpret_cast<const unsigned char*>(out.data()), out.size());
 }
 
-[[noreturn]] void unavailable(const std::string& path, const std::string& reason, unsigned long rv = 0) {
+// reason is translated; detail is the library's own words (dlerror, a CKR_ name), kept as the technical detail.
+[[noreturn]] void unavailable(const std::string& path, const std::string& reason, const std::string& detail = {},
+                              unsigned long rv = 0) {
   throw TokenError(codes::module_unavailable,
-                   "the PKCS#11 module " + path + " cannot be loaded: " + reason + "; check the token module setting",
+                   with_detail(msg(tr("The token module {} cannot be loaded: {}; check the token module setting."), path, reason),
+                               detail),
                    rv);
 }
 
@@ -342,35 +348,35 @@ bool Module::session_pool_poisoned() const {
 void Module::open() {
   std::error_code ec;
   const std::string& lib = library_;   // what is opened; path() stays the path asked for
-  if (!std::filesystem::exists(lib, ec)) unavailable(lib, "the file does not exist");
-  if (!std::filesystem::is_regular_file(lib, ec)) unavailable(lib, "it is not a file");
+  if (!std::filesystem::exists(lib, ec)) unavailable(lib, tr("the file does not exist"));
+  if (!std::filesystem::is_regular_file(lib, ec)) unavailable(lib, tr("it is not a file"));
   auto h = std::make_unique<Handles>();
   dlerror();
   h->dl.reset(dlopen(lib.c_str(), RTLD_NOW | RTLD_LOCAL));
   if (!h->dl) {
     const char* why = dlerror();
-    unavailable(lib, std::string("it is not a loadable library (") + (why ? why : "dlopen failed") + ")");
+    unavailable(lib, tr("it is not a loadable library"), why ? why : "dlopen failed");
   }
   auto get_list = reinterpret_cast<CK_C_GetFunctionList>(dlsym(h->dl.get(), "C_GetFunctionList"));
-  if (!get_list) unavailable(lib, "it is not a PKCS#11 library (no C_GetFunctionList)");
+  if (!get_list) unavailable(lib, tr("it is not a PKCS#11 library"), "no C_GetFunctionList");
   CK_FUNCTION_LIST_PTR list = nullptr;
   if (CK_RV rv = get_list(&list); rv != CKR_OK || !list)
-    unavailable(lib, "C_GetFunctionList failed with " + detail::ckr_name(rv), rv);
+    unavailable(lib, tr("it does not start"), "C_GetFunctionList: " + detail::ckr_name(rv), rv);
   h->functions = list;
   h->ctx.reset(PKCS11_CTX_new());
-  if (!h->ctx) unavailable(lib, "out of memory");
+  if (!h->ctx) unavailable(lib, tr("out of memory; close other programs and try again"));
   ERR_clear_error();
   if (PKCS11_CTX_load(h->ctx.get(), lib.c_str()) != 0) {
     std::string queue;
     unsigned long rv = detail::take_libp11_error(&queue);
-    std::string reason = rv ? "C_Initialize failed with " + detail::ckr_name(rv)
-                            : "it does not initialise (" + (queue.empty() ? std::string("no detail") : queue) + ")";
+    std::string reason = tr("it does not initialise");
+    const std::string why = rv ? "C_Initialize: " + detail::ckr_name(rv) : queue;
     if (lib.find("softhsm") != std::string::npos || lib != path_) {
       const char* conf = std::getenv("SOFTHSM2_CONF");
-      reason += std::string("; SoftHSM2 reads ") + (conf ? conf : "/etc/softhsm/softhsm2.conf") +
-                ": its token directory must exist";
+      reason = msg(tr("it does not initialise; SoftHSM2 reads {}: its token directory must exist"),
+                   conf ? conf : "/etc/softhsm/softhsm2.conf");
     }
-    unavailable(lib, reason, rv);
+    unavailable(lib, reason, why, rv);
   }
   h->loaded.reset(h->ctx.get());
   h->slots = std::unique_ptr<PKCS11_SLOT, ReleaseSlots>(nullptr, ReleaseSlots{h->ctx.get(), 0});
@@ -391,7 +397,7 @@ void Module::reload() {
 
 void Module::enumerate() {
   std::lock_guard lock(mutex_);
-  if (!handles_) unavailable(path_, "it was unloaded");
+  if (!handles_) unavailable(path_, tr("it was unloaded"));
   Handles& h = *handles_;
   h.release_slots();
   ++generation_;
@@ -406,8 +412,8 @@ void Module::enumerate() {
     unsigned long rv = detail::take_libp11_error();
     h.release_slots();
     throw TokenError(codes::module_unavailable,
-                     "the PKCS#11 module " + path_ + " cannot list its slots (" + detail::ckr_name(rv) +
-                         "): check the token module setting and the reader",
+                     with_detail(msg(tr("The token module {} cannot list its readers: check the token module setting and the reader."), path_),
+                                 detail::ckr_name(rv)),
                      rv);
   }
 }
@@ -445,7 +451,7 @@ PKCS11_slot_st* Module::free_slot() const {
 TokenInfo Module::info_for(unsigned long slot_id) const {
   CK_TOKEN_INFO ti{};
   CK_RV rv = detail::raw(*this)->C_GetTokenInfo(slot_id, &ti);
-  if (rv != CKR_OK) detail::throw_ckr(rv, "read the token information", "");
+  if (rv != CKR_OK) detail::throw_ckr(rv, tr_noop("read the token information"), "");
   TokenInfo info;
   info.serial = detail::field(ti.serialNumber, sizeof ti.serialNumber);
   info.label = detail::field(ti.label, sizeof ti.label);

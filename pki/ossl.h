@@ -63,7 +63,7 @@ std::string serial_hex(const X509* cert);            // lower-case hex, no leadi
 std::int64_t not_before(const X509* cert);           // Unix seconds
 std::int64_t not_after(const X509* cert);
 
-[[noreturn]] void throw_encode_failed(const char* what);   // CryptoError, the OpenSSL queue drained
+[[noreturn]] void throw_encode_failed(const char* what);   // CryptoError, the OpenSSL queue drained; what is a tr_noop() msgid
 
 template <auto I2d, class T>
 Bytes der_of(const T* obj, const char* what) {

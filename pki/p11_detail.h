@@ -26,7 +26,8 @@ unsigned long take_libp11_error(std::string* detail = nullptr);
 unsigned long take_open_failure();
 
 // Throws the TokenError a teller can act on for rv; `action` says what was
-// being done ("log in", "generate the key pair"); serial names the token.
+// being done, a tr_noop() msgid translated here (tr_noop("log in")); serial
+// names the token. An unexpected CK_RV's name goes in the technical detail (with_detail).
 [[noreturn]] void throw_ckr(unsigned long rv, const std::string& action, const std::string& serial,
                             const char* fallback_code = nullptr);
 

@@ -35,15 +35,17 @@ std::string read_text(const fs::path& p) {
   return ss.str();
 }
 
+// what is a tr_noop() msgid ("open", "create the token folder").
 [[noreturn]] void store_error(const std::string& what, const fs::path& p) {
+  const std::string why = std::strerror(errno);
   throw Error(ErrorKind::other, codes::data_dir_unusable,
-              msg(tr("cannot {} {} ({}): check the data folder's permissions and free space"), what, p.string(),
-                  std::strerror(errno)));
+              with_detail(msg(tr("Cannot {} {}: check the data folder's permissions and free space."), tr(what.c_str()), p.string()),
+                          why));
 }
 
 std::string random_serial() {
   unsigned char r[8];
-  if (RAND_bytes(r, sizeof r) != 1) throw CryptoError("cannot draw a random serial");
+  if (RAND_bytes(r, sizeof r) != 1) throw CryptoError(tr("A serial for the blank demo token cannot be drawn; try again, and call support if it repeats."));
   std::string s = "21";
   for (unsigned char b : r) s += static_cast<char>('0' + b % 10);
   return s;
@@ -162,10 +164,10 @@ void patch_serial(const fs::path& tokendir, const std::string& old16, const std:
     for (size_t pos = data.find(old16); pos != std::string::npos; pos = data.find(old16, pos + 1)) hits.push_back(pos);
     if (hits.empty()) continue;
     UniqueFd fd(::open(e.path().c_str(), O_WRONLY | O_CLOEXEC));
-    if (!fd) store_error("open", e.path());
+    if (!fd) store_error(tr_noop("open"), e.path());
     for (size_t pos : hits)
-      if (::pwrite(fd.get(), new16.data(), 16, static_cast<off_t>(pos)) != 16) store_error("write", e.path());
-    if (::fsync(fd.get()) != 0 || fd.close() != 0) store_error("write", e.path());
+      if (::pwrite(fd.get(), new16.data(), 16, static_cast<off_t>(pos)) != 16) store_error(tr_noop("write"), e.path());
+    if (::fsync(fd.get()) != 0 || fd.close() != 0) store_error(tr_noop("write"), e.path());
     return;
   }
   throw Error(ErrorKind::other, codes::token_error,
@@ -180,7 +182,7 @@ fs::path prepare_store(const fs::path& dir_in) {
   fs::create_directories(dir / "tokens", ec);
   if (ec) {
     errno = ec.value();
-    store_error("create the token folder", dir / "tokens");
+    store_error(tr_noop("create the token folder"), dir / "tokens");
   }
   const fs::path conf = dir / "softhsm2.conf";
   const std::string text = "# certdesk's embedded SoftHSM2 store (SPEC §7)\n"
@@ -191,7 +193,7 @@ fs::path prepare_store(const fs::path& dir_in) {
     std::ofstream f(conf, std::ios::binary | std::ios::trunc);
     f << text;
     f.flush();
-    if (!f) store_error("write", conf);
+    if (!f) store_error(tr_noop("write"), conf);
   }
   return conf;
 }
@@ -247,10 +249,10 @@ std::string insert_blank(const fs::path& dir, const std::string& serial_in, cons
   const fs::path tokendir = fs::absolute(dir).lexically_normal() / "tokens";
 
   int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) store_error("create a pipe for", dir);
+  if (::pipe2(fds, O_CLOEXEC) != 0) store_error(tr_noop("create a pipe for"), dir);
   UniqueFd from_child(fds[0]), to_parent(fds[1]);
   pid_t pid = ::fork();
-  if (pid < 0) store_error("start a process for", dir);
+  if (pid < 0) store_error(tr_noop("start a process for"), dir);
   if (pid == 0) {
     from_child.reset();
     try {
@@ -285,15 +287,15 @@ std::string insert_blank(const fs::path& dir, const std::string& serial_in, cons
     throw TokenError(codes::no_token, tr("the token store has no free slot: restart the application and try again"));
   if (reply.rfind("RV ", 0) == 0) {
     unsigned long rv = std::stoul(reply.substr(3));
-    detail::throw_ckr(rv, "initialise the blank token", serial);
+    detail::throw_ckr(rv, tr_noop("initialise the blank token"), serial);
   }
   if (reply.rfind("OK ", 0) != 0 || reply.size() < 3 + 16 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
     throw TokenError(codes::module_unavailable,
-                     "the PKCS#11 module " + std::string(default_module) + " cannot be loaded (" +
-                         (reply.rfind("LOAD ", 0) == 0 ? reply.substr(5)
-                          : WIFSIGNALED(status)       ? "the helper process died of signal " + std::to_string(WTERMSIG(status))
-                                                      : std::string("the helper process failed")) +
-                         "): check the token store in " + dir.string());
+                     with_detail(msg(tr("The token module {} cannot be loaded to make a blank demo token: check the token store in {}."),
+                                     default_module, dir.string()),
+                                 reply.rfind("LOAD ", 0) == 0 ? reply.substr(5)
+                                 : WIFSIGNALED(status)       ? std::string(strsignal(WTERMSIG(status)))
+                                                             : "status=" + std::to_string(status)));
   patch_serial(tokendir, reply.substr(3, 16), serial);
 
   // SoftHSM2 reads its token folder only in C_Initialize: a module this process

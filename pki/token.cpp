@@ -55,7 +55,8 @@ class RawSession {
 // pad it ourselves (a shorter string is read past its end).
 std::string padded_label(const std::string& label) {
   if (label.empty() || label.size() > 32)
-    throw InputError(codes::invalid_text, "a token label has 1 to 32 bytes; \"" + label + "\" does not fit");
+    throw InputError(codes::invalid_text,
+                     msg(tr("A token label has 1 to 32 bytes; \"{}\" does not fit: choose a shorter label."), label));
   std::string out = label;
   out.resize(32, ' ');
   return out;
@@ -120,7 +121,7 @@ struct Token::Impl {
     generation = module->generation();
     // Read-write first: libp11 fixes the mode with the first session (PLATFORM-NOTES).
     ERR_clear_error();
-    if (PKCS11_open_session(s, 1) != 0) detail::throw_ckr(detail::take_libp11_error(), "open a session", serial);
+    if (PKCS11_open_session(s, 1) != 0) detail::throw_ckr(detail::take_libp11_error(), tr_noop("open a session"), serial);
   }
 
   [[noreturn]] void pin_error(unsigned long rv, bool so, const std::string& action) {
@@ -170,7 +171,7 @@ struct Token::Impl {
       ERR_clear_error();
       if (PKCS11_logout(slot) != 0) {
         unsigned long rv = detail::take_libp11_error();
-        if (rv != CKR_USER_NOT_LOGGED_IN && rv != 0) detail::throw_ckr(rv, "log out", serial);
+        if (rv != CKR_USER_NOT_LOGGED_IN && rv != 0) detail::throw_ckr(rv, tr_noop("log out"), serial);
       }
     }
     login = Login::none;
@@ -180,7 +181,7 @@ struct Token::Impl {
     do_logout();
     ERR_clear_error();
     if (PKCS11_login(slot, so ? 1 : 0, pin.c_str()) != 0)
-      pin_error(detail::take_libp11_error(), so, so ? "log in as security officer" : "log in");
+      pin_error(detail::take_libp11_error(), so, so ? tr_noop("log in as security officer") : tr_noop("log in"));
     login = so ? Login::so : Login::user;
   }
 
@@ -188,8 +189,8 @@ struct Token::Impl {
     current();
     if (login != who)
       throw TokenError(codes::token_error,
-                       who == Login::so ? msg(tr("cannot {} on token {}: log in with the SO PIN first"), action, serial)
-                                        : msg(tr("cannot {} on token {}: log in with the user PIN first"), action, serial),
+                       who == Login::so ? msg(tr("cannot {} on token {}: log in with the SO PIN first"), tr(action.c_str()), serial)
+                                        : msg(tr("cannot {} on token {}: log in with the user PIN first"), tr(action.c_str()), serial),
                        CKR_USER_NOT_LOGGED_IN);
   }
 
@@ -199,8 +200,8 @@ struct Token::Impl {
     unsigned n = 0;
     ERR_clear_error();
     int r = is_private ? PKCS11_enumerate_keys(token(), &k, &n) : PKCS11_enumerate_public_keys(token(), &k, &n);
-    if (r != 0) detail::throw_ckr(detail::take_libp11_error(), "list the keys", serial);
-    if (unsigned long rv = detail::take_open_failure()) detail::throw_ckr(rv, "list the keys", serial);
+    if (r != 0) detail::throw_ckr(detail::take_libp11_error(), tr_noop("list the keys"), serial);
+    if (unsigned long rv = detail::take_open_failure()) detail::throw_ckr(rv, tr_noop("list the keys"), serial);
     return {k, n};
   }
 
@@ -214,8 +215,8 @@ struct Token::Impl {
   PKCS11_KEY* need_private_key(const Bytes& id) {
     PKCS11_KEY* key = find_key(id, true);
     if (!key)
-      throw TokenError(codes::not_found, "token " + serial + " holds no private key with ID " +
-                                             hex(id.data(), id.size()) + ": generate the key pair first");
+      throw TokenError(codes::not_found, msg(tr("Token {} holds no private key with ID {}: generate the key pair first."), serial,
+                                             hex(id.data(), id.size())));
     return key;
   }
 
@@ -224,7 +225,7 @@ struct Token::Impl {
     PKCS11_KEY* key = need_private_key(id);
     ERR_clear_error();
     EvpPkeyPtr pk(PKCS11_get_private_key(key));
-    if (!pk) detail::throw_ckr(detail::take_libp11_error(), "use the private key", serial);
+    if (!pk) detail::throw_ckr(detail::take_libp11_error(), tr_noop("use the private key"), serial);
     return pk;
   }
 
@@ -233,7 +234,7 @@ struct Token::Impl {
     if (!key) key = need_private_key(id);
     ERR_clear_error();
     EvpPkeyPtr pk(PKCS11_get_public_key(key));
-    if (!pk) detail::throw_ckr(detail::take_libp11_error(), "read the public key", serial);
+    if (!pk) detail::throw_ckr(detail::take_libp11_error(), tr_noop("read the public key"), serial);
     return pk;
   }
 
@@ -305,8 +306,8 @@ Token Token::initialise_free_slot(std::shared_ptr<Module> module, const Secret& 
   if (PKCS11_init_token(s->token, so_pin.c_str(), label32.c_str()) != 0) {
     unsigned long rv = detail::take_libp11_error();
     if (rv == CKR_PIN_LEN_RANGE || rv == CKR_PIN_INVALID)
-      throw TokenError(codes::pin_length, "the SO PIN has the wrong length: choose another (4 to 255 characters)", rv);
-    detail::throw_ckr(rv, "initialise the token", "");
+      throw TokenError(codes::pin_length, tr("The SO PIN has the wrong length: choose another (4 to 255 characters)."), rv);
+    detail::throw_ckr(rv, tr_noop("initialise the token"), "");
   }
   // libp11 does not refresh the token after C_InitToken: re-enumerate.
   return open_by_label(std::move(module), label);
@@ -326,10 +327,10 @@ void Token::reinitialise(const Secret& so_pin, const std::string& label) {
   // C_InitToken refuses while sessions are open (CKR_SESSION_EXISTS).
   CK_SLOT_ID id = impl_->slot_id();
   if (CK_RV rv = raw(*impl_->module)->C_CloseAllSessions(id); rv != CKR_OK)
-    detail::throw_ckr(rv, "close the sessions before initialising the token", impl_->serial);
+    detail::throw_ckr(rv, tr_noop("close the sessions before initialising the token"), impl_->serial);
   ERR_clear_error();
   if (PKCS11_init_token(impl_->slot->token, so_pin.c_str(), label32.c_str()) != 0)
-    impl_->pin_error(detail::take_libp11_error(), true, "initialise the token");
+    impl_->pin_error(detail::take_libp11_error(), true, tr_noop("initialise the token"));
   impl_->module->enumerate();
   PKCS11_SLOT* s = impl_->module->slot_by_serial(impl_->serial);
   if (!s)
@@ -345,7 +346,7 @@ void Token::change_so_pin(const Secret& old_pin, const Secret& new_pin) {
   impl_->do_login(true, old_pin);
   ERR_clear_error();
   if (PKCS11_change_pin(impl_->slot, old_pin.c_str(), new_pin.c_str()) != 0)
-    impl_->pin_error(detail::take_libp11_error(), true, "change the SO PIN");
+    impl_->pin_error(detail::take_libp11_error(), true, tr_noop("change the SO PIN"));
 }
 
 void Token::login_so(const Secret& so_pin) {
@@ -374,26 +375,26 @@ void Token::logout() {
 
 void Token::init_user_pin(const Secret& user_pin) {
   std::lock_guard lock(impl_->module->mutex());
-  impl_->require(Impl::Login::so, "set the user PIN");
+  impl_->require(Impl::Login::so, tr_noop("set the user PIN"));
   ERR_clear_error();
   if (PKCS11_init_pin(impl_->token(), user_pin.c_str()) != 0)
-    impl_->pin_error(detail::take_libp11_error(), false, "set the user PIN");
+    impl_->pin_error(detail::take_libp11_error(), false, tr_noop("set the user PIN"));
 }
 
 void Token::generate_key(KeyAlgorithm alg, const Bytes& id, const std::string& label) {
   std::lock_guard lock(impl_->module->mutex());
-  impl_->require(Impl::Login::user, "generate a key pair");
+  impl_->require(Impl::Login::user, tr_noop("generate a key pair"));
   CK_FUNCTION_LIST_PTR f = raw(*impl_->module);
   RawSession session(f, impl_->slot_id());
   auto fail = [&](CK_RV rv) {
-    std::string what = "key-pair generation failed on token " + impl_->serial + " (" + detail::ckr_name(rv) + ")";
+    std::string what;
     if (rv == CKR_DEVICE_REMOVED || rv == CKR_TOKEN_NOT_PRESENT)
-      what += ": the token was removed, insert it again and repeat the step";
+      what = msg(tr("Key-pair generation failed on token {}: the token was removed; insert it again and repeat the step."), impl_->serial);
     else if (rv == CKR_DEVICE_MEMORY)
-      what += ": the token is full, remove old keys or use another token";
+      what = msg(tr("Key-pair generation failed on token {}: the token is full; remove old keys or use another token."), impl_->serial);
     else
-      what += ": repeat the step; if it fails again, use another token";
-    throw TokenError(codes::keygen_failed, what, rv);
+      what = msg(tr("Key-pair generation failed on token {}: repeat the step; if it fails again, use another token."), impl_->serial);
+    throw TokenError(codes::keygen_failed, with_detail(what, detail::ckr_name(rv)), rv);
   };
   if (session.rv() != CKR_OK) fail(session.rv());
 
@@ -435,39 +436,39 @@ void Token::generate_key(KeyAlgorithm alg, const Bytes& id, const std::string& l
 
 Bytes Token::make_csr(const Bytes& id, const Subject& subject) {
   std::lock_guard lock(impl_->module->mutex());
-  impl_->require(Impl::Login::user, "make a certificate request");
+  impl_->require(Impl::Login::user, tr_noop("make a certificate request"));
   EvpPkeyPtr pub = impl_->public_pkey(id);
   EvpPkeyPtr priv = impl_->private_pkey(id);
   X509ReqPtr req(X509_REQ_new());
-  if (!req) throw CryptoError("out of memory building the certificate request");
+  if (!req) throw CryptoError(tr("Out of memory building the certificate request; close other programs and try again."));
   X509NamePtr name = make_name(subject);
   if (X509_REQ_set_version(req.get(), 0) != 1 || X509_REQ_set_subject_name(req.get(), name.get()) != 1 ||
       X509_REQ_set_pubkey(req.get(), pub.get()) != 1)
-    throw CryptoError("cannot fill in the certificate request");
+    throw CryptoError(tr("The certificate request cannot be filled in; check the customer's details and try again."));
   if (X509_REQ_sign(req.get(), priv.get(), EVP_sha256()) <= 0) {
     std::string queue;
     unsigned long rv = detail::take_libp11_error(&queue);
-    if (rv) detail::throw_ckr(rv, "sign the certificate request", impl_->serial);
-    throw CryptoError("the token could not sign the certificate request (" + queue + ")");
+    if (rv) detail::throw_ckr(rv, tr_noop("sign the certificate request"), impl_->serial);
+    throw CryptoError(with_detail(msg(tr("Token {} could not sign the certificate request: repeat the step; if it fails again, use another token."), impl_->serial), queue));
   }
   return to_der(req.get());
 }
 
 Bytes Token::sign(const Bytes& id, const Bytes& data) {
   std::lock_guard lock(impl_->module->mutex());
-  impl_->require(Impl::Login::user, "sign");
+  impl_->require(Impl::Login::user, tr_noop("sign"));
   EvpPkeyPtr priv = impl_->private_pkey(id);
   EvpMdCtxPtr md(EVP_MD_CTX_new());
   size_t len = 0;
   if (!md || EVP_DigestSignInit(md.get(), nullptr, EVP_sha256(), nullptr, priv.get()) != 1 ||
       EVP_DigestSign(md.get(), nullptr, &len, data.data(), data.size()) != 1)
-    throw CryptoError("the token cannot start a signature");
+    throw CryptoError(msg(tr("Token {} cannot start a signature with this key; call support."), impl_->serial));
   Bytes sig(len);
   if (EVP_DigestSign(md.get(), sig.data(), &len, data.data(), data.size()) != 1) {
     std::string queue;
     unsigned long rv = detail::take_libp11_error(&queue);
-    if (rv) detail::throw_ckr(rv, "sign", impl_->serial);
-    throw CryptoError("the token could not sign (" + queue + ")");
+    if (rv) detail::throw_ckr(rv, tr_noop("sign"), impl_->serial);
+    throw CryptoError(with_detail(msg(tr("Token {} could not sign: repeat the step; if it fails again, remove the token and insert it again."), impl_->serial), queue));
   }
   sig.resize(len);
   return sig;
@@ -475,7 +476,7 @@ Bytes Token::sign(const Bytes& id, const Bytes& data) {
 
 void Token::with_private_key(const Bytes& id, const std::function<void(EVP_PKEY*)>& use) {
   std::lock_guard lock(impl_->module->mutex());
-  impl_->require(Impl::Login::user, "use the private key");
+  impl_->require(Impl::Login::user, tr_noop("use the private key"));
   EvpPkeyPtr priv = impl_->private_pkey(id);
   use(priv.get());
 }
@@ -484,19 +485,19 @@ Bytes Token::public_key(const Bytes& id) {
   std::lock_guard lock(impl_->module->mutex());
   impl_->current();
   EvpPkeyPtr pub = impl_->public_pkey(id);
-  return der_of<i2d_PUBKEY>(pub.get(), "the public key");
+  return der_of<i2d_PUBKEY>(pub.get(), tr_noop("the public key"));
 }
 
 void Token::store_certificate(const Bytes& der, const Bytes& id, const std::string& label) {
   std::lock_guard lock(impl_->module->mutex());
-  impl_->require(Impl::Login::user, "store the certificate");
+  impl_->require(Impl::Login::user, tr_noop("store the certificate"));
   X509Ptr cert = x509_from_der(der);
   std::string label_copy = label;
   Bytes id_copy = id;
   ERR_clear_error();
   if (PKCS11_store_certificate(impl_->token(), cert.get(), label_copy.data(), id_copy.data(), id_copy.size(),
                                nullptr) != 0)
-    detail::throw_ckr(detail::take_libp11_error(), "store the certificate", impl_->serial);
+    detail::throw_ckr(detail::take_libp11_error(), tr_noop("store the certificate"), impl_->serial);
 }
 
 std::vector<TokenObject> Token::certificates() {
@@ -506,8 +507,8 @@ std::vector<TokenObject> Token::certificates() {
   unsigned n = 0;
   ERR_clear_error();
   if (PKCS11_enumerate_certs(impl_->token(), &certs, &n) != 0)
-    detail::throw_ckr(detail::take_libp11_error(), "list the certificates", impl_->serial);
-  if (unsigned long rv = detail::take_open_failure()) detail::throw_ckr(rv, "list the certificates", impl_->serial);
+    detail::throw_ckr(detail::take_libp11_error(), tr_noop("list the certificates"), impl_->serial);
+  if (unsigned long rv = detail::take_open_failure()) detail::throw_ckr(rv, tr_noop("list the certificates"), impl_->serial);
   std::vector<TokenObject> out;
   for (unsigned i = 0; i < n; ++i) {
     TokenObject o;
@@ -521,7 +522,7 @@ std::vector<TokenObject> Token::certificates() {
 
 std::vector<TokenObject> Token::private_keys() {
   std::lock_guard lock(impl_->module->mutex());
-  impl_->require(Impl::Login::user, "list the private keys");
+  impl_->require(Impl::Login::user, tr_noop("list the private keys"));
   auto [k, n] = impl_->keys(true);
   std::vector<TokenObject> out;
   for (unsigned i = 0; i < n; ++i) out.push_back({hex(k[i].id, k[i].id_len), k[i].label ? k[i].label : "", {}});
@@ -530,7 +531,7 @@ std::vector<TokenObject> Token::private_keys() {
 
 void Token::remove_key_pair(const Bytes& id) {
   std::lock_guard lock(impl_->module->mutex());
-  impl_->require(Impl::Login::user, "remove the key pair");
+  impl_->require(Impl::Login::user, tr_noop("remove the key pair"));
   // Remove everything matching from one enumeration each, then wipe libp11's cache.
   for (bool is_private : {true, false}) {
     auto [k, n] = impl_->keys(is_private);
@@ -539,7 +540,7 @@ void Token::remove_key_pair(const Bytes& id) {
       ERR_clear_error();
       if (PKCS11_remove_key(&k[i]) != 0) {
         unsigned long rv = detail::take_libp11_error();
-        if (rv != CKR_OBJECT_HANDLE_INVALID) detail::throw_ckr(rv, "remove the key pair", impl_->serial);
+        if (rv != CKR_OBJECT_HANDLE_INVALID) detail::throw_ckr(rv, tr_noop("remove the key pair"), impl_->serial);
       }
     }
   }
@@ -548,19 +549,19 @@ void Token::remove_key_pair(const Bytes& id) {
 
 void Token::remove_certificate(const Bytes& id) {
   std::lock_guard lock(impl_->module->mutex());
-  impl_->require(Impl::Login::user, "remove the certificate");
+  impl_->require(Impl::Login::user, tr_noop("remove the certificate"));
   PKCS11_CERT* certs = nullptr;
   unsigned n = 0;
   ERR_clear_error();
   if (PKCS11_enumerate_certs(impl_->token(), &certs, &n) != 0)
-    detail::throw_ckr(detail::take_libp11_error(), "list the certificates", impl_->serial);
-  if (unsigned long rv = detail::take_open_failure()) detail::throw_ckr(rv, "list the certificates", impl_->serial);
+    detail::throw_ckr(detail::take_libp11_error(), tr_noop("list the certificates"), impl_->serial);
+  if (unsigned long rv = detail::take_open_failure()) detail::throw_ckr(rv, tr_noop("list the certificates"), impl_->serial);
   for (unsigned i = 0; i < n; ++i) {
     if (!same_id(certs[i], id)) continue;
     ERR_clear_error();
     if (PKCS11_remove_certificate(&certs[i]) != 0) {
       unsigned long rv = detail::take_libp11_error();
-      if (rv != CKR_OBJECT_HANDLE_INVALID) detail::throw_ckr(rv, "remove the certificate", impl_->serial);
+      if (rv != CKR_OBJECT_HANDLE_INVALID) detail::throw_ckr(rv, tr_noop("remove the certificate"), impl_->serial);
     }
   }
   impl_->refresh_after_removal();

@@ -76,6 +76,7 @@ constexpr const char* kActions[] = {
     tr_noop_ctx("action", "data_dir.created"),
     tr_noop_ctx("action", "staff.added"),
     tr_noop_ctx("action", "staff.token_enrolled"),
+    tr_noop_ctx("action", "staff.token_unlocked"),
     tr_noop_ctx("action", "setting.changed"),
     tr_noop_ctx("action", "workstation.key_created"),
     tr_noop_ctx("action", "order.created"),

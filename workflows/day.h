@@ -197,7 +197,7 @@ class SignatureChecker {
 // What the close binds besides the day's figures.
 struct CloseFacts {
   std::string branch;
-  int utc_offset_minutes = 480;
+  int utc_offset_minutes = kDefaultUtcOffsetMinutes;
   std::int64_t head_seq = 0;
   std::string head_hash;
   std::string closed_by;

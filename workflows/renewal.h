@@ -15,7 +15,8 @@ namespace certdesk::workflows {
 class RenewalWindow {
  public:
   static RenewalWindow from(const CounterConfig& config);
-  RenewalWindow(int opens_days_before, int closes_days_after, int utc_offset_minutes = 480)
+  // utc_offset_minutes: the branch's offset (CounterConfig::utc_offset_minutes); no default, the caller says.
+  RenewalWindow(int opens_days_before, int closes_days_after, int utc_offset_minutes)
       : opens_days_before_(opens_days_before), closes_days_after_(closes_days_after), utc_offset_minutes_(utc_offset_minutes) {}
 
   // Unix seconds of the first and the last second of the window.

@@ -13,6 +13,11 @@
 
 namespace certdesk::workflows {
 
+// The branch's UTC offset when the setting utc_offset_minutes is not given:
+// Asia/Shanghai, +08:00 (China keeps no daylight saving time). The one place
+// this default lives; workflows/settings.cpp's "480" is the same value as text.
+inline constexpr int kDefaultUtcOffsetMinutes = 480;
+
 struct CounterConfig {
   std::string branch = "BJ01";                 // receipt numbers: BRANCH-WS-YEAR-NNNNNN
   std::string workstation = "W01";             // this counter's code in the hall (set at init)
@@ -21,7 +26,7 @@ struct CounterConfig {
   int cert_days = 365;                         // SPEC §2: one year, 365 days to the second
   int renewal_opens_days_before = 30;          // update window (settings)
   int renewal_closes_days_after = 90;
-  int utc_offset_minutes = 480;                // Asia/Shanghai
+  int utc_offset_minutes = kDefaultUtcOffsetMinutes;
   unsigned long min_user_pin = 6;              // the hall's rule, on top of the token's own
 };
 

@@ -398,19 +398,6 @@ BOOST_FIXTURE_TEST_CASE(forged_removed_and_redone_closes_are_caught, DayFixture)
     return std::make_pair(json::parse(v.out), v.err);
   };
 
-  {  // 50.00 cash → 5.00 card, re-signed with the workstation's key (its PIN comes from the folder).
-    fs::path dir = copy("workstation");
-    RunResult s = sql(dir, "DROP TRIGGER payments_closed_day; UPDATE payments SET method = 'card' WHERE receipt_no = '" +
-                               receipt + "';");
-    BOOST_REQUIRE_MESSAGE(s.exit_code == 0, s.err);
-    auto ws = desk::workstation_signer(*ctx);
-    forge(dir, *ws);
-    auto [j, err] = verify_json(dir);
-    BOOST_TEST(j.at("signature_ok").get<bool>());       // a valid signature by a CA-issued key…
-    BOOST_TEST(j.at("statement_matches").get<bool>());  // …over the rewritten figures…
-    BOOST_TEST(!j.at("key_pinned").get<bool>());        // …by a key that is not sup1's
-    BOOST_TEST(err.find("workstation") != std::string::npos, err);
-  }
   {  // A new token enrolled for sup1 after the close, the close re-signed with it.
     const std::string serial_b = enrol_sup("4100077777", "Other-PIN-1357");
     auto token_b = desk::signer_for(*ctx, sup, [] { return std::optional<Secret>(Secret("Other-PIN-1357")); });

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "desk/day_signing.h"
 #include "pki/softhsm.h"
 #include "tests/app/flow_fixture.h"
 
@@ -144,6 +145,51 @@ BOOST_AUTO_TEST_CASE(cli_insert_demo_issues_a_key_expiring_in_n_days) {
     BOOST_TEST(c.not_after - now_s() > 11 * 86400);
   }
   BOOST_TEST(found);
+}
+
+// Issue 14 loose end: a supervisor's demo signing token locks after 10 wrong PINs like a
+// customer's; `certdesk-cli staff unlock-token NAME --as ADMIN` gives it a new PIN through
+// its SO PIN (journaled), the same key stays enrolled, and a close signs with the new PIN.
+BOOST_AUTO_TEST_CASE(a_locked_demo_signing_token_is_unlocked_by_an_admin) {
+  const std::string serial = blank("4100066666");
+  desk::enroll_staff_token(*ctx, admin, "sup1", serial, Secret("Sup-PIN-2468"));
+  const std::string fingerprint = db::StaffTokens(ctx->db()).by_serial(serial)->key_fingerprint;
+  auto wrong = [] { return std::optional<Secret>(Secret("Wrong-PIN-000")); };
+  for (int i = 1; i <= 10; ++i) static_cast<void>(error_code_of<TokenError>([&] { desk::signer_for(*ctx, sup, wrong); }));
+  BOOST_TEST(error_code_of<TokenError>([&] {
+               desk::signer_for(*ctx, sup, [] { return std::optional<Secret>(Secret("Sup-PIN-2468")); });
+             }) == codes::pin_locked);
+
+  // A teller may not; the admin's bad PIN file changes nothing.
+  BOOST_TEST(error_code_of<AuthError>([&] { desk::unlock_staff_token(*ctx, teller, "sup1", Secret("New-PIN-1357")); }) ==
+             codes::permission_denied);
+  BOOST_TEST(error_code_of<InputError>([&] { desk::unlock_staff_token(*ctx, admin, "sup1", Secret("12")); }) ==
+             codes::pin_length);
+  BOOST_TEST(error_code_of<RuleRefused>([&] { desk::unlock_staff_token(*ctx, admin, "teller1", Secret("New-PIN-1357")); }) ==
+             codes::not_found);
+
+  write_file(tmp / "admin.pw", "admin-password");
+  write_file(tmp / "new.pin", "New-PIN-1357\n");
+  ctx.reset();   // the CLI is another process on the store
+  const std::string cli = bin("certdesk-cli").string(), data = (tmp / "data").string();
+  RunResult r = test::run({cli, "--data-dir", data, "--json", "staff", "unlock-token", "sup1", "--new-pin-file",
+                           (tmp / "new.pin").string(), "--as", "admin", "--as-password-file", (tmp / "admin.pw").string()});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(r.out.find("New-PIN-1357") == std::string::npos);
+  BOOST_TEST(r.err.find("New-PIN-1357") == std::string::npos);
+  reopen();
+  auto signer = desk::signer_for(*ctx, sup, [] { return std::optional<Secret>(Secret("New-PIN-1357")); });
+  BOOST_TEST(desk::key_fingerprint(signer->certificate()) == fingerprint);   // the same enrolled key
+  bool journaled = false;
+  for (const auto& e : ctx->journal().entries_of_day(text::business_day(clock.now(), ctx->config().utc_offset_minutes)))
+    journaled = journaled || (e.record.action == "staff.token_unlocked" && e.record.token_serial == serial &&
+                              e.record.staff == "admin" && e.record.details.find("New-PIN") == std::string::npos);
+  BOOST_TEST(journaled);
+
+  // Off the embedded store it is refused: a real key gets a new enrolment instead.
+  db::Settings(ctx->db()).set("pkcs11_module", "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so");
+  BOOST_TEST(error_code_of<RuleRefused>([&] { desk::unlock_staff_token(*ctx, admin, "sup1", Secret("New-PIN-1357")); }) ==
+             codes::rule_refused);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -5,16 +5,20 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "common/crypto.h"
 #include "common/error.h"
 #include "common/i18n.h"
 #include "db/database.h"
 #include "pki/module.h"
+#include "pki/ossl.h"
+#include "tests/support/support.h"
 
 using namespace certdesk;
 
@@ -27,6 +31,48 @@ struct Chinese {
   }
 };
 BOOST_TEST_GLOBAL_FIXTURE(Chinese);
+
+std::string read_source(const std::filesystem::path& p) {
+  std::ifstream f(p);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+// The throw statement starting at `from` (the text up to its closing parenthesis).
+std::string statement_at(const std::string& text, std::size_t from) {
+  std::size_t i = text.find('(', from);
+  int depth = 0;
+  bool in_string = false;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')' && --depth == 0) {
+      return text.substr(from, i + 1 - from);
+    }
+  }
+  return text.substr(from);
+}
+
+// The English sentences a throw statement holds outside tr()/tr_noop(): a string
+// literal of two or more words ("cannot open " + path) that no tr() wraps. A
+// rule name ("token-serial"), a protocol prefix ("LOAD ") or a file name is no sentence.
+std::vector<std::string> untranslated_literals(std::string stmt) {
+  static const std::regex translated(R"re(\btr(_noop)?(_ctx)?\s*\((\s*"([^"\\]|\\.)*"\s*,?)+\))re");
+  static const std::regex literal(R"re("([^"\\]|\\.)*")re");
+  static const std::regex sentence(R"re([A-Za-z][^\s"]*\s+[^\s"]*[A-Za-z])re");
+  stmt = std::regex_replace(stmt, translated, "TR");
+  std::vector<std::string> out;
+  for (auto it = std::sregex_iterator(stmt.begin(), stmt.end(), literal); it != std::sregex_iterator(); ++it)
+    if (std::regex_search(it->str(), sentence)) out.push_back(it->str());
+  return out;
+}
 
 // code → constant name for every `inline constexpr const char* name = "NNNN";` of the header.
 std::vector<std::pair<std::string, std::string>> codes_in_header() {
@@ -118,5 +164,89 @@ BOOST_AUTO_TEST_CASE(real_failures_read_in_chinese) {
   } catch (const Error& e) {
     BOOST_TEST(e.code() == codes::module_unavailable);
     BOOST_TEST(has_cjk(shown_message(e)), shown_message(e));
+  }
+}
+
+// Issue 14.6 "all the way down": every `throw …Error(…)` / `throw …Refused(…)` in
+// the folders below the window words its message through tr(), so a new
+// English-only throw fails here. A library's own words go in with_detail().
+BOOST_AUTO_TEST_CASE(every_throw_below_the_window_is_translated) {
+  const char* src = std::getenv("CERTDESK_SOURCE_DIR");
+  BOOST_TEST_REQUIRE(src != nullptr);
+  const std::regex throw_re(R"re(\bthrow\s+[\w:]*(Error|Refused)\s*\()re");
+  std::size_t throws = 0;
+  for (const char* folder : {"pki", "common", "db", "desk"}) {
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(std::filesystem::path(src) / folder)) {
+      const auto ext = entry.path().extension();
+      if (!entry.is_regular_file() || (ext != ".cpp" && ext != ".h")) continue;
+      const std::string text = read_source(entry.path());
+      for (auto it = std::sregex_iterator(text.begin(), text.end(), throw_re); it != std::sregex_iterator(); ++it) {
+        ++throws;
+        const auto at = static_cast<std::size_t>(it->position());
+        const std::string stmt = statement_at(text, at);
+        const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n');
+        for (const auto& lit : untranslated_literals(stmt))
+          BOOST_ERROR(entry.path().lexically_relative(src).string() << ":" << line << ": English outside tr(): " << lit);
+      }
+    }
+  }
+  BOOST_TEST(throws > 150u);   // the scan found the throws (about 200 today), not none
+}
+
+BOOST_AUTO_TEST_CASE(the_scan_catches_an_english_throw) {
+  BOOST_TEST(untranslated_literals(R"(throw CryptoError("cannot encode a time", codes::ca_error))").size() == 1u);
+  BOOST_TEST(untranslated_literals(R"(throw Error(k, c, "cannot " + what + " the file " + p))").size() == 1u);
+  BOOST_TEST(untranslated_literals(R"(throw CryptoError(tr("The CA cannot encode a time."), codes::ca_error))").empty());
+  BOOST_TEST(untranslated_literals(R"(throw RuleRefused(c, "token-serial", msg(tr("a token {} exists"), s)))").empty());
+  BOOST_TEST(untranslated_literals(R"(throw E(with_detail(tr("x y"), "LOAD " + r)))").empty());
+}
+
+// The one format of a library's detail: after the message, clearly apart.
+BOOST_AUTO_TEST_CASE(a_technical_detail_follows_the_message) {
+  BOOST_TEST(with_detail("无法打开会话。", "CKR_GENERAL_ERROR") == "无法打开会话。技术细节：CKR_GENERAL_ERROR");
+  BOOST_TEST(with_detail("无法打开会话", "CKR_GENERAL_ERROR") == "无法打开会话。技术细节：CKR_GENERAL_ERROR");
+  BOOST_TEST(with_detail("无法打开会话。", "") == "无法打开会话。");
+  try {
+    pki::x509_from_pem("not a certificate");
+    BOOST_FAIL("garbage read as a certificate");
+  } catch (const CryptoError& e) {
+    const std::string what = e.what();
+    BOOST_TEST(e.code() == codes::bad_request);
+    BOOST_TEST(what.find("PEM") != std::string::npos, what);
+    BOOST_TEST(what.find("技术细节：") != std::string::npos, what);   // OpenSSL's queue, apart
+    BOOST_TEST(what.rfind("文本不是", 0) == 0, what);                  // the teller's sentence first
+  }
+}
+
+BOOST_AUTO_TEST_CASE(bad_input_below_the_window_reads_in_chinese) {
+  for (const char* hex : {"abc", "zz"}) {
+    try {
+      crypto::from_hex(hex);
+      BOOST_FAIL("bad hex accepted");
+    } catch (const InputError& e) {
+      BOOST_TEST(has_cjk(e.what()), e.what());
+    }
+  }
+  try {
+    pki::x509_from_der(pki::Bytes{0x30, 0x03, 0x02, 0x01, 0x01});
+    BOOST_FAIL("a bad DER certificate was read");
+  } catch (const CryptoError& e) {
+    BOOST_TEST(has_cjk(e.what()), e.what());
+  }
+}
+
+// An unreadable module file: the teller reads why in Chinese, dlopen's own words after 技术细节.
+BOOST_AUTO_TEST_CASE(an_unreadable_module_reads_in_chinese) {
+  test::TempDir dir("certdesk-error-zh");
+  const auto fake = dir / "libnot-a-module.so";
+  std::ofstream(fake) << "this is text, not a shared library\n";
+  try {
+    pki::Module::load(fake.string());
+    BOOST_FAIL("a text file loaded as a module");
+  } catch (const TokenError& e) {
+    const std::string what = e.what();
+    BOOST_TEST(e.code() == codes::module_unavailable);
+    BOOST_TEST(what.find("无法加载介质模块") != std::string::npos, what);
+    BOOST_TEST(what.find("技术细节：") != std::string::npos, what);
   }
 }
