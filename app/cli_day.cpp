@@ -78,7 +78,8 @@ struct DayCli {
               {"closed", desk.day_closed(day)}};
     j["workstation"] = ctx.config().workstation;   // the counter this report is of (issue 12)
     json ex = json::array();
-    std::string plain = fmt::format(fmt::runtime(tr("{} — {} entries (seq {}–{}), fee total ¥{} from {} receipts ({} voided)")), day, s.entries,
+    std::string plain = msg(tr("Counter {} of {}"), ctx.config().workstation, ctx.config().branch) + "\n";
+    plain += fmt::format(fmt::runtime(tr("{} — {} entries (seq {}–{}), fee total ¥{} from {} receipts ({} voided)")), day, s.entries,
                                     s.first_seq ? std::to_string(*s.first_seq) : "-",
                                     s.last_seq ? std::to_string(*s.last_seq) : "-", yuan(s.fee_total_fen),
                                     s.receipts_issued, s.receipts_voided) + "\n";

@@ -18,6 +18,8 @@
 #include "db/repositories.h"
 #include "desk/day_signing.h"
 #include "desk/hall_link.h"
+#include "pki/signature.h"
+#include "workflows/day.h"
 #include "workflows/staff.h"
 
 namespace certdesk::app {
@@ -37,6 +39,45 @@ struct HallFlags {
 };
 
 std::string yuan(std::int64_t fen) { return money::format_fen(fen); }
+
+// A counter's day close as the hall holds it is checked against that counter's own record
+// on the server, not this data folder's: the signature with the signing certificate's key,
+// and the key pinned (workflows::check_signed_close) to the enrolment fingerprint in that
+// counter's journal there. Another counter's supervisor certificate comes from that
+// counter's local CA, which this folder does not hold: the pin is what the key is trusted by.
+class PinnedKeyChecker final : public workflows::SignatureChecker {
+ public:
+  std::string check(const workflows::Bytes& cert_der, const std::string& data,
+                    const workflows::Bytes& signature) override {
+    try {
+      if (pki::verify_signature(cert_der, data, signature)) return {};
+    } catch (const Error&) {
+      return "the signer's certificate cannot be read";
+    }
+    return "the signature does not match the statement with the signer's public key";
+  }
+  std::string key_fingerprint(const workflows::Bytes& cert_der) override { return desk::key_fingerprint(cert_der); }
+};
+
+// Why counter `ws`'s signed close of its day, as the hall holds it, does not stand (the same
+// rules as the local `day verify`: statement hash, signature, key pinned; plus the signed head
+// and the enrolment entries are the server's entries, unchanged); "" when it stands.
+std::string counter_close_problem(hall::Connection& c, const std::string& branch, const std::string& ws,
+                                  const db::DayCloseRecord& close) {
+  const std::vector<db::JournalEntry> facts = c.close_facts({branch, ws}, close.head_seq);
+  for (const db::JournalEntry& e : facts)
+    if (db::Journal::entry_hash(e) != e.hash)
+      return msg(tr("its journal entry {} on the hall server no longer matches its hash"), e.seq);
+  if (close.head_seq > 0 && (facts.empty() || facts.back().seq != close.head_seq ||
+                             facts.back().hash != close.head_hash))
+    return msg(tr("the head it signed (entry {}) is not the entry the hall server holds"), close.head_seq);
+  PinnedKeyChecker checker;
+  const workflows::SignedCloseCheck r = workflows::check_signed_close(close, facts, checker);
+  if (!r.statement_hash_ok) return r.statement_problem;
+  if (!r.signature_ok) return r.signature_problem;
+  if (!r.key_pinned) return r.pin_problem;
+  return {};
+}
 
 struct HallCli {
   CliOptions& o;
@@ -241,6 +282,14 @@ struct HallCli {
                         msg(tr("no counter of branch {} has shipped a signed close of {}: close the counters' days "
                                "first"),
                             branch, day));
+    // Each counter's own signed close, re-checked as the hall holds it, before anything is signed.
+    for (const auto& [ws, cl] : closes)
+      if (const std::string why = counter_close_problem(c, branch, ws, cl); !why.empty())
+        throw JournalIntegrityError(
+            msg(tr("the hall's day {} cannot be closed: counter {}'s signed day close on the hall server does not "
+                   "verify ({}). Nothing was signed or stored; run certdesk-cli hall verify and call that counter's "
+                   "supervisor."),
+                day, ws, why));
     hall::HallClose hc;
     hc.business_day = day;
     hc.closed_utc = text::iso_utc(ctx.clock().now());
@@ -278,16 +327,23 @@ struct HallCli {
     std::int64_t expect = 1;
     const std::vector<hall::HallClose> closes = c.hall_closes(branch);
     for (const hall::HallClose& h : closes) {
+      const auto counter_closes = c.day_closes(branch, h.business_day);
       if (h.seq != expect || h.prev_hash != prev)
         problem = msg(tr("hall close {} of {} does not follow close {}: a close was removed or redone"), h.seq,
                       h.business_day, expect - 1);
-      else if (h.statement != hall_statement(branch, h.business_day, c.day_closes(branch, h.business_day)))
+      else if (h.statement != hall_statement(branch, h.business_day, counter_closes))
         problem = msg(tr("hall close {} of {} no longer matches the counters' signed heads the hall holds"), h.seq,
                       h.business_day);
       else if (std::string why = checker.check({h.signer_cert.begin(), h.signer_cert.end()}, h.statement,
                                                {h.signature.begin(), h.signature.end()});
                !why.empty())
         problem = msg(tr("the signature of hall close {} of {} does not verify: {}"), h.seq, h.business_day, why);
+      for (const auto& [ws, cl] : counter_closes) {
+        if (!problem.empty()) break;
+        if (const std::string why = counter_close_problem(c, branch, ws, cl); !why.empty())
+          problem = msg(tr("hall close {} of {}: counter {}'s signed day close on the hall server does not verify ({})"),
+                        h.seq, h.business_day, ws, why);
+      }
       if (!problem.empty()) break;
       prev = h.hash;
       ++expect;

@@ -47,6 +47,22 @@ void script(const std::string& cmd) {
   }
 }
 
+// The machine's load average (/proc/loadavg: 1, 5, 15 minutes) and the UTC time, printed beside
+// each figure: the integrator compares runs on a quiet machine with runs on a busy one.
+std::string load_now() {
+  std::FILE* f = std::fopen("/proc/loadavg", "r");
+  double a = 0, b = 0, c = 0;
+  if (f) {
+    if (std::fscanf(f, "%lf %lf %lf", &a, &b, &c) != 3) a = b = c = -1;
+    std::fclose(f);
+  }
+  char line[96];
+  std::snprintf(line, sizeof line, "[%s load %.2f %.2f %.2f]",
+                text::iso_utc(Seconds(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()))).c_str(),
+                a, b, c);
+  return line;
+}
+
 double seconds_since(Steady::time_point t) { return std::chrono::duration<double>(Steady::now() - t).count(); }
 
 Seconds day_start() {
@@ -154,6 +170,8 @@ int main(int argc, char** argv) {
   char templ[] = "/tmp/bench-hall-XXXXXX";
   if (!mkdtemp(templ)) return 1;
   g_dir = templ;
+  std::printf("bench_hall %s (the load average is printed after each figure)\n", load_now().c_str());
+  std::fflush(stdout);
   script("create");
   script("start");
   script("migrate");
@@ -169,8 +187,8 @@ int main(int argc, char** argv) {
     auto t = Steady::now();
     ship_all(c, ingest, entries, 5000);
     const double ingest_s = seconds_since(t);
-    std::printf("(a) ingest: %zu entries in %.2f s = %.0f entries/s (batches of 5000)\n", entries.size(), ingest_s,
-                entries.size() / ingest_s);
+    std::printf("(a) ingest: %zu entries in %.2f s = %.0f entries/s (batches of 5000) %s\n", entries.size(), ingest_s,
+                entries.size() / ingest_s, load_now().c_str());
 
     // (c) review query: one counter's day vs 50 counters' day
     const hall::Counter solo{"SOLO", "W01"};
@@ -193,15 +211,16 @@ int main(int argc, char** argv) {
     query("SOLO", {});   // warm
     const double one = query("SOLO", {});
     const double hall_day = query("BJ01", {});
-    std::printf("    first 5 pages of 200 + totals: one counter %.2f ms, 50 counters %.2f ms = %.2fx (%lld entries)\n",
-                one * 1e3, hall_day * 1e3, hall_day / one, static_cast<long long>(page.total_entries));
+    std::printf("    first 5 pages of 200 + totals: one counter %.2f ms, 50 counters %.2f ms = %.2fx (%lld entries) %s\n",
+                one * 1e3, hall_day * 1e3, hall_day / one, static_cast<long long>(page.total_entries),
+                load_now().c_str());
     hall::HallFilter teller;
     teller.staff = "li.na";
     teller.outcome = hall::HallFilter::Outcome::ok;
     const double one_f = query("SOLO", teller);
     const double hall_f = query("BJ01", teller);
-    std::printf("    filtered (teller, ok only): one counter %.2f ms, 50 counters %.2f ms = %.2fx\n", one_f * 1e3,
-                hall_f * 1e3, hall_f / one_f);
+    std::printf("    filtered (teller, ok only): one counter %.2f ms, 50 counters %.2f ms = %.2fx %s\n", one_f * 1e3,
+                hall_f * 1e3, hall_f / one_f, load_now().c_str());
 
     // (d) a 24-hour backlog of one busy counter, read from its SQLite journal and shipped
     const fs::path local_file = g_dir / "backlog.db";
@@ -225,7 +244,7 @@ int main(int argc, char** argv) {
       ship_all(c, busy, backlog, 5000);
     }
     const double catch_up = seconds_since(t);
-    std::printf("(d) catch-up: 5000 entries read from SQLite and shipped in %.2f s\n", catch_up);
+    std::printf("(d) catch-up: 5000 entries read from SQLite and shipped in %.2f s %s\n", catch_up, load_now().c_str());
 
     // (e) the same backlog through the desk's shipper: entries in batches, then every receipt
     {
@@ -242,9 +261,10 @@ int main(int argc, char** argv) {
       db::HallState(db).set("conninfo", conninfo);
       t = Steady::now();
       const desk::ShipOutcome out = desk::HallLink(db, clock).ship(std::chrono::seconds(30));
-      std::printf("(e) catch-up through desk::HallLink::ship: %lld entries + %lld receipts in %.2f s (%s)\n",
-                  static_cast<long long>(out.entries), static_cast<long long>(out.receipts), seconds_since(t),
-                  out.ok ? "ok" : out.error.c_str());
+      const double took = seconds_since(t);
+      std::printf("(e) catch-up through desk::HallLink::ship: %lld entries + %lld receipts in %.2f s (%s) %s\n",
+                  static_cast<long long>(out.entries), static_cast<long long>(out.receipts), took,
+                  out.ok ? "ok" : out.error.c_str(), load_now().c_str());
     }
 
     // (b) durable appends with shipping off, then on (best of 3 each, alternating)
@@ -255,8 +275,8 @@ int main(int argc, char** argv) {
       drain = std::max(drain, d);
     }
     std::printf("(b) durable appends: shipping off %.0f/s, on %.0f/s = %.2fx (backlog drained %.2f s after the "
-                "last append, worst run)\n",
-                off, on, on / off, drain);
+                "last append, worst run) %s\n",
+                off, on, on / off, drain, load_now().c_str());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_hall: %s\n", e.what());
     rc = 1;

@@ -128,6 +128,7 @@ printing::DailyReportData day_report_data(AppContext& ctx, const workflows::Acto
   printing::DailyReportData d;
   d.business_day = day;
   d.branch_name = ctx.config().branch_name;
+  d.workstation = ctx.config().workstation;
   d.generated_at = text::local_time(ctx.clock().now(), ctx.config().utc_offset_minutes);
   d.generated_by = who.name;
   for (const auto& x : s.exceptions) {

@@ -16,10 +16,6 @@ namespace {
 // canonical_bytes starts with "certdesk-journal-v1" NUL (20 bytes) then the seq ('i' + 8 bytes):
 // what follows is the entry's content, the same wherever it stands in the chain.
 constexpr std::size_t kContentOffset = 20 + 9;
-// Rows per multi-row INSERT: 19 parameters each, libpq allows 65535 per statement.
-constexpr std::size_t kRowsPerInsert = 2000;
-constexpr int kColumns = 19;
-
 std::string content_of(const std::string& canonical) {
   return canonical.size() > kContentOffset ? canonical.substr(kContentOffset) : std::string();
 }
@@ -28,28 +24,39 @@ const std::string kUtcText = "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'";
 
 std::string utc_text(const std::string& column) { return "to_char(" + column + " AT TIME ZONE 'UTC', " + kUtcText + ")"; }
 
-const std::string& insert_sql(std::size_t rows) {
-  static std::map<std::size_t, std::string> cache;
-  auto it = cache.find(rows);
-  if (it != cache.end()) return it->second;
-  static const char* casts[kColumns] = {"int",  "bigint", "", "", "", "", "", "bigint", "", "",
-                                        "",     "bigint", "", "", "", "", "", "",       "bytea"};
-  std::string sql =
-      "INSERT INTO hall.entries (workstation_id, seq, utc_time, business_day, workstation, staff, action, order_id, "
-      "organisation, token_serial, cert_serial, amount_fen, receipt_no, outcome, details, flow, prev_hash, hash, "
-      "canonical) VALUES ";
-  int n = 1;
-  for (std::size_t r = 0; r < rows; ++r) {
-    sql += r ? ",(" : "(";
-    for (int c = 0; c < kColumns; ++c, ++n) {
-      if (c) sql += ',';
-      sql += '$' + std::to_string(n);
-      if (*casts[c]) sql += std::string("::") + casts[c];
-    }
-    sql += ')';
-  }
-  sql += " RETURNING seq";
-  return cache.emplace(rows, std::move(sql)).first->second;
+// The entries' columns as a counter ships them (COPY's column list); the server sets branch_id
+// and received_utc, the trigger hall.entries_accept checks every row.
+const char* const kCopyEntries =
+    "COPY hall.entries (workstation_id, seq, utc_time, business_day, workstation, staff, action, order_id, "
+    "organisation, token_serial, cert_serial, amount_fen, receipt_no, outcome, details, flow, prev_hash, hash, "
+    "canonical) FROM STDIN";
+
+// The columns kEntryColumns of row i, from column `first` on, as a journal entry.
+const std::string kEntryColumns =
+    "e.seq, e.utc_time, e.business_day, e.workstation, e.staff, e.action, e.order_id, e.organisation, "
+    "e.token_serial, e.cert_serial, e.amount_fen, e.receipt_no, e.outcome, e.details, e.flow, e.prev_hash, e.hash";
+
+db::JournalEntry entry_at(const pg::Result& r, int i, int first) {
+  db::JournalEntry e;
+  int c = first;
+  e.seq = r.integer(i, c++);
+  e.utc_time = r.text(i, c++);
+  e.business_day = r.text(i, c++);
+  e.workstation = r.text(i, c++);
+  e.record.staff = r.text(i, c++);
+  e.record.action = r.text(i, c++);
+  e.record.order_id = r.optional_integer(i, c++);
+  e.record.organisation = r.text(i, c++);
+  e.record.token_serial = r.text(i, c++);
+  e.record.cert_serial = r.text(i, c++);
+  e.record.amount_fen = r.optional_integer(i, c++);
+  e.record.receipt_no = r.text(i, c++);
+  e.record.outcome = r.text(i, c++);
+  e.record.details = r.text(i, c++);
+  e.record.flow = r.text(i, c++);
+  e.prev_hash = r.text(i, c++);
+  e.hash = r.text(i, c);
+  return e;
 }
 
 HallError not_joined(const Counter& c) {
@@ -125,6 +132,8 @@ Connection Connection::open(const std::string& conninfo, const std::string& pass
 
 int Connection::migrate(const std::string& conninfo, const std::string& password_file) {
   pg::Session s(pg::connect(conninfo, password_file));
+  s.exec("SET statement_timeout = 0");   // the owner's migrations are not a counter's statement: unbounded
+  s.exec("SET lock_timeout = 0");
   s.exec("SELECT pg_advisory_lock(4242, 1)");   // one migrator at a time; released when s closes
   const int found = applied_version(s);
   if (found > expected_schema_version()) throw schema_mismatch(found);
@@ -179,19 +188,20 @@ ShipResult Connection::ship(const Counter& counter, const std::vector<db::Journa
       out.duplicates = static_cast<std::int64_t>(first_new);
     }
   }
-  for (std::size_t i = first_new; i < entries.size(); i += kRowsPerInsert) {
-    const std::size_t n = std::min(kRowsPerInsert, entries.size() - i);
-    pg::Params p;
-    p.reserve(n * kColumns);
-    for (std::size_t j = i; j < i + n; ++j) {
+  // One COPY for the batch: no statement of 38 000 parameters to parse and plan per 2 000 rows.
+  if (first_new < entries.size()) {
+    pg::CopyText rows;
+    rows.reserve((entries.size() - first_new) * 700);
+    for (std::size_t j = first_new; j < entries.size(); ++j) {
       const db::JournalEntry& e = entries[j];
       const db::JournalRecord& r = e.record;
-      p.integer(ws).integer(e.seq).text(e.utc_time).text(e.business_day).text(e.workstation).text(r.staff);
-      p.text(r.action).optional_integer(r.order_id).text(r.organisation).text(r.token_serial).text(r.cert_serial);
-      p.optional_integer(r.amount_fen).text(r.receipt_no).text(r.outcome).text(r.details).text(r.flow);
-      p.text(e.prev_hash).text(e.hash).binary(db::Journal::canonical_bytes(e));
+      rows.integer(ws).integer(e.seq).text(e.utc_time).text(e.business_day).text(e.workstation).text(r.staff);
+      rows.text(r.action).optional_integer(r.order_id).text(r.organisation).text(r.token_serial).text(r.cert_serial);
+      rows.optional_integer(r.amount_fen).text(r.receipt_no).text(r.outcome).text(r.details).text(r.flow);
+      rows.text(e.prev_hash).text(e.hash).bytes(db::Journal::canonical_bytes(e));
+      rows.end_row();
     }
-    out.accepted += m.session.exec(insert_sql(n), p).rows();
+    out.accepted += m.session.copy_in(kCopyEntries, rows.data());
   }
   m.session.exec("INSERT INTO hall.contacts (workstation_id, client_utc, shipped) VALUES ($1, $2::timestamptz, $3)",
                  pg::Params().integer(ws).text(text::iso_utc(client_now)).integer(out.accepted));
@@ -459,6 +469,21 @@ std::vector<HallClose> Connection::hall_closes(const std::string& branch) {
   return out;
 }
 
+std::vector<db::JournalEntry> Connection::close_facts(const Counter& counter, std::int64_t up_to_seq) {
+  Impl& m = *impl_;
+  m.session.ensure_connected();
+  const std::int64_t ws = m.workstation_id(counter);
+  pg::Result r = m.session.exec(
+      "SELECT " + kEntryColumns +
+          " FROM hall.entries e WHERE e.workstation_id = $1 AND e.seq <= $2 "
+          "AND (e.action IN ('staff.token_enrolled', 'day.closed') OR e.seq = $2) ORDER BY e.seq",
+      pg::Params().integer(ws).integer(up_to_seq));
+  std::vector<db::JournalEntry> out;
+  out.reserve(static_cast<std::size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) out.push_back(entry_at(r, i, 0));
+  return out;
+}
+
 std::vector<ChainVerdict> Connection::verify_all() {
   Impl& m = *impl_;
   m.session.ensure_connected();
@@ -605,10 +630,8 @@ HallDayPage Connection::hall_day_report(const std::string& branch, const std::st
   p.integer(*b).text(business_day).text(filter.workstation).text(filter.staff).text(filter.flow).integer(outcome);
   p.text(rank).text(utc).text(ws).text(seq).integer(limit);
   pg::Result r = m.session.exec(
-      "SELECT w.code, " + utc_text("e.received_utc") +
-          ", e.seq, e.utc_time, e.business_day, e.workstation, e.staff, e.action, e.order_id, e.organisation, "
-          "e.token_serial, e.cert_serial, e.amount_fen, e.receipt_no, e.outcome, e.details, e.flow, e.prev_hash, "
-          "e.hash, e.review_rank, e.workstation_id "
+      "SELECT w.code, " + utc_text("e.received_utc") + ", " + kEntryColumns +
+          ", e.review_rank, e.workstation_id "
           "FROM hall.entries e JOIN hall.workstations w ON w.id = e.workstation_id "
           "WHERE e.branch_id = $1 AND e.business_day = $2 AND ($3 = '' OR w.code = $3) AND ($4 = '' OR e.staff = $4) "
           "AND ($5 = '' OR e.flow = $5) AND ($6::int = 0 OR ($6::int = 1 AND e.outcome = '0000') OR "
@@ -620,24 +643,7 @@ HallDayPage Connection::hall_day_report(const std::string& branch, const std::st
     HallEntry h;
     h.workstation = r.text(i, 0);
     h.received_utc = r.text(i, 1);
-    db::JournalEntry& e = h.entry;
-    e.seq = r.integer(i, 2);
-    e.utc_time = r.text(i, 3);
-    e.business_day = r.text(i, 4);
-    e.workstation = r.text(i, 5);
-    e.record.staff = r.text(i, 6);
-    e.record.action = r.text(i, 7);
-    e.record.order_id = r.optional_integer(i, 8);
-    e.record.organisation = r.text(i, 9);
-    e.record.token_serial = r.text(i, 10);
-    e.record.cert_serial = r.text(i, 11);
-    e.record.amount_fen = r.optional_integer(i, 12);
-    e.record.receipt_no = r.text(i, 13);
-    e.record.outcome = r.text(i, 14);
-    e.record.details = r.text(i, 15);
-    e.record.flow = r.text(i, 16);
-    e.prev_hash = r.text(i, 17);
-    e.hash = r.text(i, 18);
+    h.entry = entry_at(r, i, 2);
     out.entries.push_back(std::move(h));
   }
   if (r.rows() == limit && limit > 0) {

@@ -204,6 +204,10 @@ class Connection {
                                                                      const std::string& business_day);
   // The branch's hall closes, in order (seq 1, 2, …).
   std::vector<HallClose> hall_closes(const std::string& branch);
+  // What a counter's signed close is checked by, as the hall holds it: the counter's
+  // "staff.token_enrolled" and "day.closed" entries with seq <= up_to_seq and the entry
+  // up_to_seq itself (its head), in seq order, as stored (the caller recomputes hashes).
+  std::vector<db::JournalEntry> close_facts(const Counter& counter, std::int64_t up_to_seq);
   // Recomputes every counter's chain, day closes, day totals and hall closes on the server.
   std::vector<ChainVerdict> verify_all();
 

@@ -1,5 +1,8 @@
 #include "hall/pg.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <string_view>
 
@@ -45,6 +48,14 @@ HallError refusal(const std::string& sqlstate, const std::string& primary) {
                      sqlstate);
   if (sqlstate.rfind("08", 0) == 0 || sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03")
     return unreachable(primary);
+  // statement_timeout (57014) or lock_timeout (55P03) fired: a stuck or busy server is an
+  // unreachable one for the counter (it keeps working; the backlog ships later).
+  if (sqlstate == "57014" || sqlstate == "55P03")
+    return HallError(ErrorKind::other, codes::hall_unreachable,
+                     msg(tr("the hall server did not answer in time ({}): the counter keeps working and ships its "
+                            "record later"),
+                         primary),
+                     sqlstate);
   if (sqlstate == "42P01" || sqlstate == "3F000" || sqlstate == "42883" || sqlstate == "42703")
     return HallError(ErrorKind::other, codes::hall_schema_mismatch,
                      msg(tr("the hall database does not hold the schema this program expects ({}): run the "
@@ -135,6 +146,69 @@ void Session::exec_script(const std::string& sql) {
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail(std::move(r));
 }
 
+std::int64_t Session::copy_in(const std::string& copy_sql, const std::string& data) {
+  ResultPtr start(PQexec(conn_.get(), copy_sql.c_str()));
+  if (!start || PQresultStatus(start.get()) != PGRES_COPY_IN) fail(std::move(start));
+  bool sent = true;
+  constexpr std::size_t kChunk = 1 << 20;
+  for (std::size_t at = 0; sent && at < data.size(); at += kChunk) {
+    const std::size_t n = std::min(kChunk, data.size() - at);
+    sent = PQputCopyData(conn_.get(), data.data() + at, static_cast<int>(n)) == 1;
+  }
+  if (PQputCopyEnd(conn_.get(), sent ? nullptr : "certdesk: sending failed") != 1 && PQstatus(conn_.get()) != CONNECTION_OK)
+    throw unreachable(trimmed(PQerrorMessage(conn_.get())));
+  ResultPtr r(PQgetResult(conn_.get()));
+  // Drain whatever else the server sends for this command (libpq requires it before the next one).
+  for (ResultPtr more(PQgetResult(conn_.get())); more; more.reset(PQgetResult(conn_.get()))) {
+  }
+  if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) fail(std::move(r));
+  const char* n = PQcmdTuples(r.get());
+  return n && *n ? std::stoll(n) : 0;
+}
+
+void CopyText::sep() {
+  if (!first_) out_ += '\t';
+  first_ = false;
+}
+CopyText& CopyText::text(std::string_view v) {
+  sep();
+  for (char c : v) {
+    switch (c) {
+      case '\\': out_ += "\\\\"; break;
+      case '\n': out_ += "\\n"; break;
+      case '\r': out_ += "\\r"; break;
+      case '\t': out_ += "\\t"; break;
+      default: out_ += c;
+    }
+  }
+  return *this;
+}
+CopyText& CopyText::integer(std::int64_t v) {
+  sep();
+  out_ += std::to_string(v);
+  return *this;
+}
+CopyText& CopyText::optional_integer(const std::optional<std::int64_t>& v) {
+  if (v) return integer(*v);
+  sep();
+  out_ += "\\N";
+  return *this;
+}
+CopyText& CopyText::bytes(std::string_view v) {
+  static const char* digits = "0123456789abcdef";
+  sep();
+  out_ += "\\\\x";   // the bytea input "\x…", its backslash escaped for COPY
+  for (unsigned char c : v) {
+    out_ += digits[c >> 4];
+    out_ += digits[c & 15];
+  }
+  return *this;
+}
+void CopyText::end_row() {
+  out_ += '\n';
+  first_ = true;
+}
+
 Transaction::Transaction(Session& s) : s_(s) { s_.exec("BEGIN"); }
 Transaction::~Transaction() {
   if (done_ || PQstatus(s_.raw()) != CONNECTION_OK) return;
@@ -156,6 +230,10 @@ ConnPtr connect(const std::string& conninfo, const std::string& password_file) {
   }
   std::vector<std::string> keys, vals;
   bool has_timeout = false;
+  // Every statement bounded on the server (docs/hall.md): a statement or a lock wait longer than
+  // this fails, so a stuck server cannot hold a command past its budget. Settings of the
+  // connection string's own options come after these and win.
+  std::string options = fmt::format("-c statement_timeout={} -c lock_timeout={}", kStatementTimeoutMs, kLockTimeoutMs);
   for (PQconninfoOption* o = opts.get(); o->keyword; ++o) {
     if (!o->val || !*o->val) continue;
     const std::string_view key = o->keyword;
@@ -165,6 +243,11 @@ ConnPtr connect(const std::string& conninfo, const std::string& password_file) {
                          "file instead"));
     if (key == "connect_timeout") has_timeout = true;
     if (key == "passfile" && !password_file.empty()) continue;
+    if (key == "options") {
+      options += ' ';
+      options += o->val;
+      continue;
+    }
     keys.emplace_back(o->keyword);
     vals.emplace_back(o->val);
   }
@@ -180,6 +263,8 @@ ConnPtr connect(const std::string& conninfo, const std::string& password_file) {
     keys.emplace_back("connect_timeout");
     vals.emplace_back("2");
   }
+  keys.emplace_back("options");
+  vals.push_back(options);
   keys.emplace_back("application_name");
   vals.emplace_back("certdesk");
   std::vector<const char*> k, v;

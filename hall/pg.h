@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/handle.h"
@@ -61,11 +62,32 @@ class Session {
   Result exec(const std::string& sql, const Params& params = {}, bool binary = false);
   // Several statements, no parameters (migrations).
   void exec_script(const std::string& sql);
+  // COPY … FROM STDIN with `data` in COPY's text format (CopyText builds it); returns the
+  // rows stored (a row a BEFORE trigger skipped is not counted).
+  std::int64_t copy_in(const std::string& copy_sql, const std::string& data);
   PGconn* raw() { return conn_.get(); }
 
  private:
   [[noreturn]] void fail(ResultPtr r);
   ConnPtr conn_;
+};
+
+// Rows in COPY's text format: fields tab-separated, rows newline-terminated, \N for NULL,
+// backslash escapes; bytea as its hex form.
+class CopyText {
+ public:
+  CopyText& text(std::string_view v);
+  CopyText& integer(std::int64_t v);
+  CopyText& optional_integer(const std::optional<std::int64_t>& v);
+  CopyText& bytes(std::string_view v);
+  void end_row();
+  const std::string& data() const { return out_; }
+  void reserve(std::size_t n) { out_.reserve(n); }
+
+ private:
+  void sep();
+  std::string out_;
+  bool first_ = true;
 };
 
 // BEGIN … COMMIT; rolls back in its destructor unless committed.
@@ -81,6 +103,12 @@ class Transaction {
   Session& s_;
   bool done_ = false;
 };
+
+// The server-side bounds every connection starts with (statement_timeout, lock_timeout);
+// the connection string's options (e.g. options='-c statement_timeout=60s' for a head
+// office's long reports) override them.
+inline constexpr int kStatementTimeoutMs = 3000;
+inline constexpr int kLockTimeoutMs = 2000;
 
 // Opens a connection from conninfo; a password in conninfo is refused, a password
 // file is passed to libpq as passfile. Throws HallError(hall_bad_conninfo | hall_unreachable).

@@ -84,6 +84,7 @@ struct ReportException {
 struct DailyReportData {
   std::string business_day;   // "2026-11-22"
   std::string branch_name;
+  std::string workstation;    // the counter's code ("W01"): the report is of one counter (issue 12)
   std::string generated_at;   // local time the report was made
   std::string generated_by;
   std::vector<ReportException> exceptions;

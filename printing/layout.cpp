@@ -658,6 +658,7 @@ DocumentLayout layout_daily_report(const DailyReportData& d, Paper paper) {
   Table summary(b, {{"项目", 0.18}, {"内容", 0.82}}, sz.body);
   const std::vector<std::pair<std::string, std::string>> facts = {
       {"网点", or_dash(d.branch_name)},
+      {"柜台", or_dash(d.workstation)},
       {"收款合计", money},
       {"收据", "开具 " + std::to_string(d.receipts_issued) + " 张，其中作废 " + std::to_string(d.receipts_voided) + " 张"},
       {"流水条数", std::to_string(d.entry_count) + " 条" + seq},
@@ -685,7 +686,8 @@ DocumentLayout layout_daily_report(const DailyReportData& d, Paper paper) {
   b.advance(sz.body * 0.8);
   signature_line(b, sz, "主管签字：", d.closed ? d.closed_by : "");
 
-  const std::string footer_text = "日终报表 · " + (d.branch_name.empty() ? "" : d.branch_name + " · ") + d.business_day;
+  const std::string footer_text = "日终报表 · " + (d.branch_name.empty() ? "" : d.branch_name + " · ") +
+                                  (d.workstation.empty() ? "" : "柜台 " + d.workstation + " · ") + d.business_day;
   auto layout = b.finish([&](detail::Page& page, int index, int count, PageSize size) {
     footer(page, size, paper, footer_text, index, count);
   });

@@ -465,6 +465,45 @@ std::optional<JournaledClose> journaled_close(const db::JournalEntry& e) {
   return JournaledClose{d.substr(7, 10), d.substr(at + 17, 64)};
 }
 
+SignedCloseCheck check_signed_close(const db::DayCloseRecord& rec, const std::vector<db::JournalEntry>& facts,
+                                    SignatureChecker& checker) {
+  SignedCloseCheck r;
+  const std::string& day = rec.business_day;
+  r.statement_hash_ok = crypto::sha256_hex(rec.statement) == rec.statement_sha256;
+  if (!r.statement_hash_ok)
+    r.statement_problem = msg(tr("the statement of the close of {} no longer has the hash that was recorded"), day);
+  std::string why = checker.check(rec.signer_cert, rec.statement, rec.signature);
+  r.signature_ok = why.empty();
+  if (!r.signature_ok)
+    r.signature_problem = fmt::format(fmt::runtime(tr("the signature of the close of {} does not verify: {}")), day, why);
+  for (const auto& e : facts)
+    if (e.seq <= rec.head_seq)
+      if (auto fp = enrolled_fingerprint(e, rec.closed_by)) {
+        r.pinned_fingerprint = *fp;
+        r.enrolment_seq = e.seq;
+      }
+  try {
+    r.signer_fingerprint = checker.key_fingerprint(rec.signer_cert);
+  } catch (const Error&) {
+    r.signer_fingerprint.clear();   // an unreadable certificate is named below as an unpinned key
+  }
+  r.key_pinned = rec.signer_kind == "supervisor" && r.enrolment_seq && !r.signer_fingerprint.empty() &&
+                 r.signer_fingerprint == r.pinned_fingerprint;
+  if (!r.key_pinned) {
+    if (rec.signer_kind != "supervisor")
+      r.pin_problem = msg(tr("the close of {} was signed with the {} key, not with {}'s own token: only a supervisor's token closes a day"),
+                          day, rec.signer_kind, rec.closed_by);
+    else if (!r.enrolment_seq)
+      r.pin_problem = msg(tr("the journal up to the close of {} (entry {}) enrols no signing token for {} with a key fingerprint: the key that signed cannot be pinned"),
+                          day, rec.head_seq, rec.closed_by);
+    else
+      r.pin_problem = msg(tr("the close of {} was signed with the key {}, but the key enrolled for {} at the time (journal entry {}) is {}: another token signed it"),
+                          day, r.signer_fingerprint.empty() ? std::string("-") : r.signer_fingerprint, rec.closed_by,
+                          *r.enrolment_seq, r.pinned_fingerprint);
+  }
+  return r;
+}
+
 // ---- DayClose --------------------------------------------------------------------
 
 DayClose::DayClose(db::Database& db, db::Journal& journal, const Clock& clock, const CounterConfig& config, const Actor& who)
@@ -633,40 +672,17 @@ DayVerifyReport DayClose::verify(const std::string& day, SignatureChecker& check
                            day, signed_line, now_line));
   }
 
-  // 4. The signature.
-  std::string why = checker.check(rec->signer_cert, rec->statement, rec->signature);
-  r.signature_ok = why.empty();
-  if (!r.signature_ok) fail(fmt::format(fmt::runtime(tr("the signature of the close of {} does not verify: {}")), day, why));
-
-  // 5. The key is the one enrolled for the supervisor at the time (inside the signed head).
-  std::optional<std::int64_t> enrolment_seq;
-  for (const auto& e : journaled)
-    if (e.seq <= rec->head_seq)
-      if (auto fp = enrolled_fingerprint(e, rec->closed_by)) {
-        r.pinned_fingerprint = *fp;
-        enrolment_seq = e.seq;
-      }
-  try {
-    r.signer_fingerprint = checker.key_fingerprint(rec->signer_cert);
-  } catch (const Error&) {
-    r.signer_fingerprint.clear();   // an unreadable certificate is named below as an unpinned key
-  }
-  r.key_pinned = rec->signer_kind == "supervisor" && enrolment_seq && !r.signer_fingerprint.empty() &&
-                 r.signer_fingerprint == r.pinned_fingerprint;
-  if (!r.key_pinned) {
-    if (rec->signer_kind != "supervisor")
-      fail(msg(tr("the close of {} was signed with the {} key, not with {}'s own token: only a supervisor's token closes a day"),
-               day, rec->signer_kind, rec->closed_by));
-    else if (!enrolment_seq)
-      fail(msg(tr("the journal up to the close of {} (entry {}) enrols no signing token for {} with a key fingerprint: the key that signed cannot be pinned"),
-               day, rec->head_seq, rec->closed_by),
-           rec->head_seq);
-    else
-      fail(msg(tr("the close of {} was signed with the key {}, but the key enrolled for {} at the time (journal entry {}) is {}: another token signed it"),
-               day, r.signer_fingerprint.empty() ? std::string("-") : r.signer_fingerprint, rec->closed_by,
-               *enrolment_seq, r.pinned_fingerprint),
-           enrolment_seq);
-  }
+  // 4. The signature; 5. the key is the one enrolled for the supervisor at the time (inside the signed head).
+  const SignedCloseCheck signed_check = check_signed_close(*rec, journaled, checker);
+  r.signature_ok = signed_check.signature_ok;
+  if (!r.signature_ok) fail(signed_check.signature_problem);
+  r.pinned_fingerprint = signed_check.pinned_fingerprint;
+  r.signer_fingerprint = signed_check.signer_fingerprint;
+  r.key_pinned = signed_check.key_pinned;
+  if (!r.key_pinned)
+    fail(signed_check.pin_problem, rec->signer_kind != "supervisor" ? std::nullopt
+                                   : signed_check.enrolment_seq     ? signed_check.enrolment_seq
+                                                                    : std::optional<std::int64_t>(rec->head_seq));
 
   // 6. The chain of closes.
   std::optional<Finding> broken = close_chain_problem(db_, journaled);

@@ -210,6 +210,25 @@ struct CloseFacts {
 // The canonical statement (format above).
 std::string statement_text(const DaySummary& s, const CloseFacts& f);
 
+// The checks a signed close stands on by itself, wherever it is held: the
+// statement's hash, the signature, and the key pinned to the last enrolment of
+// closed_by among `facts` (journal entries; those after head_seq are ignored).
+// DayClose::verify runs it on the local record; the hall close runs it on each
+// counter's close as the hall server holds it, with that counter's journal
+// entries from the server (app/cli_hall.cpp). Each problem is a sentence, empty
+// when that check passed.
+struct SignedCloseCheck {
+  bool statement_hash_ok = false;       // statement_sha256 is the statement's SHA-256
+  bool signature_ok = false;
+  bool key_pinned = false;
+  std::string signer_fingerprint, pinned_fingerprint;
+  std::optional<std::int64_t> enrolment_seq;
+  std::string statement_problem, signature_problem, pin_problem;
+  bool ok() const { return statement_hash_ok && signature_ok && key_pinned; }
+};
+SignedCloseCheck check_signed_close(const db::DayCloseRecord& rec, const std::vector<db::JournalEntry>& facts,
+                                    SignatureChecker& checker);
+
 struct DayVerifyReport {
   bool ok = false;
   db::VerifyReport chain;               // the whole journal

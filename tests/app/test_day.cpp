@@ -287,6 +287,17 @@ BOOST_FIXTURE_TEST_CASE(exports_csv_with_bom_and_the_pdf_report, DayFixture) {
   BOOST_TEST(t.out.find(today) != std::string::npos);
   json j = json::parse(r.out);
   BOOST_TEST(j.at("exceptions").at(0).at("kind").get<std::string>() == "failure");
+  // The report is one counter's: its workstation code in the JSON, the text and the PDF (issue 12.2).
+  const std::string ws = ctx->config().workstation;
+  BOOST_TEST_REQUIRE(!ws.empty());
+  BOOST_TEST(j.at("workstation").get<std::string>() == ws);
+  BOOST_TEST(t.out.find("柜台") != std::string::npos, t.out);
+  BOOST_TEST(t.out.find("柜台 " + ws) != std::string::npos, t.out);   // the footer of every page
+  RunResult plain = day_cli(cat({"day", "report", today}, as_sup()));
+  BOOST_REQUIRE_MESSAGE(plain.exit_code == 0, plain.err);
+  const std::string first_line = plain.out.substr(0, plain.out.find('\n'));
+  BOOST_TEST(first_line.find(ws) != std::string::npos, plain.out);
+  BOOST_TEST(first_line.find(ctx->config().branch) != std::string::npos, plain.out);
 }
 
 // The attacker: a copy of the closed data folder per attack, the journal's

@@ -2,8 +2,14 @@
 // against a real PostgreSQL 15 started by scripts/hall-server in a temp folder.
 #include <boost/test/unit_test.hpp>
 
+#include <libpq-fe.h>
+
+#include <chrono>
+#include <memory>
+
 #include "common/crypto.h"
 #include "common/error.h"
+#include "common/handle.h"
 #include "hall/hall.h"
 #include "tests/hall/hall_server.h"
 
@@ -80,17 +86,20 @@ BOOST_AUTO_TEST_SUITE(hall_schema)
 
 BOOST_AUTO_TEST_CASE(migrations_apply_once_and_open_checks_the_version) {
   HallServer server;
-  BOOST_TEST(hall::expected_schema_version() == 2);
-  BOOST_TEST(hall::Connection::migrate(server.conninfo()) == 2);   // again: nothing to do
-  BOOST_TEST(server.value("SELECT count(*) FROM hall.schema_version") == "2");
+  BOOST_TEST(hall::expected_schema_version() == 3);
+  BOOST_TEST(hall::Connection::migrate(server.conninfo()) == 3);   // again: nothing to do
+  BOOST_TEST(server.value("SELECT count(*) FROM hall.schema_version") == "3");
   // 002: the review by teller has its own index.
   BOOST_TEST(server.value("SELECT count(*) FROM pg_indexes WHERE indexname = 'entries_review_staff'") == "1");
+  // 003: the accepting triggers plan their lookups with sequential scans off.
+  BOOST_TEST(server.value("SELECT count(*) FROM pg_proc WHERE pronamespace = 'hall'::regnamespace AND "
+                          "proconfig @> ARRAY['enable_seqscan=off']") == "4");
   BOOST_CHECK_NO_THROW(hall::Connection::open(server.conninfo()));
   // A database without the schema, and one of a newer version, are refused by open().
   BOOST_TEST(server.sql("CREATE DATABASE empty").empty());
   BOOST_TEST(code_of([&] { hall::Connection::open(server.conninfo("postgres", "empty")); }) ==
              codes::hall_schema_mismatch);
-  BOOST_TEST(server.sql("INSERT INTO hall.schema_version (version) VALUES (3)").empty());
+  BOOST_TEST(server.sql("INSERT INTO hall.schema_version (version) VALUES (4)").empty());
   BOOST_TEST(code_of([&] { hall::Connection::open(server.conninfo()); }) == codes::hall_schema_mismatch);
   BOOST_TEST(code_of([&] { hall::Connection::migrate(server.conninfo()); }) == codes::hall_schema_mismatch);
 }
@@ -277,6 +286,52 @@ BOOST_AUTO_TEST_CASE(receipts_and_day_closes_are_pinned_to_shipped_entries) {
   for (const auto& v : w01.verify_all())
     if (v.problem == "hall-close") found = v.first_bad_seq == 2 && v.counter.branch == "BJ01";
   BOOST_TEST(found);
+}
+
+// A stuck or busy server cannot hold a counter's command: every statement of the client's
+// connection is bounded on the server (statement_timeout, lock_timeout: hall/pg.h), the
+// failure is "unreachable" (6001) with nothing stored, and the next attempt ships it all.
+BOOST_AUTO_TEST_CASE(every_statement_is_bounded_on_the_server) {
+  OneCounter f(12);
+  auto& [server, w01, dir, local] = f;
+  const auto all = local.all();
+  BOOST_TEST_REQUIRE(w01.ship(kW01, {all.begin(), all.begin() + 4}, test::hall_time(4)).accepted == 4);
+  const std::vector<db::JournalEntry> rest(all.begin() + 4, all.end());
+  const auto failing = [&](const std::string& sqlstate) {
+    const auto t = std::chrono::steady_clock::now();
+    std::string code = "no error", state;
+    try {
+      w01.ship(kW01, rest, test::hall_time(12));
+    } catch (const hall::HallError& e) {
+      code = e.code();
+      state = e.sqlstate();
+    }
+    const auto took = std::chrono::steady_clock::now() - t;
+    BOOST_TEST(code == codes::hall_unreachable);
+    BOOST_TEST(state == sqlstate);
+    BOOST_TEST(took < std::chrono::seconds(8));   // the bound (2 s / 3 s) plus a loaded machine's slack
+  };
+  {  // Another session holds the entries table: the ship waits for the lock at most lock_timeout.
+    using ConnPtr = std::unique_ptr<PGconn, CFree<PQfinish>>;
+    ConnPtr holder(PQconnectdb(server.conninfo().c_str()));
+    BOOST_TEST_REQUIRE(PQstatus(holder.get()) == CONNECTION_OK);
+    std::unique_ptr<PGresult, CFree<PQclear>> r(
+        PQexec(holder.get(), "BEGIN; LOCK TABLE hall.entries IN ACCESS EXCLUSIVE MODE"));
+    BOOST_TEST_REQUIRE(PQresultStatus(r.get()) == PGRES_COMMAND_OK);
+    failing("55P03");
+  }   // the holder's connection closes: the lock goes
+  BOOST_TEST(server.value("SELECT count(*) FROM hall.entries") == "4");   // nothing of the batch stored
+  // A server that takes too long over a statement (a trigger that sleeps): statement_timeout.
+  BOOST_TEST_REQUIRE(server.sql("CREATE FUNCTION hall.stall() RETURNS trigger LANGUAGE plpgsql AS "
+                                "$$ BEGIN PERFORM pg_sleep(20); RETURN NEW; END $$; "
+                                "CREATE TRIGGER stall BEFORE INSERT ON hall.contacts FOR EACH ROW "
+                                "EXECUTE FUNCTION hall.stall()") == "");
+  failing("57014");
+  BOOST_TEST(server.value("SELECT count(*) FROM hall.entries") == "4");
+  BOOST_TEST_REQUIRE(server.sql("DROP TRIGGER stall ON hall.contacts; DROP FUNCTION hall.stall()") == "");
+  // The same connection carries on: the backlog ships whole.
+  BOOST_TEST(w01.ship(kW01, rest, test::hall_time(12)).accepted == static_cast<std::int64_t>(rest.size()));
+  BOOST_TEST(server.value("SELECT count(*) FROM hall.entries") == "12");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "db/day_close.h"
 #include "db/journal.h"
 #include "hall/hall.h"
@@ -46,8 +47,12 @@ struct Hall {
   std::vector<std::string> env(const fs::path& d) const {
     return {"SOFTHSM2_CONF=" + (d / "softhsm" / "softhsm2.conf").string()};
   }
+  // Counter kBehind's processes all run with a real clock 10 minutes behind the server's
+  // (libfaketime's faketime, Debian package faketime), from its init on.
+  static constexpr int kBehind = 5;
   RunResult cli_at(const fs::path& d, std::vector<std::string> args) const {
     args.insert(args.begin(), {test::bin("certdesk-cli").string(), "--data-dir", d.string()});
+    if (d == data(kBehind)) args.insert(args.begin(), {"faketime", "-f", "-10m"});
     return test::run(args, env(d), "", 120);
   }
   RunResult cli(int n, const std::vector<std::string>& args) const { return cli_at(data(n), args); }
@@ -247,17 +252,19 @@ BOOST_AUTO_TEST_CASE(five_counters_through_a_day_with_a_server_restart) {
   BOOST_TEST(report["counters"].size() == 5u);
   BOOST_TEST(report["totals"]["entries"].get<std::int64_t>() == total);
 
-  // A counter whose clock is behind the server's (its client time recorded beside the server's).
+  // Counter 5's clock is really behind (faketime): its own record says so, it worked all day
+  // like the others (shipped, nothing pending, verified above), and the hall flags it — only it.
   {
-    auto c = hall::Connection::open(h.server.conninfo(role(5)));
-    c.ship({"BJ01", code(5)}, {}, SystemClock().now() - std::chrono::minutes(10));
+    const std::string last = chain_of(h.data(Hall::kBehind) / "certdesk.db").back().utc_time;
+    const auto behind_by = SystemClock().now() - text::parse_iso_utc(last);
+    BOOST_TEST(behind_by >= std::chrono::minutes(9), last);
   }
   RunResult issues = h.cli(1, {"--json", "hall", "issues"});
   BOOST_TEST_REQUIRE(issues.exit_code == 0, issues.err);
-  bool behind = false;
+  std::vector<std::string> behind;
   for (const auto& i : json::parse(issues.out))
-    behind = behind || (i["workstation"] == code(5) && i["kind"] == "clock-behind");
-  BOOST_TEST(behind, issues.out);
+    if (i["kind"] == "clock-behind") behind.push_back(i["workstation"].get<std::string>());
+  BOOST_TEST(behind == std::vector<std::string>{code(Hall::kBehind)}, issues.out);
   RunResult office = h.cli(2, {"--json", "hall", "report", "--head-office", today});
   BOOST_TEST_REQUIRE(office.exit_code == 0, office.err);
   BOOST_TEST(json::parse(office.out)[0]["counters"].get<int>() == 5);
@@ -320,19 +327,27 @@ BOOST_AUTO_TEST_CASE(a_deleted_day_close_and_the_hall_close) {
     for (const auto& s : h.as_admin()) a.push_back(s);
     return a;
   };
-  RunResult r = h.cli(1, {"token", "insert-blank", "--serial", "7001"});
-  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
-  r = h.cli(1, as_admin({"staff", "add", "sup1", "--role", "supervisor", "--password-file", h.pw.string()}));
-  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
-  r = h.cli(1, as_admin({"staff", "enroll-token", "sup1", "--token", "7001", "--new-pin-file", h.pin.string()}));
-  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  // Counter 2 too, with its own supervisor and token (its certificate from counter 2's own CA).
+  RunResult r;
+  for (int n = 1; n <= 2; ++n) {
+    const std::string sup = "sup" + std::to_string(n), serial = "700" + std::to_string(n);
+    r = h.cli(n, {"token", "insert-blank", "--serial", serial});
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    r = h.cli(n, as_admin({"staff", "add", sup, "--role", "supervisor", "--password-file", h.pw.string()}));
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    r = h.cli(n, as_admin({"staff", "enroll-token", sup, "--token", serial, "--new-pin-file", h.pin.string()}));
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  }
   const std::string today = chain_of(h.data(1) / "certdesk.db").back().business_day;
-  std::vector<std::string> close{"day", "close", today, "--as", "sup1", "--as-password-file", h.pw.string(),
-                                 "--pin-file", h.pin.string()};
-  r = h.cli(1, close);
-  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  for (int n = 2; n >= 1; --n) {
+    std::vector<std::string> close{"day", "close", today, "--as", "sup" + std::to_string(n), "--as-password-file",
+                                   h.pw.string(), "--pin-file", h.pin.string()};
+    r = h.cli(n, close);
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  }
   BOOST_TEST(h.status(1)["pending"].get<std::int64_t>() == 0);
-  BOOST_TEST(h.server.value("SELECT count(*) FROM hall.day_closes") == "1");
+  BOOST_TEST(h.status(2)["pending"].get<std::int64_t>() == 0);
+  BOOST_TEST(h.server.value("SELECT count(*) FROM hall.day_closes") == "2");
   BOOST_TEST(h.cli(1, {"journal", "verify", "--hall"}).exit_code == 0);
 
   // The local day close deleted with sqlite3: the local chain alone cannot tell, the hall can.
@@ -347,15 +362,41 @@ BOOST_AUTO_TEST_CASE(a_deleted_day_close_and_the_hall_close) {
     BOOST_TEST(j["business_day"] == today);
   }
 
-  // The hall close: signed with sup1's own token over the counters' signed heads, chained.
+  // The hall close re-checks each counter's own signed close as the server holds it: a
+  // superuser's edit of counter 2's signature there is refused, naming the counter, and
+  // nothing is signed or stored.
+  const std::string w02_close =
+      "FROM hall.workstations w WHERE w.id = d.workstation_id AND w.code = 'W02'";
+  const std::string flip_signature = "SET session_replication_role = replica; UPDATE hall.day_closes d SET "
+                                     "signature = set_byte(signature, 12, get_byte(signature, 12) # 255) " + w02_close;
+  BOOST_TEST_REQUIRE(h.server.sql(flip_signature) == "");
   std::vector<std::string> hclose{"--json", "hall", "close", today, "--as", "sup1", "--as-password-file", h.pw.string(),
                                   "--pin-file", h.pin.string()};
+  r = h.cli(1, hclose);
+  BOOST_TEST(r.exit_code == 3, r.err);
+  BOOST_TEST(r.err.find("W02") != std::string::npos, r.err);
+  BOOST_TEST(r.err.find("W01") == std::string::npos, r.err);
+  BOOST_TEST(h.server.value("SELECT count(*) FROM hall.hall_closes") == "0");
+  BOOST_TEST_REQUIRE(h.server.sql(flip_signature) == "");   // the same XOR again: the original signature
+
+  // The hall close: signed with sup1's own token over the counters' signed heads, chained.
   r = h.cli(1, hclose);
   BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
   json c = json::parse(r.out);
   BOOST_TEST(c["seq"].get<int>() == 1);
   BOOST_TEST(c["signer"] == "supervisor");
   BOOST_TEST(c["prev_hash"] == std::string(64, '0'));
+  r = h.cli(1, {"hall", "close-verify"});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(json::parse(h.cli(1, {"--json", "hall", "close-verify"}).out)["closes"].get<int>() == 1);
+  // close-verify re-checks the counters' closes too: counter 2's statement edited on the server.
+  BOOST_TEST_REQUIRE(h.server.sql("SET session_replication_role = replica; UPDATE hall.day_closes d SET "
+                                  "statement = statement || 'x' " + w02_close) == "");
+  r = h.cli(1, {"hall", "close-verify"});
+  BOOST_TEST(r.exit_code == 3, r.err);
+  BOOST_TEST(r.err.find("W02") != std::string::npos, r.err);
+  BOOST_TEST_REQUIRE(h.server.sql("SET session_replication_role = replica; UPDATE hall.day_closes d SET "
+                                  "statement = left(statement, -1) " + w02_close) == "");
   r = h.cli(1, {"hall", "close-verify"});
   BOOST_TEST(r.exit_code == 0, r.err);
   // A superuser's edit of the stored close is found.

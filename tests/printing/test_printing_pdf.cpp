@@ -32,6 +32,7 @@ DailyReportData sample_report(int exceptions) {
   DailyReportData d;
   d.business_day = "2026-11-22";
   d.branch_name = "朝阳营业厅";
+  d.workstation = "W03";
   d.generated_at = "2026-11-22 17:40";
   d.generated_by = "王主管";
   for (int i = 0; i < exceptions; ++i)
@@ -380,6 +381,7 @@ BOOST_AUTO_TEST_CASE(daily_report_spans_numbered_pages) {
     const std::string text = raw_page_text(pdf, p);
     BOOST_TEST(contains(text, "第" + std::to_string(p) + "页/共" + std::to_string(pages) + "页"), "page " << p);
     BOOST_TEST(contains(text, "日终报表"), "page " << p);
+    BOOST_TEST(contains(text, "柜台W03"), "page " << p);   // the counter in every page's footer
   }
   // The exceptions table continues on page 2 with its heading repeated.
   BOOST_TEST(contains(pdftotext(pdf, 2), "订单号"));
