@@ -32,6 +32,7 @@
 #include "forms/review_window.h"
 #include "forms/ui.h"
 #include "tests/gui/gui_driver.h"
+#include "tests/gui/scripted.h"
 #include "tests/gui/wx_session.h"
 #include "tests/support/support.h"
 
@@ -52,13 +53,6 @@ struct WxGlobal : test::WxSession {
 };
 BOOST_TEST_GLOBAL_FIXTURE(WxGlobal);
 
-std::string shot(const std::string& name) {
-  const char* dir = std::getenv("CERTDESK_SCREENSHOT_DIR");
-  fs::path d = dir && *dir ? fs::path(dir) : fs::current_path() / "screenshots";
-  fs::create_directories(d);
-  return (d / name).string();
-}
-
 // The menu-bar titles as shown (mnemonics stripped).
 std::string titles(wxFrame* f) {
   std::string out;
@@ -77,14 +71,6 @@ bool menu(wxFrame* f, const char* menu_msgid, const char* item_msgid) {
   f->GetEventHandler()->ProcessEvent(e);
   return true;
 }
-
-struct ScriptedPin final : workflows::PinPrompt {
-  std::optional<Secret> new_pin(const workflows::PinRules&, std::string_view) override { return Secret("customer-pin-1"); }
-  std::optional<Secret> current_pin(const workflows::PinRules&, std::string_view) override { return Secret("customer-pin-1"); }
-};
-struct NoApprover final : workflows::ApprovalPrompt {
-  std::optional<workflows::ApprovalCredentials> approve(std::string_view) override { return std::nullopt; }
-};
 
 // A data folder with an admin, a teller, a supervisor, and (with_order) a
 // completed first issuance whose receipt the supervisor can void.
@@ -110,19 +96,10 @@ struct RolesDesk {
     super = ctx->staff().add(admin, "super1", workflows::Role::supervisor, Secret("super-password-1"));
     if (with_order) {
       ctx->insert_blank_token("2100012345");
-      workflows::ServiceRequest r;
-      r.organisation_name = "北京示例科技有限公司";
-      r.uscc = "91110108MA01C8D24U";
-      r.handler_name = "张三";
-      r.handler_id_number = "11010519491231002X";
-      for (const char* item : {"application_form", "org_code_copy", "handler_id_copy"})
-        r.documents[item] = {true, true, std::string(item) == "application_form" ? "issue" : ""};
-      r.token_serial = "2100012345";
-      r.amount_fen = 5000;
-      ScriptedPin pin;
-      NoApprover none;
+      test::ScriptedPin pin("customer-pin-1");
+      test::NoApprover none;
       workflows::NoProgress quiet;
-      receipt_no = desk::Desk(*ctx).run_order(teller, r, {pin, none, quiet}, true).result.receipt_no;
+      receipt_no = desk::Desk(*ctx).run_order(teller, test::first_issuance("2100012345"), {pin, none, quiet}, true).result.receipt_no;
     }
     model = std::make_unique<app::GuiCounterModel>(*ctx);
   }
@@ -237,7 +214,7 @@ BOOST_AUTO_TEST_CASE(a_supervisor_reviews_voids_verifies_corrects_exports_and_cl
     std::string t = d.ui([&] { return titles(frame); });
     d.check(t == "柜台 柜台事务 日结 收据 授权码 账户", "the supervisor's menus: " + t);
     d.check(d.ui([&] { return !menu(frame, "&Staff", "&Staff accounts…"); }), "no staff command for a supervisor");
-    d.screenshot(shot("supervisor.png"));
+    d.screenshot("supervisor.png");
 
     // 日结 → 审阅当日: the review window, today chosen.
     d.ui([&] { d.check(menu(frame, "&Day", "&Review the day…"), "the day menu has review"); });
@@ -289,7 +266,7 @@ BOOST_AUTO_TEST_CASE(a_supervisor_reviews_voids_verifies_corrects_exports_and_cl
     d.check(d.wait_for([&] { return !review->busy() && !review->last_result().empty(); }), "the verification finishes");
     std::string verdict = d.ui([&] { return utf8(review->last_result()); });
     d.check(verdict.find("日志完整") != std::string::npos, "the journal is intact: " + verdict);
-    d.screenshot(shot("supervisor-review.png"));
+    d.screenshot("supervisor-review.png");
 
     // A correction entry: a reason is needed, then it is written.
     d.ui([&] { menu(frame, "&Day", "Correction &entry…"); });
@@ -324,7 +301,7 @@ BOOST_AUTO_TEST_CASE(a_supervisor_reviews_voids_verifies_corrects_exports_and_cl
     d.check(d.ui([&] { return review->busy() && review->IsEnabled(); }), "the review window shows the close running");
     d.ui([&] { pin->accept(); });
     d.check(d.ui([&] { return !pin->error_label()->GetLabel().empty() && pin->IsModal(); }), "an empty PIN is refused in the dialog");
-    d.screenshot(shot("supervisor-close-pin.png"));
+    d.screenshot("supervisor-close-pin.png");
     d.ui([&] {
       pin->pin_field()->SetValue("super-pin-7");
       pin->accept();
@@ -336,7 +313,7 @@ BOOST_AUTO_TEST_CASE(a_supervisor_reviews_voids_verifies_corrects_exports_and_cl
     auto rec = db::DayCloses(reader).by_day(today);
     d.check(rec && rec->signer_kind == "supervisor" && rec->closed_by == "super1", "the close is signed with the supervisor's token");
     d.check(d.ui([&] { return review->summary_text()->GetLabel().Contains("super1"); }), "the summary says who closed the day");
-    d.screenshot(shot("supervisor-closed.png"));
+    d.screenshot("supervisor-closed.png");
 
     // Switch user closes the review window with the counter.
     d.ui([&] { menu(frame, "Acco&unt", "&Log out / switch user\tCtrl+L"); });
@@ -404,7 +381,7 @@ BOOST_AUTO_TEST_CASE(an_admin_adds_a_teller_disables_them_changes_a_fee_and_a_se
       frame->toggle_selected();
     });
     d.check(d.wait_for([&] { return !frame->busy() && row_of("teller2") && !row_of("teller2")->active; }), "teller2 is disabled");
-    d.screenshot(shot("admin.png"));
+    d.screenshot("admin.png");
 
     // 收费标准: a bad amount is refused next to the field; 60.00 is stored as 6000 fen.
     d.ui([&] { menu(frame, "&Fees", "&Fee schedule…"); });
@@ -425,7 +402,7 @@ BOOST_AUTO_TEST_CASE(an_admin_adds_a_teller_disables_them_changes_a_fee_and_a_se
     });
     d.check(d.wait_for([&] { return fees->saves() == 1 && !fees->busy(); }), "the new fee is saved");
     d.check(db::FeeSchedule(reader).get("token")->amount_fen == 6000, "the token fee is 6000 fen");
-    d.screenshot(shot("admin-fees.png"));
+    d.screenshot("admin-fees.png");
     d.ui([&] { fees->Close(); });
 
     // 设置: a value outside the setting's range is refused next to the field.
@@ -485,3 +462,4 @@ BOOST_AUTO_TEST_CASE(an_admin_adds_a_teller_disables_them_changes_a_fee_and_a_se
   BOOST_TEST(desk::Desk(*desk.ctx).quote(workflows::Flow::issue, "").total_fen == 6000);
   BOOST_TEST(wx_asserts == 0);
 }
+
