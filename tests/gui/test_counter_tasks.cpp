@@ -161,16 +161,23 @@ void report(const std::vector<std::string>& failures) {
 
 BOOST_AUTO_TEST_SUITE(printing_at_handover)
 
-BOOST_FIXTURE_TEST_CASE(an_issuance_is_printed_at_handover_on_a_cups_pdf_queue_and_reprinted_once, Counter,
-                        *utf::precondition(test::cups_runs_as_root)) {
+// The counter with a private cupsd whose default queue is the cups-pdf queue Counter_A5.
+struct PrintingCounter : Counter {
   test::Cupsd cupsd;
-  cupsd.add_queue("Backoffice", "cups-pdf:/");
-  cupsd.add_queue("Counter_A5", "cups-pdf:/");
-  cupsd.admin({"lpadmin", "-d", "Counter_A5"});
-  const auto since = fs::file_time_type::clock::now() - 2s;
-  auto worker = std::make_unique<forms::Worker>();
+  fs::file_time_type since;   // cups-pdf's output of this case is newer
+  std::unique_ptr<forms::Worker> worker = std::make_unique<forms::Worker>();
   forms::CounterFrame* frame = nullptr;
   workflows::OrderResult result;
+  PrintingCounter() {
+    cupsd.add_queue("Counter_A5", "cups-pdf:/");
+    cupsd.admin({"lpadmin", "-d", "Counter_A5"});
+    since = fs::file_time_type::clock::now() - 2s;
+  }
+};
+
+BOOST_FIXTURE_TEST_CASE(an_issuance_is_printed_at_handover_on_a_cups_pdf_queue_and_reprinted_once, PrintingCounter,
+                        *utf::precondition(test::cups_runs_as_root)) {
+  cupsd.add_queue("Backoffice", "cups-pdf:/");
   std::string handover_label, done_label;
 
   auto failures = run_script([&](Script& s) {
@@ -278,6 +285,104 @@ BOOST_FIXTURE_TEST_CASE(without_a_print_service_the_teller_is_told_and_offered_t
   BOOST_TEST(entries(result.order_id, "receipt.printed")[0].record.details.empty());
   BOOST_TEST(entries(result.order_id, "slip.printed").empty());
   BOOST_TEST(print_count(result.receipt_no) == 1);
+}
+
+// Issue 14.9: the teller's lost-key reissue (补办, 遗失) end to end in the window, the
+// papers printed from the handover page to the private cups-pdf queue; the old certificate revoked.
+BOOST_FIXTURE_TEST_CASE(a_lost_key_is_reissued_through_the_wizard_and_its_papers_printed_at_handover, PrintingCounter,
+                        *utf::precondition(test::cups_runs_as_root)) {
+  const auto first = issued(*this);
+  BOOST_REQUIRE(first.state == workflows::OrderState::completed);
+  BOOST_REQUIRE(!first.cert_serial.empty());
+  ctx->insert_blank_token("2100067890");   // the customer lost 2100012345; a new key from the drawer
+  std::string handover_label, reason;
+
+  auto failures = run_script([&](Script& s) {
+    s.ui([&] {
+      frame = new forms::CounterFrame(*model, *worker, teller);
+      frame->SetSize(wxSize(1280, 780));
+      frame->Show();
+    });
+    forms::OrderPage* page = s.ui([&] { return frame->order_page(); });
+    s.require(s.wait_for([&] { return frame->polls() > 0; }), "the first token poll");
+    s.require(s.ui([&] { return page->set_flow(workflows::Flow::reissue); }), "the wizard takes a reissue");
+    s.check(s.ui([&] { return page->reason_choice()->IsShown() && page->reason_choice()->GetSelection() == 0; }),
+            "the reissue asks the reason, 遗失 first");
+    // The customer on record, found by the scanned USCC.
+    s.ui([&] { page->search_field()->SetValue("91110108MA01C8D24U"); });
+    s.require(s.wait_for([&] { return page->handler_id_field()->GetValue() == "11010519491231002X"; }),
+              "the customer on record is picked");
+    s.ui([&] { page->advance(); });
+    s.require(s.wait_for([&] { return page->step() == forms::OrderPage::documents; }), "the documents page");
+    reason = s.ui([&] { return std::string(page->reason_choice()->GetStringSelection().utf8_str()); });
+    documents_to_handover(s, page, "2100067890");
+    result = s.ui([&] { return page->result(); });
+
+    // The papers, before the customer leaves.
+    s.press(s.ui([&] { return page->print_papers_button(); }));
+    forms::PrinterDialog* dlg = nullptr;
+    s.require(s.wait_for([&] { return (dlg = find_top<forms::PrinterDialog>()) != nullptr && dlg->IsModal(); }),
+              "certdesk's printer dialog opens");
+    s.check(s.ui([&] { return dlg->chosen() == "Counter_A5"; }), "the queue is preselected");
+    s.press(s.ui([&] { return dlg->print_button(); }));
+    s.require(s.wait_for([&] { return find_top<forms::PrinterDialog>() == nullptr && !page->running(); }, 120s),
+              "both papers printed");
+    s.check(find_top<forms::PrintProblemDialog>() == nullptr, "no problem reported");
+    handover_label = s.ui([&] { return std::string(page->handover_print_label()->GetLabel().utf8_str()); });
+    s.screenshot("reissue-handover-printed.png");
+    s.ui([&] { page->advance(); });
+    s.require(s.wait_for([&] { return page->step() == forms::OrderPage::done; }), "the order completes");
+    s.ui([&] { frame->Close(true); });
+  });
+  worker.reset();
+  report(failures);
+  BOOST_TEST_MESSAGE("reason: " << reason << "\nhandover: " << handover_label);
+  BOOST_TEST(reason == "遗失");
+  BOOST_TEST(handover_label.find("✗") == std::string::npos, handover_label);
+  BOOST_REQUIRE(!result.receipt_no.empty());
+  auto order = db::Orders(ctx->db()).by_id(result.order_id);
+  BOOST_REQUIRE(order);
+  BOOST_TEST(order->flow == "reissue");
+  BOOST_TEST(order->state == "completed");
+  BOOST_TEST(order->token_serial == "2100067890");
+
+  // The old certificate is revoked as compromised; the new one is on the new key.
+  auto old_cert = db::Certificates(ctx->db()).by_serial(first.cert_serial);
+  BOOST_REQUIRE(old_cert);
+  BOOST_TEST(old_cert->status == "revoked");
+  BOOST_TEST(old_cert->revocation_reason == "keyCompromise");
+  auto new_cert = db::Certificates(ctx->db()).by_serial(result.cert_serial);
+  BOOST_REQUIRE(new_cert);
+  BOOST_TEST(new_cert->status == "valid");
+  BOOST_TEST(new_cert->token_serial == "2100067890");
+
+  // Each paper printed once to the queue; the jobs completed; the PDFs read back.
+  const auto printed = entries(result.order_id, "receipt.printed");
+  const auto slip = entries(result.order_id, "slip.printed");
+  BOOST_REQUIRE_EQUAL(printed.size(), 1u);
+  BOOST_REQUIRE_EQUAL(slip.size(), 1u);
+  BOOST_TEST(print_count(result.receipt_no) == 1);
+  const std::string completed = test::run({"lpstat", "-W", "completed", "-o", "Counter_A5"}, cupsd.env(), "", 30).out;
+  BOOST_TEST_MESSAGE("completed jobs:\n" << completed);
+  for (const auto* e : {&printed[0], &slip[0]}) {
+    BOOST_TEST(e->record.details.find("printer Counter_A5 job ") == 0u, e->record.details);
+    const int job = std::stoi(e->record.details.substr(e->record.details.rfind(' ') + 1));
+    BOOST_TEST(completed.find("Counter_A5-" + std::to_string(job) + " ") != std::string::npos,
+               "job " << job << " completed: " << completed);
+    const std::string text = test::run({"pdftotext", "-layout", test::spooled_job(cupsd, job).string(), "-"}).out;
+    if (e->record.action == "slip.printed") {
+      BOOST_TEST(text.find("2100067890") != std::string::npos, text);
+      BOOST_TEST(text.find(result.cert_serial) != std::string::npos, text);
+    } else {
+      BOOST_TEST(text.find(result.receipt_no) != std::string::npos, text);
+      BOOST_TEST(text.find("北京示例科技有限公司") != std::string::npos, text);
+    }
+    BOOST_TEST(text.find("重印") == std::string::npos, text);
+    const auto out = test::cups_pdf_output(job, since);
+    BOOST_TEST(out.has_value(), "cups-pdf output of job " << job);
+    if (out) fs::remove(*out);
+  }
+  BOOST_TEST(ctx->journal().verify().ok);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
