@@ -10,25 +10,6 @@ namespace certdesk::forms {
 
 namespace {
 
-// The shortest password StaffService accepts (checked there again).
-constexpr std::size_t kMinPassword = 8;
-
-// Both password fields filled alike and long enough; else the error is set
-// next to the field concerned and nothing is returned.
-std::shared_ptr<Secret> two_passwords(FormDialog& d, wxTextCtrl* first, wxTextCtrl* again, std::size_t min_len,
-                                      const wxString& too_short) {
-  if (first->GetValue().length() < min_len) {
-    d.set_error(first, too_short);
-    return nullptr;
-  }
-  if (first->GetValue() != again->GetValue()) {
-    d.set_error(again, _("The two entries differ; type the same twice."));
-    return nullptr;
-  }
-  take_secret(again);
-  return std::make_shared<Secret>(take_secret(first));
-}
-
 const workflows::Role kRoles[] = {workflows::Role::teller, workflows::Role::supervisor, workflows::Role::admin};
 
 }  // namespace
@@ -54,7 +35,7 @@ FormDialog::Task AddStaffDialog::check() {
     set_error(name_, _("Type the login name."));
     return {};
   }
-  auto pw = two_passwords(*this, password_, again_, kMinPassword, _("At least 8 characters."));
+  auto pw = two_passwords(*this, password_, again_, kMinStaffPassword, _("At least 8 characters."));
   if (!pw) return {};
   workflows::Role role = kRoles[std::max(0, role_->GetSelection())];
   return [m = model_, name, role, pw] { m->add_staff(name, role, *pw); };
@@ -79,7 +60,7 @@ ResetPasswordDialog::ResetPasswordDialog(wxWindow* parent, Worker& worker, std::
 }
 
 FormDialog::Task ResetPasswordDialog::check() {
-  auto pw = two_passwords(*this, password_, again_, kMinPassword, _("At least 8 characters."));
+  auto pw = two_passwords(*this, password_, again_, kMinStaffPassword, _("At least 8 characters."));
   if (!pw) return {};
   return [m = model_, name = name_, pw] { m->reset_password(name, *pw); };
 }

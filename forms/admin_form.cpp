@@ -41,6 +41,20 @@ Secret take_secret(wxTextCtrl* field) {
   return s;
 }
 
+std::shared_ptr<Secret> two_passwords(FormDialog& d, wxTextCtrl* first, wxTextCtrl* again, std::size_t min_len,
+                                      const wxString& too_short) {
+  if (first->GetValue().length() < min_len) {
+    d.set_error(first, too_short);
+    return nullptr;
+  }
+  if (first->GetValue() != again->GetValue()) {
+    d.set_error(again, _("The two entries differ; type the same twice."));
+    return nullptr;
+  }
+  take_secret(again);
+  return std::make_shared<Secret>(take_secret(first));
+}
+
 // ---- FormDialog --------------------------------------------------------------------
 
 FormDialog::FormDialog(wxWindow* parent, Worker& worker, const wxString& title, const wxString& intro)

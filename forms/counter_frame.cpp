@@ -305,16 +305,17 @@ void CounterFrame::adopt(wxWindow* w) {
 
 void add_role_and_account_menus(wxFrame* frame, wxMenuBar* bar, const std::vector<RoleMenuBlock>& menus) {
   int id = wxID_HIGHEST + 500;
+  auto* account = new wxMenu;
   for (const auto& block : menus) {
-    auto* m = new wxMenu;
+    auto* m = block.account ? account : new wxMenu;
     for (const auto& item : block.items) {
       m->Append(id, item.label);
       frame->Bind(wxEVT_MENU, [frame, run = item.run](wxCommandEvent&) { run(frame); }, id);
       ++id;
     }
-    bar->Append(m, block.title);
+    if (!block.account) bar->Append(m, block.title);
   }
-  auto* account = new wxMenu;
+  if (account->GetMenuItemCount() > 0) account->AppendSeparator();
   account->Append(kSwitchUserId, _("&Log out / switch user\tCtrl+L"));
   account->AppendSeparator();
   account->Append(wxID_EXIT, _("Log out and &quit\tCtrl+Q"));

@@ -10,12 +10,15 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <wx/msgdlg.h>
+#include <wx/generic/msgdlgg.h>
 #include <wx/menu.h>
 #include <wx/utils.h>
 
 #include <atomic>
 #include <fstream>
 
+#include "app/gui_menus.h"
 #include "app/gui_menus_ui.h"
 #include "app/gui_model.h"
 #include "common/error.h"
@@ -27,6 +30,7 @@
 #include "forms/counter_frame.h"
 #include "forms/day_dialogs.h"
 #include "forms/dialogs.h"
+#include "forms/password_dialog.h"
 #include "forms/prompts_ui.h"
 #include "forms/receipts_dialog.h"
 #include "forms/review_window.h"
@@ -463,3 +467,90 @@ BOOST_AUTO_TEST_CASE(an_admin_adds_a_teller_disables_them_changes_a_fee_and_a_se
   BOOST_TEST(wx_asserts == 0);
 }
 
+// Issue 14.1: 修改密码 in every role's account menu; bad input a message next to its
+// field and nothing changed; the desk's change_own_password (as `certdesk-cli staff password`).
+BOOST_AUTO_TEST_CASE(everyone_changes_their_own_password_from_the_account_menu) {
+  RolesDesk desk(false);
+  auto worker = std::make_unique<forms::Worker>();
+  auto teller = desk.ctx->staff().login("teller1", Secret("teller-password-1"));
+  const char* account = "Acco&unt";
+  const char* item = app::kChangePasswordLabel;
+  wxFrame* frame = nullptr;
+  auto has_item = [&](wxFrame* f) {
+    return f->GetMenuBar()->FindMenuItem(wxGetTranslation(account), wxGetTranslation(item)) != wxNOT_FOUND;
+  };
+  auto failures = test::run_gui_script([&](GuiDriver& d) {
+    // The supervisor's and the admin's windows offer it too.
+    for (const auto* who : {&desk.super, &desk.admin}) {
+      wxFrame* f = d.ui([&] { return app::open_main_window(*desk.ctx, *desk.model, *worker, *who, {}); });
+      d.require(d.wait_for([&] { return f->IsShownOnScreen(); }), "the window of " + who->name + " opens");
+      d.check(d.ui([&] { return has_item(f); }), who->name + "'s account menu has 修改密码");
+      d.ui([&] { f->Close(true); });
+      d.wait_for([&] { return worker->pending() == 0; });
+    }
+    d.ui([&] { frame = app::open_main_window(*desk.ctx, *desk.model, *worker, teller, {}); });
+    d.require(d.wait_for([&] { return frame->IsShownOnScreen(); }), "the teller's window opens");
+    d.check(d.ui([&] { return has_item(frame); }), "the teller's account menu has 修改密码");
+    std::string shown = d.ui([&] {
+      wxMenuBar* bar = frame->GetMenuBar();
+      wxMenu* m = bar->GetMenu(bar->FindMenu(wxGetTranslation(account)));
+      return utf8(m->FindItemByPosition(0)->GetItemLabelText()) + " / " + utf8(m->FindItemByPosition(2)->GetItemLabelText());
+    });
+    d.check(shown.rfind("修改密码", 0) == 0 && shown.find("注销") != std::string::npos,
+            "修改密码 comes first, above 注销/切换用户: " + shown);
+
+    d.ui([&] { frame->CallAfter([&] { menu(frame, account, item); }); });
+    forms::ChangePasswordDialog* dlg = nullptr;
+    d.require(d.wait_for([&] { return (dlg = find_top<forms::ChangePasswordDialog>()) != nullptr && dlg->IsModal(); }),
+              "the change-password dialog opens modal");
+    d.check(d.ui([&] { return wxWindow::FindFocus() == dlg->current_field(); }), "focus in the current password");
+    auto fill = [&](const char* current, const char* fresh, const char* again) {
+      d.ui([&] {
+        dlg->clear_errors();
+        dlg->current_field()->SetValue(current);
+        dlg->new_field()->SetValue(fresh);
+        dlg->again_field()->SetValue(again);
+        dlg->submit();
+      });
+    };
+    // The message next to a field (the field pointers are fixed once the dialog is built).
+    auto error_at = [&](wxTextCtrl* field) { return d.ui([&] { return utf8(dlg->error_of(field)); }); };
+    fill("", "teller-password-2", "teller-password-2");
+    d.check(!error_at(dlg->current_field()).empty(), "no current password: said next to its field");
+    fill("teller-password-1", "teller-password-2", "teller-password-3");
+    d.check(!error_at(dlg->again_field()).empty(), "the two new ones differ: said next to the second");
+    fill("teller-password-1", "short1", "short1");
+    const std::string too_short = error_at(dlg->new_field());
+    d.check(too_short.find("8") != std::string::npos, "a new one shorter than the rules: said next to it: " + too_short);
+    d.screenshot("change-password-refused.png");
+    fill("wrong-password-9", "teller-password-2", "teller-password-2");
+    d.check(d.wait_for([&] { return !dlg->busy() && !dlg->error_of(dlg->current_field()).empty(); }),
+            "a wrong current password: the desk's refusal next to the field");
+    const std::string refused = error_at(dlg->current_field());
+    d.check(refused.find("2001") != std::string::npos, "with its code: " + refused);
+    d.check(d.ui([&] { return dlg->IsModal() && dlg->current_field()->GetValue().empty(); }),
+            "the dialog stays open, the password fields cleared");
+    d.check(desk.journal_count("staff.password_changed", "teller1") == 0, "…and nothing changed");
+
+    fill("teller-password-1", "teller-password-2", "teller-password-2");
+    d.require(d.wait_for([&] { return find_top<forms::ChangePasswordDialog>() == nullptr; }), "the password is changed");
+    wxGenericMessageDialog* said = nullptr;
+    d.require(d.wait_for([&] { return (said = find_top<wxGenericMessageDialog>()) != nullptr && said->IsModal(); }),
+              "the window says so");
+    d.check(d.ui([&] { return utf8(said->GetMessage()).find("密码已修改") != std::string::npos; }), "in Chinese");
+    d.screenshot("change-password-done.png");
+    d.ui([&] { said->EndModal(wxID_OK); });
+    d.check(d.wait_for([&] { return find_top<wxGenericMessageDialog>() == nullptr; }), "the message closes");
+    d.ui([&] { frame->Close(true); });
+    d.check(d.wait_for([&] { return worker->pending() == 0; }), "the logout is written");
+  });
+  worker.reset();
+  report(failures);
+  BOOST_TEST(desk.journal_count("staff.password_changed", "teller1") == 1);
+  BOOST_TEST(desk.journal_count("staff.password_refused", "teller1") == 1);   // the wrong current one, journaled
+  BOOST_CHECK_THROW(desk.model->login("teller1", Secret("teller-password-1")), AuthError);
+  BOOST_CHECK_NO_THROW(desk.model->login("teller1", Secret("teller-password-2")));
+  for (const char* pw : {"teller-password-2", "teller-password-3", "wrong-password-9", "short1"})
+    for (const auto& f : test::files_containing(desk.dir.path(), pw)) BOOST_ERROR("a password is stored in " << f);
+  BOOST_TEST(wx_asserts == 0);
+}
