@@ -111,6 +111,8 @@ class CounterFrame : public wxFrame {
   void poll();
   void load_history(std::int64_t organisation_id);
   void history_of(const std::string& uscc);
+  // The history's columns sized from their text; the What column takes the rest.
+  void fit_history_columns();
   void on_key(wxKeyEvent& e);
 
   CounterModel& model_;
