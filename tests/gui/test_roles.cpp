@@ -119,6 +119,30 @@ struct RolesDesk {
   }
 };
 
+// The login dialog, modal as certdesk's login loop shows it; result gets ShowModal's answer.
+forms::LoginDialog* open_login(GuiDriver& d, RolesDesk& desk, int& result) {
+  forms::LoginDialog* login = nullptr;
+  d.post([&] {
+    login = new forms::LoginDialog(
+        nullptr, [&desk](const std::string& n, const Secret& p) { return desk.model->login(n, p); }, "BJ01");
+    result = login->ShowModal();
+  });
+  d.require(d.wait_for([&] { return login && login->IsModal(); }), "the login dialog comes back");
+  return login;
+}
+
+// Name and password typed, then OK as a click on the dialog's button sends it.
+void type_login(GuiDriver& d, forms::LoginDialog* login, const char* name, const char* password) {
+  d.ui([&] {
+    login->name_field()->SetValue(name);
+    login->password_field()->SetValue(password);
+    wxWindow* button = login->FindWindow(wxID_OK);
+    wxCommandEvent ok(wxEVT_BUTTON, wxID_OK);
+    ok.SetEventObject(button);
+    button->GetEventHandler()->ProcessEvent(ok);
+  });
+}
+
 void report(const std::vector<std::string>& failures) {
   for (const auto& f : failures) BOOST_ERROR(f);
 }
@@ -154,23 +178,9 @@ BOOST_AUTO_TEST_CASE(a_teller_gets_the_counter_only_and_switch_user_hands_it_to_
     d.check(d.wait_for([&] { return find_top<forms::CounterFrame>() == nullptr; }), "the teller's window is gone");
 
     // The next person logs in to their own window (as certdesk's login loop does).
-    forms::LoginDialog* login = nullptr;
     int result = -1;
-    d.post([&] {
-      login = new forms::LoginDialog(
-          nullptr, [&](const std::string& n, const Secret& p) { return desk.model->login(n, p); }, "BJ01");
-      result = login->ShowModal();
-    });
-    d.require(d.wait_for([&] { return login && login->IsModal(); }), "the login dialog comes back");
-    d.ui([&] {
-      login->name_field()->SetValue("super1");
-      login->password_field()->SetValue("super-password-1");
-      // OK, as a click on the dialog's button sends it.
-      wxWindow* button = login->FindWindow(wxID_OK);
-      wxCommandEvent ok(wxEVT_BUTTON, wxID_OK);
-      ok.SetEventObject(button);
-      button->GetEventHandler()->ProcessEvent(ok);
-    });
+    forms::LoginDialog* login = open_login(d, desk, result);
+    type_login(d, login, "super1", "super-password-1");
     d.require(d.wait_for([&] { return result == wxID_OK; }), "the supervisor logs in");
     d.ui([&] {
       frame = app::open_main_window(*desk.ctx, *desk.model, *worker, *login->actor(), [&](forms::SessionEnd e) { ended = int(e); });
@@ -454,6 +464,18 @@ BOOST_AUTO_TEST_CASE(an_admin_adds_a_teller_disables_them_changes_a_fee_and_a_se
     d.ui([&] { menu(frame, "Acco&unt", "&Log out / switch user\tCtrl+L"); });
     d.check(d.wait_for([&] { return ended == int(forms::SessionEnd::switch_user); }), "the admin logs out for the next person");
     d.check(d.wait_for([&] { return worker->pending() == 0; }), "the logout is written");
+
+    // The next person is the disabled teller2: the login dialog refuses them and stays.
+    int result = -1;
+    forms::LoginDialog* login = open_login(d, desk, result);
+    type_login(d, login, "teller2", "teller2-password");
+    d.check(d.wait_for([&] { return login->error_label()->GetLabel().Contains("2001"); }),
+            "the disabled teller's login is refused in the window: " + d.ui([&] { return utf8(login->error_label()->GetLabel()); }));
+    d.check(d.ui([&] { return result == -1 && login->IsModal() && !login->actor(); }), "the dialog stays, nobody logged in");
+    d.screenshot("admin-disabled-login-refused.png");
+    d.ui([&] { login->EndModal(wxID_CANCEL); });
+    d.check(d.wait_for([&] { return result == wxID_CANCEL; }), "the login dialog closes");
+    d.ui([&] { login->Destroy(); });
   });
   report(failures);
   // The disabled teller's next login is refused.
