@@ -3,6 +3,7 @@
 #include <wx/intl.h>
 
 #include "common/error.h"
+#include "common/i18n.h"
 #include "common/money.h"
 #include "forms/ui.h"
 
@@ -111,8 +112,33 @@ wxArrayString fee_columns() {
 wxArrayString setting_columns() {
   wxArrayString c;
   c.Add(_("Setting"));
+  c.Add(_("Meaning"));
   c.Add(_("Value"));
   return c;
+}
+
+// What each setting means, for the admin who reads the key (issue 14.6); the key
+// stays shown, as certdesk-cli settings set takes it.
+wxString setting_meaning(const std::string& key) {
+  static const std::pair<const char*, const char*> meanings[] = {
+      {"branch", tr_noop("Branch code")},
+      {"branch_name", tr_noop("Branch name")},
+      {"workstation", tr_noop("Workstation code")},
+      {"pkcs11_module", tr_noop("Token module (PKCS#11)")},
+      {"key_algorithm", tr_noop("Key algorithm")},
+      {"paper", tr_noop("Paper size")},
+      {"cert_days", tr_noop("Certificate validity (days)")},
+      {"renewal_opens_days_before", tr_noop("Renewal opens (days before expiry)")},
+      {"renewal_closes_days_after", tr_noop("Renewal closes (days after expiry)")},
+      {"utc_offset_minutes", tr_noop("Offset from UTC (minutes)")},
+      {"timezone", tr_noop("Time zone")},
+      {"staff_lockout_minutes", tr_noop("Lockout after wrong passwords (minutes)")},
+      {"clock_tolerance_seconds", tr_noop("Clock tolerance (seconds)")},
+      {"hall_late_minutes", tr_noop("Hall: a counter is late after (minutes)")},
+  };
+  for (const auto& [k, meaning] : meanings)
+    if (key == k) return wxGetTranslation(meaning);
+  return wxString();
 }
 }  // namespace
 
@@ -152,7 +178,8 @@ SettingsDialog::SettingsDialog(wxWindow* parent, Worker& worker, std::shared_ptr
 std::function<std::vector<ListEditDialog::Row>()> SettingsDialog::loader() {
   return [m = model_] {
     std::vector<Row> rows;
-    for (const auto& s : m->settings()) rows.push_back({s.key, {wx(s.key), wx(s.value)}, wx(s.value), s.editable});
+    for (const auto& s : m->settings())
+      rows.push_back({s.key, {wx(s.key), setting_meaning(s.key), wx(s.value)}, wx(s.value), s.editable});
     return rows;
   };
 }

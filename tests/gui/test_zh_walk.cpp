@@ -326,6 +326,11 @@ BOOST_AUTO_TEST_CASE(every_dialog_of_every_role_reads_in_chinese) {
   auto* settings = admin_frame->open_settings();
   BOOST_REQUIRE(settings);
   BOOST_REQUIRE(pump_until([&] { return settings->list()->GetItemCount() > 0; }));
+  for (long row = 0; row < settings->list()->GetItemCount(); ++row) {   // each key says what it means, in Chinese
+    const std::string meaning = forms::utf8(settings->list()->GetItemText(row, 1));
+    BOOST_CHECK_MESSAGE(!meaning.empty() && test::english_words(meaning).empty(),
+                        "the meaning of " << forms::utf8(settings->list()->GetItemText(row, 0)) << ": " << meaning);
+  }
   walk_modeless(settings, "settings dialog", "zh-settings.png");
   admin_frame->Close(true);
   pump_until([&] { return worker.pending() == 0; }, 5s);
