@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/i18n.h"
 #include "workflows/staff.h"
 
 namespace certdesk::app {
@@ -51,6 +52,9 @@ struct RoleMenu {
   const char* title;        // English msgid (tr_noop)
   std::vector<MenuCommand> commands;
 };
+
+// The account menu's 修改密码 (every role; app/gui_menus_ui.cpp puts it above 注销/切换用户).
+inline constexpr const char* kChangePasswordLabel = tr_noop("Change my &password…");
 
 // The menus (after the counter's own) that `role` sees, in menu-bar order:
 // only the commands its permissions allow; a menu left empty is left out.

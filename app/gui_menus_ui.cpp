@@ -8,10 +8,12 @@
 #include "app/gui_model.h"
 #include "app/gui_hall_review.h"
 #include "app/gui_review.h"
+#include "desk/desk.h"
 #include "desk/hall_link.h"
 #include "forms/admin_frame.h"
 #include "forms/day_dialogs.h"
 #include "forms/hall_review_window.h"
+#include "forms/password_dialog.h"
 #include "forms/receipts_dialog.h"
 #include "forms/unlock_code_dialog.h"
 #include "forms/review_window.h"
@@ -134,6 +136,15 @@ std::vector<forms::RoleMenuBlock> role_menu_blocks(desk::AppContext& ctx, forms:
     }
     out.push_back(std::move(block));
   }
+  // Everyone's account menu: 修改密码, the desk's change_own_password (as `certdesk-cli staff password`), on the worker.
+  forms::RoleMenuBlock account{wxEmptyString, {}, true};
+  account.items.push_back({wxGetTranslation(kChangePasswordLabel), [&ctx, &worker, who](wxFrame* p) {
+                             forms::show_change_password_dialog(p, worker, wx(who.name),
+                                                                [&ctx, who](const Secret& current, const Secret& fresh) {
+                                                                  desk::Desk(ctx).change_own_password(who, current, fresh);
+                                                                });
+                           }});
+  out.push_back(std::move(account));
   return out;
 }
 

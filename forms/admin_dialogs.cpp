@@ -3,31 +3,13 @@
 #include <wx/intl.h>
 
 #include "common/error.h"
+#include "common/i18n.h"
 #include "common/money.h"
 #include "forms/ui.h"
 
 namespace certdesk::forms {
 
 namespace {
-
-// The shortest password StaffService accepts (checked there again).
-constexpr std::size_t kMinPassword = 8;
-
-// Both password fields filled alike and long enough; else the error is set
-// next to the field concerned and nothing is returned.
-std::shared_ptr<Secret> two_passwords(FormDialog& d, wxTextCtrl* first, wxTextCtrl* again, std::size_t min_len,
-                                      const wxString& too_short) {
-  if (first->GetValue().length() < min_len) {
-    d.set_error(first, too_short);
-    return nullptr;
-  }
-  if (first->GetValue() != again->GetValue()) {
-    d.set_error(again, _("The two entries differ; type the same twice."));
-    return nullptr;
-  }
-  take_secret(again);
-  return std::make_shared<Secret>(take_secret(first));
-}
 
 const workflows::Role kRoles[] = {workflows::Role::teller, workflows::Role::supervisor, workflows::Role::admin};
 
@@ -54,7 +36,7 @@ FormDialog::Task AddStaffDialog::check() {
     set_error(name_, _("Type the login name."));
     return {};
   }
-  auto pw = two_passwords(*this, password_, again_, kMinPassword, _("At least 8 characters."));
+  auto pw = two_passwords(*this, password_, again_, kMinStaffPassword, _("At least 8 characters."));
   if (!pw) return {};
   workflows::Role role = kRoles[std::max(0, role_->GetSelection())];
   return [m = model_, name, role, pw] { m->add_staff(name, role, *pw); };
@@ -79,7 +61,7 @@ ResetPasswordDialog::ResetPasswordDialog(wxWindow* parent, Worker& worker, std::
 }
 
 FormDialog::Task ResetPasswordDialog::check() {
-  auto pw = two_passwords(*this, password_, again_, kMinPassword, _("At least 8 characters."));
+  auto pw = two_passwords(*this, password_, again_, kMinStaffPassword, _("At least 8 characters."));
   if (!pw) return {};
   return [m = model_, name = name_, pw] { m->reset_password(name, *pw); };
 }
@@ -130,8 +112,33 @@ wxArrayString fee_columns() {
 wxArrayString setting_columns() {
   wxArrayString c;
   c.Add(_("Setting"));
+  c.Add(_("Meaning"));
   c.Add(_("Value"));
   return c;
+}
+
+// What each setting means, for the admin who reads the key (issue 14.6); the key
+// stays shown, as certdesk-cli settings set takes it.
+wxString setting_meaning(const std::string& key) {
+  static const std::pair<const char*, const char*> meanings[] = {
+      {"branch", tr_noop("Branch code")},
+      {"branch_name", tr_noop("Branch name")},
+      {"workstation", tr_noop("Workstation code")},
+      {"pkcs11_module", tr_noop("Token module (PKCS#11)")},
+      {"key_algorithm", tr_noop("Key algorithm")},
+      {"paper", tr_noop("Paper size")},
+      {"cert_days", tr_noop("Certificate validity (days)")},
+      {"renewal_opens_days_before", tr_noop("Renewal opens (days before expiry)")},
+      {"renewal_closes_days_after", tr_noop("Renewal closes (days after expiry)")},
+      {"utc_offset_minutes", tr_noop("Offset from UTC (minutes)")},
+      {"timezone", tr_noop("Time zone")},
+      {"staff_lockout_minutes", tr_noop("Lockout after wrong passwords (minutes)")},
+      {"clock_tolerance_seconds", tr_noop("Clock tolerance (seconds)")},
+      {"hall_late_minutes", tr_noop("Hall: a counter is late after (minutes)")},
+  };
+  for (const auto& [k, meaning] : meanings)
+    if (key == k) return wxGetTranslation(meaning);
+  return wxString();
 }
 }  // namespace
 
@@ -171,7 +178,8 @@ SettingsDialog::SettingsDialog(wxWindow* parent, Worker& worker, std::shared_ptr
 std::function<std::vector<ListEditDialog::Row>()> SettingsDialog::loader() {
   return [m = model_] {
     std::vector<Row> rows;
-    for (const auto& s : m->settings()) rows.push_back({s.key, {wx(s.key), wx(s.value)}, wx(s.value), s.editable});
+    for (const auto& s : m->settings())
+      rows.push_back({s.key, {wx(s.key), setting_meaning(s.key), wx(s.value)}, wx(s.value), s.editable});
     return rows;
   };
 }

@@ -41,6 +41,20 @@ Secret take_secret(wxTextCtrl* field) {
   return s;
 }
 
+std::shared_ptr<Secret> two_passwords(FormDialog& d, wxTextCtrl* first, wxTextCtrl* again, std::size_t min_len,
+                                      const wxString& too_short) {
+  if (first->GetValue().length() < min_len) {
+    d.set_error(first, too_short);
+    return nullptr;
+  }
+  if (first->GetValue() != again->GetValue()) {
+    d.set_error(again, _("The two entries differ; type the same twice."));
+    return nullptr;
+  }
+  take_secret(again);
+  return std::make_shared<Secret>(take_secret(first));
+}
+
 // ---- FormDialog --------------------------------------------------------------------
 
 FormDialog::FormDialog(wxWindow* parent, Worker& worker, const wxString& title, const wxString& intro)
@@ -100,6 +114,15 @@ void FormDialog::finish(const wxString& ok_label) {
   ok_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { submit(); });
   cancel->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { Close(); });
   close_unless_busy(this, [this] { return busy_; });
+  // Shown modeless, the sizes Fit() saw before GTK realised the entries were too
+  // small (buttons 4 px high at 1280×800, issue 14.7): fit again once on screen.
+  Bind(wxEVT_SHOW, [this](wxShowEvent& e) {
+    e.Skip();
+    if (e.IsShown()) CallAfter([this] {
+        Layout();
+        Fit();
+      });
+  });
 }
 
 void FormDialog::set_error(wxWindow* field, const wxString& message) {
@@ -226,6 +249,7 @@ void ListEditDialog::show_rows(std::vector<Row> rows) {
     for (std::size_t c = 1; c < rows_[i].cells.size(); ++c) list_->SetItem(item, long(c), rows_[i].cells[c]);
     if (!rows_[i].editable) list_->SetItemTextColour(item, wxColour(120, 120, 120));
   }
+  fit_columns(list_, list_->GetColumnCount() - 1);   // every text whole; the last column takes the rest (issue 14.7)
   if (!keep.empty()) select(keep);
 }
 

@@ -30,6 +30,14 @@ namespace certdesk::forms {
 // The text of a password field as a Secret; the field is overwritten and cleared.
 Secret take_secret(wxTextCtrl* field);
 
+class FormDialog;
+// The shortest staff password StaffService accepts (it checks again).
+inline constexpr std::size_t kMinStaffPassword = 8;
+// Both password fields filled alike and at least min_len long: the secret, both
+// fields cleared. Else the error is set next to the field concerned and nothing is returned.
+std::shared_ptr<Secret> two_passwords(FormDialog& d, wxTextCtrl* first, wxTextCtrl* again, std::size_t min_len,
+                                      const wxString& too_short);
+
 // Runs a task that returns nothing on the worker; then done() or
 // failed(failure) on the UI thread, only while owner exists.
 template <class Done, class Failed>

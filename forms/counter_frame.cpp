@@ -203,12 +203,18 @@ CounterFrame::CounterFrame(CounterModel& model, Worker& worker, workflows::Actor
   auto* hh = new wxStaticText(root, wxID_ANY, _("Customer history"));
   hh->SetFont(hh->GetFont().Bold());
   hist->Add(hh, 0, wxALL, 4);
-  // Room for "#12 数字证书补办" and "serial → date" at 1280×800 (issue 14.7).
-  history_ = new wxListCtrl(root, wxID_ANY, wxDefaultPosition, wxSize(450, -1), wxLC_REPORT);
-  history_->AppendColumn(_("Kind"), wxLIST_FORMAT_LEFT, 56);
-  history_->AppendColumn(_("Date"), wxLIST_FORMAT_LEFT, 100);
-  history_->AppendColumn(_("What"), wxLIST_FORMAT_LEFT, 200);
-  history_->AppendColumn(_("State"), wxLIST_FORMAT_LEFT, 86);
+  // Room for a local time, "#12 数字证书补办" and "serial → date" at 1280×800 (issue 14.7):
+  // the columns are sized from their text (fit_history_columns), What takes the rest.
+  history_ = new wxListCtrl(root, wxID_ANY, wxDefaultPosition, wxSize(500, -1), wxLC_REPORT);
+  history_->AppendColumn(_("Kind"));
+  history_->AppendColumn(_("Date"));
+  history_->AppendColumn(_("What"));
+  history_->AppendColumn(_("State"));
+  fit_history_columns();
+  history_->Bind(wxEVT_SIZE, [this](wxSizeEvent& e) {
+    e.Skip();
+    CallAfter([this] { fit_history_columns(); });
+  });
   hist->Add(history_, 1, wxEXPAND);
   mid->Add(hist, 0, wxEXPAND);
   s->Add(mid, 1, wxEXPAND | wxALL, 4);
@@ -305,16 +311,17 @@ void CounterFrame::adopt(wxWindow* w) {
 
 void add_role_and_account_menus(wxFrame* frame, wxMenuBar* bar, const std::vector<RoleMenuBlock>& menus) {
   int id = wxID_HIGHEST + 500;
+  auto* account = new wxMenu;
   for (const auto& block : menus) {
-    auto* m = new wxMenu;
+    auto* m = block.account ? account : new wxMenu;
     for (const auto& item : block.items) {
       m->Append(id, item.label);
       frame->Bind(wxEVT_MENU, [frame, run = item.run](wxCommandEvent&) { run(frame); }, id);
       ++id;
     }
-    bar->Append(m, block.title);
+    if (!block.account) bar->Append(m, block.title);
   }
-  auto* account = new wxMenu;
+  if (account->GetMenuItemCount() > 0) account->AppendSeparator();
   account->Append(kSwitchUserId, _("&Log out / switch user\tCtrl+L"));
   account->AppendSeparator();
   account->Append(wxID_EXIT, _("Log out and &quit\tCtrl+Q"));
@@ -341,6 +348,16 @@ void CounterFrame::poll() {
       });
 }
 
+void CounterFrame::fit_history_columns() {
+  // A local time as the model writes it (desk::local_time), and the widest kind and state.
+  const wxString kinds[] = {wxGetTranslation("order", wxString(), "kind"), wxGetTranslation("certificate", wxString(), "kind"),
+                            wxGetTranslation("token", wxString(), "kind")};
+  wxString kind = kinds[0];
+  for (const auto& k : kinds)
+    if (history_->GetTextExtent(k).x > history_->GetTextExtent(kind).x) kind = k;
+  fit_columns(history_, 2, {kind, "2026-12-31 23:59", wxString(), wxGetTranslation("revoked", wxString(), "state")});
+}
+
 void CounterFrame::load_history(std::int64_t organisation_id) {
   if (organisation_id == 0) {   // a new customer (OrderPage::reset): nobody's history
     history_->DeleteAllItems();
@@ -356,6 +373,7 @@ void CounterFrame::load_history(std::int64_t organisation_id) {
           history_->SetItem(item, 2, wx(rows[i].what));
           history_->SetItem(item, 3, wxGetTranslation(wx(rows[i].state), wxString(), "state"));
         }
+        fit_history_columns();
       },
       [this](const Failure& f) { SetStatusText(describe(f), 1); });
 }

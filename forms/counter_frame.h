@@ -36,14 +36,15 @@ struct RoleMenuItem {
 struct RoleMenuBlock {
   wxString title;                          // translated
   std::vector<RoleMenuItem> items;
+  bool account = false;                    // true: the items go at the top of the account menu (title unused)
 };
 
 // How a person's session at a window ended.
 enum class SessionEnd { quit, switch_user };
 using SessionEnded = std::function<void(SessionEnd)>;
 
-// Appends the role's menus and the account menu (log out / switch user, quit)
-// to bar and binds them on frame. Menu ids: wxID_HIGHEST + 500 onwards.
+// Appends the role's menus and the account menu (the account blocks' items such
+// as 修改密码, then log out / switch user, quit) to bar and binds them on frame. Menu ids: wxID_HIGHEST + 500 onwards.
 void add_role_and_account_menus(wxFrame* frame, wxMenuBar* bar, const std::vector<RoleMenuBlock>& menus);
 // The ids of the account menu's commands (the frame binds them).
 inline constexpr int kSwitchUserId = wxID_HIGHEST + 490;
@@ -110,6 +111,8 @@ class CounterFrame : public wxFrame {
   void poll();
   void load_history(std::int64_t organisation_id);
   void history_of(const std::string& uscc);
+  // The history's columns sized from their text; the What column takes the rest.
+  void fit_history_columns();
   void on_key(wxKeyEvent& e);
 
   CounterModel& model_;

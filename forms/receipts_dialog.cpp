@@ -37,6 +37,7 @@ ReceiptsDialog::ReceiptsDialog(wxWindow* parent, CounterModel& model, Worker& wo
   list_->AppendColumn(_("Status"), wxLIST_FORMAT_LEFT, 80);
   list_->AppendColumn(_("Printed"), wxLIST_FORMAT_RIGHT, 60);
   list_->AppendColumn(_("Issued"), wxLIST_FORMAT_LEFT, 160);
+  fit_receipt_columns();
   s->Add(list_, 1, wxEXPAND | wxALL, 10);
   details_ = new wxStaticText(this, wxID_ANY, wxEmptyString);
   s->Add(details_, 0, wxEXPAND | wxLEFT | wxRIGHT, 10);
@@ -111,6 +112,11 @@ void ReceiptsDialog::search(const wxString& text) {
       });
 }
 
+void ReceiptsDialog::fit_receipt_columns() {
+  // Room for a workstation series number and a local time before any row is in (issue 14.7).
+  fit_columns(list_, 1, {"BJ01-W01-2026-000001", wxString(), "99999.00", wxString(), wxString(), "2026-12-31 23:59"});
+}
+
 void ReceiptsDialog::show_rows() {
   list_->DeleteAllItems();
   for (std::size_t i = 0; i < rows_.size(); ++i) {
@@ -122,6 +128,7 @@ void ReceiptsDialog::show_rows() {
     list_->SetItem(item, 4, wxString::Format("%lld", static_cast<long long>(r.print_count)));
     list_->SetItem(item, 5, wx(r.issued_at));
   }
+  fit_receipt_columns();
   if (!rows_.empty()) list_->SetItemState(0, wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED, wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED);
   select_changed();
 }

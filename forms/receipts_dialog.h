@@ -41,6 +41,7 @@ class ReceiptsDialog : public wxDialog {
 
  private:
   void show_rows();
+  void fit_receipt_columns();
   void select_changed();
   const ReceiptRow* selected() const;
   void preview();

@@ -4,9 +4,11 @@
 
 #include <wx/font.h>
 #include <wx/string.h>
+#include <wx/listctrl.h>
 #include <wx/window.h>
 
 #include <string>
+#include <vector>
 
 #include "forms/worker.h"
 
@@ -26,5 +28,11 @@ inline std::string utf8(const wxString& s) { return std::string(s.utf8_str()); }
 wxString describe(const Failure& f);
 // Shows the failure in a message box owned by parent. Never throws.
 void show_failure(wxWindow* parent, const Failure& f, const wxString& title = wxString());
+
+// Sizes a report list's columns from the text extent of their header, their
+// cells and `samples` (texts a column must hold before rows come, e.g. a local
+// time "2026-12-31 23:59:59"; index = column, empty = none); the column
+// `stretch` then takes what is left of the list's width. Call after the rows are in.
+void fit_columns(wxListCtrl* list, int stretch, const std::vector<wxString>& samples = {});
 
 }  // namespace certdesk::forms

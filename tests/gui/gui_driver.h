@@ -1,29 +1,44 @@
 #pragma once
-// A script driving the window from a second thread (test_roles; the same way
-// test_gui drives the counter): the main thread runs the wx event loop; the
-// driver hands each action to the UI thread (CallAfter) and waits for it, so a
-// modal dialog's own loop (a PIN) still serves the script. Checks are
-// collected and reported by the test body on the main thread.
+// The one script driver of the window suites (test_gui, test_roles,
+// test_counter_tasks, …): the main thread runs the wx event loop; a script
+// thread hands each action to the UI thread (CallAfter) and waits for it, so a
+// modal dialog's own loop (a PIN, an approval) still serves the script. Checks
+// are collected and reported by the test body on the main thread.
+//   auto failures = test::run_gui_script([&](test::GuiDriver& d) { … }, 20s);
+// The second argument is the script's default timeout for wait_for (30 s
+// when left out). A failed require() screenshots the screen into the build
+// folder ($CERTDESK_SCREENSHOT_DIR/<suite>-failure.png) before it stops the script.
 
 #include <wx/app.h>
+#include <wx/button.h>
 #include <wx/evtloop.h>
 #include <wx/toplevel.h>
+#include <wx/uiaction.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
+
+#include "tests/gui/wx_session.h"   // screenshot_dir()
 
 namespace certdesk::test {
 
 class GuiDriver {
  public:
+  explicit GuiDriver(std::chrono::milliseconds default_timeout = std::chrono::seconds(30))
+      : default_timeout_(default_timeout) {}
+
+  // Runs f on the UI thread and returns its result (or rethrows its exception) here.
   template <class F>
   auto ui(F f) -> decltype(f()) {
     using T = decltype(f());
@@ -46,7 +61,9 @@ class GuiDriver {
   // Queues f on the UI thread without waiting (an action that opens a modal dialog).
   void post(std::function<void()> f) { wxTheApp->CallAfter(std::move(f)); }
 
-  bool wait_for(const std::function<bool()>& pred, std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
+  // Polls pred on the UI thread until it holds or the script's default timeout passes.
+  bool wait_for(const std::function<bool()>& pred) { return wait_for(pred, default_timeout_); }
+  bool wait_for(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
     auto end = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < end) {
       if (ui(pred)) return true;
@@ -60,17 +77,70 @@ class GuiDriver {
     std::lock_guard lock(m_);
     failures.push_back(what);
   }
-  // Must hold: stops the script when not.
+  // Must hold: screenshots the screen as it was and stops the script when not.
   void require(bool ok, const std::string& what) {
     check(ok, what);
-    if (!ok) throw std::runtime_error("stopped: " + what);
+    if (ok) return;
+    const std::string suite = wxTheApp ? std::string(wxTheApp->GetAppName().utf8_str()) : std::string("gui");
+    const std::string path = (screenshot_dir() / (suite + "-failure.png")).string();
+    std::string cmd = "import -window root '" + path + "' 2>/dev/null";
+    if (std::system(cmd.c_str()) == 0) std::fprintf(stderr, "[gui] the screen at the failure: %s\n", path.c_str());
+    throw std::runtime_error("stopped: " + what);
   }
-  // The whole screen as PNG into dir once the windows painted.
-  void screenshot(const std::string& path) {
+
+  // A mouse click in the middle of w (left_edge: on its left end, where a check box is).
+  void click(wxWindow* w, bool left_edge = false) {
+    ui([w, left_edge] {
+      wxUIActionSimulator sim;
+      wxRect r = w->GetScreenRect();
+      wxPoint p(left_edge ? r.x + 8 : r.x + r.width / 2, r.y + r.height / 2);
+      sim.MouseMove(p);
+      sim.MouseClick();
+    });
+    settle();
+  }
+  // Clicks without waiting for the click to be handled: for buttons that open a
+  // modal dialog (its loop would otherwise run inside this action).
+  void click_async(wxWindow* w) {
+    ui([w] {
+      wxRect r = w->GetScreenRect();
+      wxUIActionSimulator().MouseMove(wxPoint(r.x + r.width / 2, r.y + r.height / 2));
+    });
+    post([] { wxUIActionSimulator().MouseClick(); });
+    settle();
+  }
+  // Presses a button as a click would (its wxEVT_BUTTON), without waiting for what it opens.
+  void press(wxButton* b) {
+    post([b] {
+      wxCommandEvent ev(wxEVT_BUTTON, b->GetId());
+      ev.SetEventObject(b);
+      b->ProcessWindowEvent(ev);
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  }
+  // Keystrokes into the focused window, as a keyboard or a barcode scanner types them.
+  void type(const std::string& text) {
+    ui([text] { wxUIActionSimulator().Text(text.c_str()); });
+    settle();
+  }
+  void key(int code) {
+    ui([code] { wxUIActionSimulator().Char(code); });
+    settle();
+  }
+  // Lets the UI thread handle what the last action queued.
+  void settle() {
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    ui([] {});
+  }
+  // The whole screen as PNG once the windows painted: `name` in screenshot_dir(),
+  // or an absolute path as given.
+  void screenshot(const std::string& name) {
     ui([] {
       for (auto* w : wxTopLevelWindows) w->Update();
     });
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    const std::filesystem::path p(name);
+    const std::string path = p.is_absolute() ? name : (screenshot_dir() / p).string();
     std::string cmd = "import -window root '" + path + "' 2>/dev/null";
     check(std::system(cmd.c_str()) == 0, "screenshot " + path);
   }
@@ -78,12 +148,15 @@ class GuiDriver {
   std::vector<std::string> failures;
 
  private:
+  std::chrono::milliseconds default_timeout_;
   std::mutex m_;
 };
 
-// Runs the script on a driver thread while this thread runs the event loop.
-inline std::vector<std::string> run_gui_script(const std::function<void(GuiDriver&)>& script) {
-  GuiDriver d;
+// Runs the script on a driver thread while this thread runs the event loop;
+// returns the failed checks. default_timeout: what wait_for waits when not told.
+inline std::vector<std::string> run_gui_script(const std::function<void(GuiDriver&)>& script,
+                                               std::chrono::milliseconds default_timeout = std::chrono::seconds(30)) {
+  GuiDriver d(default_timeout);
   wxGUIEventLoop loop;
   std::thread t([&] {
     try {
@@ -103,6 +176,13 @@ template <class T>
 T* find_top(const std::function<bool(T*)>& pred = {}) {
   for (auto* w : wxTopLevelWindows)
     if (auto* t = dynamic_cast<T*>(w); t && t->IsShown() && !t->IsBeingDeleted() && (!pred || pred(t))) return t;
+  return nullptr;
+}
+
+// The button with id among top's direct children (a dialog's OK / Cancel), or nullptr. UI thread.
+inline wxButton* button_of(wxWindow* top, int id) {
+  for (auto* c : top->GetChildren())
+    if (auto* b = dynamic_cast<wxButton*>(c); b && b->GetId() == id) return b;
   return nullptr;
 }
 

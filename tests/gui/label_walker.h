@@ -32,6 +32,7 @@
 #include <wx/tglbtn.h>
 #include <wx/toplevel.h>
 
+#include <algorithm>
 #include <cctype>
 #include <set>
 #include <string>
@@ -194,7 +195,8 @@ inline std::vector<std::string> english_leaks(const std::vector<Label>& labels, 
 }
 
 // Labels drawn narrower than their text needs, and list columns narrower than
-// their header: "where: label (needs 180 px, has 120)". Only what is on screen.
+// their header or one of their first 50 cells (but the last column's): "where: label (needs 180 px,
+// has 120)". Only what is on screen.
 inline std::vector<std::string> truncated(wxWindow* top) {
   std::vector<std::string> out;
   for (const auto& l : visible_labels(top)) {
@@ -210,6 +212,16 @@ inline std::vector<std::string> truncated(wxWindow* top) {
         const int has = list->GetColumnWidth(i);
         if (has < need)
           out.push_back(l.where + ": \"" + l.text + "\" (needs " + std::to_string(need) + " px, has " + std::to_string(has) + ")");
+        // The column's cells too (a local time, a receipt number): the first rows, as on
+        // screen. Not the last column's: it runs on past the edge (the review's details,
+        // whose whole record opens on a double-click).
+        for (long row = 0; i + 1 < list->GetColumnCount() && row < std::min(list->GetItemCount(), 50); ++row) {
+          const wxString cell = list->GetItemText(row, i);
+          const int cell_need = list->GetTextExtent(cell).x + 8;   // the cell's own margins
+          if (!cell.empty() && has < cell_need)
+            out.push_back(l.where + " row " + std::to_string(row) + ": \"" + detail::clean(cell) + "\" (needs " +
+                          std::to_string(cell_need) + " px, has " + std::to_string(has) + ")");
+        }
       }
       continue;
     }

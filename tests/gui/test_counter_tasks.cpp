@@ -5,21 +5,17 @@
 // the reprint from the done page marked 重印 and journaled once, and the message
 // and PDF offered when there is no print service.
 //
-// The driving: the main thread runs the event loop; a script thread hands each
-// step to the UI thread (CallAfter) and waits for it. Modal dialogs run their own
-// loop, which still serves the script's steps.
+// The driving: tests/gui/gui_driver.h (a script thread hands each step to the UI
+// thread and waits for it; modal dialogs still serve it).
 #include <boost/test/unit_test.hpp>
 
 #include <fmt/format.h>
 #include <wx/app.h>
 #include <wx/button.h>
 #include <wx/checkbox.h>
-#include <wx/evtloop.h>
 
 #include <chrono>
 #include <functional>
-#include <future>
-#include <mutex>
 #include <string>
 #include <ctime>
 #include <set>
@@ -36,6 +32,8 @@
 #include "forms/ui.h"
 #include "forms/token_report_dialog.h"
 #include "forms/unlock_code_dialog.h"
+#include "tests/gui/gui_driver.h"
+#include "tests/gui/scripted.h"
 #include "tests/gui/wx_session.h"
 #include "tests/printing/cupsd.h"
 #include "tests/support/support.h"
@@ -52,86 +50,11 @@ struct WxGlobal : test::WxSession {
 };
 BOOST_TEST_GLOBAL_FIXTURE(WxGlobal);
 
-class Script {
- public:
-  template <class F>
-  auto ui(F f) -> decltype(f()) {
-    using T = decltype(f());
-    auto p = std::make_shared<std::promise<T>>();
-    auto fut = p->get_future();
-    wxTheApp->CallAfter([p, f]() mutable {
-      try {
-        if constexpr (std::is_void_v<T>) {
-          f();
-          p->set_value();
-        } else {
-          p->set_value(f());
-        }
-      } catch (...) {
-        p->set_exception(std::current_exception());
-      }
-    });
-    return fut.get();
-  }
-  bool wait_for(const std::function<bool()>& pred, std::chrono::milliseconds timeout = 30s) {
-    for (auto end = std::chrono::steady_clock::now() + timeout; std::chrono::steady_clock::now() < end;) {
-      if (ui(pred)) return true;
-      std::this_thread::sleep_for(50ms);
-    }
-    return false;
-  }
-  void check(bool ok, const std::string& what) {
-    std::fprintf(stderr, "[gui] %s: %s\n", ok ? "ok" : "FAILED", what.c_str());
-    std::lock_guard lock(m_);
-    if (!ok) failures.push_back(what);
-  }
-  void require(bool ok, const std::string& what) {
-    check(ok, what);
-    if (!ok) throw std::runtime_error("stopped: " + what);
-  }
-  // Presses a button as a click would, without waiting for what it opens (a modal dialog).
-  void press(wxButton* b) {
-    wxTheApp->CallAfter([b] {
-      wxCommandEvent ev(wxEVT_BUTTON, b->GetId());
-      ev.SetEventObject(b);
-      b->ProcessWindowEvent(ev);
-    });
-    std::this_thread::sleep_for(150ms);
-  }
-  std::vector<std::string> failures;
-
- private:
-  std::mutex m_;
-};
-
-std::vector<std::string> run_script(const std::function<void(Script&)>& script) {
-  Script s;
-  wxGUIEventLoop loop;
-  std::thread t([&] {
-    try {
-      script(s);
-    } catch (const std::exception& e) {
-      s.check(false, std::string("script threw: ") + e.what());
-    }
-    wxTheApp->CallAfter([&loop] { loop.ScheduleExit(); });
-  });
-  loop.Run();
-  t.join();
-  return s.failures;
-}
-
-template <class T>
-T* find_top() {
-  for (auto* w : wxTopLevelWindows)
-    if (auto* t = dynamic_cast<T*>(w); t && t->IsShown()) return t;
-  return nullptr;
-}
-
-wxButton* button(wxWindow* top, int id) {
-  for (auto* c : top->GetChildren())
-    if (auto* b = dynamic_cast<wxButton*>(c); b && b->GetId() == id) return b;
-  return nullptr;
-}
+// The folded script driver (tests/gui/gui_driver.h), waiting 30 s by default.
+using Script = test::GuiDriver;
+using test::find_top;
+std::vector<std::string> run_script(const std::function<void(Script&)>& script) { return test::run_gui_script(script, 30s); }
+wxButton* button(wxWindow* top, int id) { return test::button_of(top, id); }
 
 // A data folder with a teller and a blank token inserted.
 struct Counter {
@@ -169,6 +92,8 @@ struct Counter {
   }
 };
 
+forms::OrderPage* documents_to_handover(Script& s, forms::OrderPage* page, const std::string& serial);
+
 // Opens the counter window and goes through its order page to the handover step:
 // a first issuance on 2100012345, the customer typing the PIN in the PIN dialog.
 forms::OrderPage* open_and_issue_to_handover(Script& s, forms::CounterModel& model, forms::Worker& worker,
@@ -186,6 +111,12 @@ forms::OrderPage* open_and_issue_to_handover(Script& s, forms::CounterModel& mod
     page->handler_id_field()->SetValue("11010519491231002X");
     page->advance();
   });
+  return documents_to_handover(s, page, "2100012345");
+}
+
+// From the customer page (filled in) through documents, the 50.00 fee, the token
+// `serial` and the customer's PIN to the handover page of a flow that personalises a blank token.
+forms::OrderPage* documents_to_handover(Script& s, forms::OrderPage* page, const std::string& serial) {
   s.require(s.wait_for([&] { return page->step() == forms::OrderPage::documents; }), "the documents page");
   s.ui([&] {
     for (std::size_t i = 0; page->present_box(i); ++i) {
@@ -198,7 +129,7 @@ forms::OrderPage* open_and_issue_to_handover(Script& s, forms::CounterModel& mod
   s.require(s.wait_for([&] { return page->amount_field()->GetValue() == "50.00"; }), "the fee 50.00");
   s.ui([&] { page->advance(); });
   s.require(s.wait_for([&] { return page->step() == forms::OrderPage::token; }), "the token page");
-  s.require(s.wait_for([&] { return page->token_choice()->GetValue() == "2100012345"; }), "the blank token offered");
+  s.require(s.wait_for([&] { return page->token_choice()->GetValue() == serial; }), "the blank token offered: " + serial);
   s.ui([&] { page->advance(); });
   forms::PinDialog* pin = nullptr;
   s.require(s.wait_for([&] { return (pin = find_top<forms::PinDialog>()) != nullptr && pin->IsModal(); }), "the PIN dialog");
@@ -211,30 +142,12 @@ forms::OrderPage* open_and_issue_to_handover(Script& s, forms::CounterModel& mod
   return page;
 }
 
-// The customer's PIN for flows run straight on the model; no supervisor at hand.
-struct GivenPin final : workflows::PinPrompt {
-  std::optional<Secret> new_pin(const workflows::PinRules&, std::string_view) override { return Secret("246813"); }
-  std::optional<Secret> current_pin(const workflows::PinRules&, std::string_view) override { return Secret("246813"); }
-};
-struct NobodyApproves final : workflows::ApprovalPrompt {
-  std::optional<workflows::ApprovalCredentials> approve(std::string_view) override { return std::nullopt; }
-};
-
 // A completed first issuance on 2100012345, run by teller1.
 workflows::OrderResult issued(Counter& c) {
-  workflows::ServiceRequest r;
-  r.organisation_name = "北京示例科技有限公司";
-  r.uscc = "91110108MA01C8D24U";
-  r.handler_name = "张三";
-  r.handler_id_number = "11010519491231002X";
-  for (const char* item : {"application_form", "org_code_copy", "handler_id_copy"})
-    r.documents[item] = {true, true, std::string(item) == "application_form" ? "issue" : ""};
-  r.token_serial = "2100012345";
-  r.amount_fen = 5000;
-  GivenPin pin;
-  NobodyApproves nobody;
+  test::ScriptedPin pin("246813");
+  test::NoApprover nobody;
   workflows::NoProgress progress;
-  return c.model->run_flow(c.teller, r, {pin, nobody, progress}, true);
+  return c.model->run_flow(c.teller, test::first_issuance("2100012345"), {pin, nobody, progress}, true);
 }
 
 std::string text_of(wxWindow* w) { return std::string(w->GetLabel().utf8_str()); }
@@ -248,16 +161,23 @@ void report(const std::vector<std::string>& failures) {
 
 BOOST_AUTO_TEST_SUITE(printing_at_handover)
 
-BOOST_FIXTURE_TEST_CASE(an_issuance_is_printed_at_handover_on_a_cups_pdf_queue_and_reprinted_once, Counter,
-                        *utf::precondition(test::cups_runs_as_root)) {
+// The counter with a private cupsd whose default queue is the cups-pdf queue Counter_A5.
+struct PrintingCounter : Counter {
   test::Cupsd cupsd;
-  cupsd.add_queue("Backoffice", "cups-pdf:/");
-  cupsd.add_queue("Counter_A5", "cups-pdf:/");
-  cupsd.admin({"lpadmin", "-d", "Counter_A5"});
-  const auto since = fs::file_time_type::clock::now() - 2s;
-  auto worker = std::make_unique<forms::Worker>();
+  fs::file_time_type since;   // cups-pdf's output of this case is newer
+  std::unique_ptr<forms::Worker> worker = std::make_unique<forms::Worker>();
   forms::CounterFrame* frame = nullptr;
   workflows::OrderResult result;
+  PrintingCounter() {
+    cupsd.add_queue("Counter_A5", "cups-pdf:/");
+    cupsd.admin({"lpadmin", "-d", "Counter_A5"});
+    since = fs::file_time_type::clock::now() - 2s;
+  }
+};
+
+BOOST_FIXTURE_TEST_CASE(an_issuance_is_printed_at_handover_on_a_cups_pdf_queue_and_reprinted_once, PrintingCounter,
+                        *utf::precondition(test::cups_runs_as_root)) {
+  cupsd.add_queue("Backoffice", "cups-pdf:/");
   std::string handover_label, done_label;
 
   auto failures = run_script([&](Script& s) {
@@ -369,6 +289,104 @@ BOOST_FIXTURE_TEST_CASE(without_a_print_service_the_teller_is_told_and_offered_t
   BOOST_TEST(entries(result.order_id, "receipt.printed")[0].record.details.empty());
   BOOST_TEST(entries(result.order_id, "slip.printed").empty());
   BOOST_TEST(print_count(result.receipt_no) == 1);
+}
+
+// Issue 14.9: the teller's lost-key reissue (补办, 遗失) end to end in the window, the
+// papers printed from the handover page to the private cups-pdf queue; the old certificate revoked.
+BOOST_FIXTURE_TEST_CASE(a_lost_key_is_reissued_through_the_wizard_and_its_papers_printed_at_handover, PrintingCounter,
+                        *utf::precondition(test::cups_runs_as_root)) {
+  const auto first = issued(*this);
+  BOOST_REQUIRE(first.state == workflows::OrderState::completed);
+  BOOST_REQUIRE(!first.cert_serial.empty());
+  ctx->insert_blank_token("2100067890");   // the customer lost 2100012345; a new key from the drawer
+  std::string handover_label, reason;
+
+  auto failures = run_script([&](Script& s) {
+    s.ui([&] {
+      frame = new forms::CounterFrame(*model, *worker, teller);
+      frame->SetSize(wxSize(1280, 780));
+      frame->Show();
+    });
+    forms::OrderPage* page = s.ui([&] { return frame->order_page(); });
+    s.require(s.wait_for([&] { return frame->polls() > 0; }), "the first token poll");
+    s.require(s.ui([&] { return page->set_flow(workflows::Flow::reissue); }), "the wizard takes a reissue");
+    s.check(s.ui([&] { return page->reason_choice()->IsShown() && page->reason_choice()->GetSelection() == 0; }),
+            "the reissue asks the reason, 遗失 first");
+    // The customer on record, found by the scanned USCC.
+    s.ui([&] { page->search_field()->SetValue("91110108MA01C8D24U"); });
+    s.require(s.wait_for([&] { return page->handler_id_field()->GetValue() == "11010519491231002X"; }),
+              "the customer on record is picked");
+    s.ui([&] { page->advance(); });
+    s.require(s.wait_for([&] { return page->step() == forms::OrderPage::documents; }), "the documents page");
+    reason = s.ui([&] { return std::string(page->reason_choice()->GetStringSelection().utf8_str()); });
+    documents_to_handover(s, page, "2100067890");
+    result = s.ui([&] { return page->result(); });
+
+    // The papers, before the customer leaves.
+    s.press(s.ui([&] { return page->print_papers_button(); }));
+    forms::PrinterDialog* dlg = nullptr;
+    s.require(s.wait_for([&] { return (dlg = find_top<forms::PrinterDialog>()) != nullptr && dlg->IsModal(); }),
+              "certdesk's printer dialog opens");
+    s.check(s.ui([&] { return dlg->chosen() == "Counter_A5"; }), "the queue is preselected");
+    s.press(s.ui([&] { return dlg->print_button(); }));
+    s.require(s.wait_for([&] { return find_top<forms::PrinterDialog>() == nullptr && !page->running(); }, 120s),
+              "both papers printed");
+    s.check(find_top<forms::PrintProblemDialog>() == nullptr, "no problem reported");
+    handover_label = s.ui([&] { return std::string(page->handover_print_label()->GetLabel().utf8_str()); });
+    s.screenshot("reissue-handover-printed.png");
+    s.ui([&] { page->advance(); });
+    s.require(s.wait_for([&] { return page->step() == forms::OrderPage::done; }), "the order completes");
+    s.ui([&] { frame->Close(true); });
+  });
+  worker.reset();
+  report(failures);
+  BOOST_TEST_MESSAGE("reason: " << reason << "\nhandover: " << handover_label);
+  BOOST_TEST(reason == "遗失");
+  BOOST_TEST(handover_label.find("✗") == std::string::npos, handover_label);
+  BOOST_REQUIRE(!result.receipt_no.empty());
+  auto order = db::Orders(ctx->db()).by_id(result.order_id);
+  BOOST_REQUIRE(order);
+  BOOST_TEST(order->flow == "reissue");
+  BOOST_TEST(order->state == "completed");
+  BOOST_TEST(order->token_serial == "2100067890");
+
+  // The old certificate is revoked as compromised; the new one is on the new key.
+  auto old_cert = db::Certificates(ctx->db()).by_serial(first.cert_serial);
+  BOOST_REQUIRE(old_cert);
+  BOOST_TEST(old_cert->status == "revoked");
+  BOOST_TEST(old_cert->revocation_reason == "keyCompromise");
+  auto new_cert = db::Certificates(ctx->db()).by_serial(result.cert_serial);
+  BOOST_REQUIRE(new_cert);
+  BOOST_TEST(new_cert->status == "valid");
+  BOOST_TEST(new_cert->token_serial == "2100067890");
+
+  // Each paper printed once to the queue; the jobs completed; the PDFs read back.
+  const auto printed = entries(result.order_id, "receipt.printed");
+  const auto slip = entries(result.order_id, "slip.printed");
+  BOOST_REQUIRE_EQUAL(printed.size(), 1u);
+  BOOST_REQUIRE_EQUAL(slip.size(), 1u);
+  BOOST_TEST(print_count(result.receipt_no) == 1);
+  const std::string completed = test::run({"lpstat", "-W", "completed", "-o", "Counter_A5"}, cupsd.env(), "", 30).out;
+  BOOST_TEST_MESSAGE("completed jobs:\n" << completed);
+  for (const auto* e : {&printed[0], &slip[0]}) {
+    BOOST_TEST(e->record.details.find("printer Counter_A5 job ") == 0u, e->record.details);
+    const int job = std::stoi(e->record.details.substr(e->record.details.rfind(' ') + 1));
+    BOOST_TEST(completed.find("Counter_A5-" + std::to_string(job) + " ") != std::string::npos,
+               "job " << job << " completed: " << completed);
+    const std::string text = test::run({"pdftotext", "-layout", test::spooled_job(cupsd, job).string(), "-"}).out;
+    if (e->record.action == "slip.printed") {
+      BOOST_TEST(text.find("2100067890") != std::string::npos, text);
+      BOOST_TEST(text.find(result.cert_serial) != std::string::npos, text);
+    } else {
+      BOOST_TEST(text.find(result.receipt_no) != std::string::npos, text);
+      BOOST_TEST(text.find("北京示例科技有限公司") != std::string::npos, text);
+    }
+    BOOST_TEST(text.find("重印") == std::string::npos, text);
+    const auto out = test::cups_pdf_output(job, since);
+    BOOST_TEST(out.has_value(), "cups-pdf output of job " << job);
+    if (out) fs::remove(*out);
+  }
+  BOOST_TEST(ctx->journal().verify().ok);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,26 +1,20 @@
 // The teller's window under Xvfb, driven by wxUIActionSimulator (keyboard and
 // mouse) against a real data folder: SQLite, SoftHSM2 and the local CA.
 //
-// How the driving works: the main thread runs the wx event loop; a driver
-// thread runs the script and hands each action to the UI thread (CallAfter) and
-// waits for it. Modal dialogs (the customer's PIN) run their own loop, which
-// still serves the driver's actions, so the script can type into them. Checks
-// are collected by the driver and reported by the test body on the main thread.
+// The driving (tests/gui/gui_driver.h): the main thread runs the wx event loop; a
+// driver thread runs the script and hands each action to the UI thread and waits
+// for it; modal dialogs (the customer's PIN) still serve it, so the script types into them.
 
 #include <boost/test/unit_test.hpp>
 
 #include <fmt/format.h>
 #include <wx/app.h>
-#include <wx/evtloop.h>
 #include <wx/init.h>
-#include <wx/uiaction.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <functional>
-#include <future>
-#include <mutex>
 #include <string>
 #include <thread>
 
@@ -33,6 +27,8 @@
 #include "forms/dialogs.h"
 #include "forms/forwarding_model.h"
 #include "printing/pdf.h"
+#include "tests/gui/gui_driver.h"
+#include "tests/gui/scripted.h"
 #include "tests/gui/wx_session.h"
 #include "tests/support/support.h"
 #include "common/text.h"
@@ -51,134 +47,10 @@ struct WxGlobal : test::WxSession {
 };
 BOOST_TEST_GLOBAL_FIXTURE(WxGlobal);
 
-// Screenshots go to the build folder ($CERTDESK_SCREENSHOT_DIR, set by CMake), never
-// into the source tree; scripts/screenshots copies them to docs/screenshots.
-fs::path shots_dir() {
-  const char* dir = std::getenv("CERTDESK_SCREENSHOT_DIR");
-  fs::path d = dir && *dir ? fs::path(dir) : fs::current_path() / "screenshots";
-  fs::create_directories(d);
-  return d;
-}
-
-// The script's side: every action runs on the UI thread.
-class Driver {
- public:
-  template <class F>
-  auto ui(F f) -> decltype(f()) {
-    using T = decltype(f());
-    auto p = std::make_shared<std::promise<T>>();
-    auto fut = p->get_future();
-    wxTheApp->CallAfter([p, f]() mutable {
-      try {
-        if constexpr (std::is_void_v<T>) {
-          f();
-          p->set_value();
-        } else {
-          p->set_value(f());
-        }
-      } catch (...) {
-        p->set_exception(std::current_exception());
-      }
-    });
-    return fut.get();
-  }
-  // Queues f on the UI thread without waiting (for ShowModal).
-  void post(std::function<void()> f) { wxTheApp->CallAfter(std::move(f)); }
-
-  bool wait_for(const std::function<bool()>& pred, std::chrono::milliseconds timeout = 20s) {
-    auto end = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < end) {
-      if (ui(pred)) return true;
-      std::this_thread::sleep_for(50ms);
-    }
-    return false;
-  }
-  void check(bool ok, const std::string& what) {
-    std::fprintf(stderr, "[gui] %s: %s\n", ok ? "ok" : "FAILED", what.c_str());
-    if (ok) return;
-    std::lock_guard lock(m_);
-    failures.push_back(what);
-  }
-  // Must hold: stops the script when not.
-  void require(bool ok, const std::string& what) {
-    check(ok, what);
-    if (!ok) {
-      std::system("import -window root /tmp/certdesk-gui-failure.png 2>/dev/null");
-      throw std::runtime_error("stopped: " + what);
-    }
-  }
-
-  void click(wxWindow* w, bool left_edge = false) {
-    ui([w, left_edge] {
-      wxUIActionSimulator sim;
-      wxRect r = w->GetScreenRect();
-      wxPoint p(left_edge ? r.x + 8 : r.x + r.width / 2, r.y + r.height / 2);
-      sim.MouseMove(p);
-      sim.MouseClick();
-    });
-    settle();
-  }
-  // Clicks without waiting for the click to be handled: for buttons that open a
-  // modal dialog (its loop would otherwise run inside this action).
-  void click_async(wxWindow* w) {
-    ui([w] {
-      wxRect r = w->GetScreenRect();
-      wxUIActionSimulator().MouseMove(wxPoint(r.x + r.width / 2, r.y + r.height / 2));
-    });
-    post([] { wxUIActionSimulator().MouseClick(); });
-    settle();
-  }
-  void type(const std::string& text) {
-    ui([text] { wxUIActionSimulator().Text(text.c_str()); });
-    settle();
-  }
-  void key(int code) {
-    ui([code] { wxUIActionSimulator().Char(code); });
-    settle();
-  }
-  void settle() {
-    std::this_thread::sleep_for(150ms);
-    ui([] {});
-  }
-  // The whole screen as PNG (X root window) once the window painted.
-  void screenshot(const std::string& name) {
-    ui([] {
-      for (auto* w : wxTopLevelWindows) w->Update();
-    });
-    std::this_thread::sleep_for(400ms);
-    std::string cmd = "import -window root '" + (shots_dir() / name).string() + "' 2>/dev/null";
-    check(std::system(cmd.c_str()) == 0, "screenshot " + name);
-  }
-
-  std::vector<std::string> failures;
-
- private:
-  std::mutex m_;
-};
-
-// Runs the script on a driver thread while this thread runs the event loop.
-std::vector<std::string> run_script(const std::function<void(Driver&)>& script) {
-  Driver d;
-  wxGUIEventLoop loop;
-  std::thread t([&] {
-    try {
-      script(d);
-    } catch (const std::exception& e) {
-      d.check(false, std::string("script threw: ") + e.what());
-    }
-    wxTheApp->CallAfter([&loop] { loop.ScheduleExit(); });
-  });
-  loop.Run();
-  t.join();
-  return d.failures;
-}
-
-template <class T>
-T* find_top(std::function<bool(T*)> pred = {}) {
-  for (auto* w : wxTopLevelWindows)
-    if (auto* t = dynamic_cast<T*>(w); t && t->IsShown() && (!pred || pred(t))) return t;
-  return nullptr;
-}
+// The folded script driver (tests/gui/gui_driver.h), waiting 20 s by default in this suite.
+using Driver = test::GuiDriver;
+using test::find_top;
+std::vector<std::string> run_script(const std::function<void(Driver&)>& script) { return test::run_gui_script(script, 20s); }
 
 // A data folder with a teller, a supervisor and a blank token inserted.
 struct Desk {
@@ -229,33 +101,9 @@ class SlowKeygenModel final : public forms::ForwardingCounterModel {
   }
 };
 
-// Prompts for flows run straight on the model, without the window: the
-// customer's PIN (nullptr: the customer walks away from the PIN entry), no
-// supervisor at hand, no progress shown.
-struct ScriptedPin final : workflows::PinPrompt {
-  const char* pin;
-  explicit ScriptedPin(const char* p) : pin(p) {}
-  std::optional<Secret> new_pin(const workflows::PinRules&, std::string_view) override { return answer(); }
-  std::optional<Secret> current_pin(const workflows::PinRules&, std::string_view) override { return answer(); }
-  std::optional<Secret> answer() const { return pin ? std::optional<Secret>(Secret(pin)) : std::nullopt; }
-};
-struct NoApprover final : workflows::ApprovalPrompt {
-  std::optional<workflows::ApprovalCredentials> approve(std::string_view) override { return std::nullopt; }
-};
-
-// A first issuance for 北京示例科技有限公司 on `serial`: every paper present and stamped, 50.00 yuan.
-workflows::ServiceRequest first_issuance(const std::string& serial) {
-  workflows::ServiceRequest r;
-  r.organisation_name = "北京示例科技有限公司";
-  r.uscc = "91110108MA01C8D24U";
-  r.handler_name = "张三";
-  r.handler_id_number = "11010519491231002X";
-  for (const char* item : {"application_form", "org_code_copy", "handler_id_copy"})
-    r.documents[item] = {true, true, std::string(item) == "application_form" ? "issue" : ""};
-  r.token_serial = serial;
-  r.amount_fen = 5000;
-  return r;
-}
+using test::first_issuance;
+using test::NoApprover;
+using test::ScriptedPin;
 
 void report(const std::vector<std::string>& failures) {
   for (const auto& f : failures) BOOST_ERROR(f);

@@ -10,12 +10,15 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <wx/msgdlg.h>
+#include <wx/generic/msgdlgg.h>
 #include <wx/menu.h>
 #include <wx/utils.h>
 
 #include <atomic>
 #include <fstream>
 
+#include "app/gui_menus.h"
 #include "app/gui_menus_ui.h"
 #include "app/gui_model.h"
 #include "common/error.h"
@@ -27,11 +30,13 @@
 #include "forms/counter_frame.h"
 #include "forms/day_dialogs.h"
 #include "forms/dialogs.h"
+#include "forms/password_dialog.h"
 #include "forms/prompts_ui.h"
 #include "forms/receipts_dialog.h"
 #include "forms/review_window.h"
 #include "forms/ui.h"
 #include "tests/gui/gui_driver.h"
+#include "tests/gui/scripted.h"
 #include "tests/gui/wx_session.h"
 #include "tests/support/support.h"
 
@@ -52,13 +57,6 @@ struct WxGlobal : test::WxSession {
 };
 BOOST_TEST_GLOBAL_FIXTURE(WxGlobal);
 
-std::string shot(const std::string& name) {
-  const char* dir = std::getenv("CERTDESK_SCREENSHOT_DIR");
-  fs::path d = dir && *dir ? fs::path(dir) : fs::current_path() / "screenshots";
-  fs::create_directories(d);
-  return (d / name).string();
-}
-
 // The menu-bar titles as shown (mnemonics stripped).
 std::string titles(wxFrame* f) {
   std::string out;
@@ -77,14 +75,6 @@ bool menu(wxFrame* f, const char* menu_msgid, const char* item_msgid) {
   f->GetEventHandler()->ProcessEvent(e);
   return true;
 }
-
-struct ScriptedPin final : workflows::PinPrompt {
-  std::optional<Secret> new_pin(const workflows::PinRules&, std::string_view) override { return Secret("customer-pin-1"); }
-  std::optional<Secret> current_pin(const workflows::PinRules&, std::string_view) override { return Secret("customer-pin-1"); }
-};
-struct NoApprover final : workflows::ApprovalPrompt {
-  std::optional<workflows::ApprovalCredentials> approve(std::string_view) override { return std::nullopt; }
-};
 
 // A data folder with an admin, a teller, a supervisor, and (with_order) a
 // completed first issuance whose receipt the supervisor can void.
@@ -110,19 +100,10 @@ struct RolesDesk {
     super = ctx->staff().add(admin, "super1", workflows::Role::supervisor, Secret("super-password-1"));
     if (with_order) {
       ctx->insert_blank_token("2100012345");
-      workflows::ServiceRequest r;
-      r.organisation_name = "北京示例科技有限公司";
-      r.uscc = "91110108MA01C8D24U";
-      r.handler_name = "张三";
-      r.handler_id_number = "11010519491231002X";
-      for (const char* item : {"application_form", "org_code_copy", "handler_id_copy"})
-        r.documents[item] = {true, true, std::string(item) == "application_form" ? "issue" : ""};
-      r.token_serial = "2100012345";
-      r.amount_fen = 5000;
-      ScriptedPin pin;
-      NoApprover none;
+      test::ScriptedPin pin("customer-pin-1");
+      test::NoApprover none;
       workflows::NoProgress quiet;
-      receipt_no = desk::Desk(*ctx).run_order(teller, r, {pin, none, quiet}, true).result.receipt_no;
+      receipt_no = desk::Desk(*ctx).run_order(teller, test::first_issuance("2100012345"), {pin, none, quiet}, true).result.receipt_no;
     }
     model = std::make_unique<app::GuiCounterModel>(*ctx);
   }
@@ -137,6 +118,30 @@ struct RolesDesk {
     return n;
   }
 };
+
+// The login dialog, modal as certdesk's login loop shows it; result gets ShowModal's answer.
+forms::LoginDialog* open_login(GuiDriver& d, RolesDesk& desk, int& result) {
+  forms::LoginDialog* login = nullptr;
+  d.post([&] {
+    login = new forms::LoginDialog(
+        nullptr, [&desk](const std::string& n, const Secret& p) { return desk.model->login(n, p); }, "BJ01");
+    result = login->ShowModal();
+  });
+  d.require(d.wait_for([&] { return login && login->IsModal(); }), "the login dialog comes back");
+  return login;
+}
+
+// Name and password typed, then OK as a click on the dialog's button sends it.
+void type_login(GuiDriver& d, forms::LoginDialog* login, const char* name, const char* password) {
+  d.ui([&] {
+    login->name_field()->SetValue(name);
+    login->password_field()->SetValue(password);
+    wxWindow* button = login->FindWindow(wxID_OK);
+    wxCommandEvent ok(wxEVT_BUTTON, wxID_OK);
+    ok.SetEventObject(button);
+    button->GetEventHandler()->ProcessEvent(ok);
+  });
+}
 
 void report(const std::vector<std::string>& failures) {
   for (const auto& f : failures) BOOST_ERROR(f);
@@ -173,23 +178,9 @@ BOOST_AUTO_TEST_CASE(a_teller_gets_the_counter_only_and_switch_user_hands_it_to_
     d.check(d.wait_for([&] { return find_top<forms::CounterFrame>() == nullptr; }), "the teller's window is gone");
 
     // The next person logs in to their own window (as certdesk's login loop does).
-    forms::LoginDialog* login = nullptr;
     int result = -1;
-    d.post([&] {
-      login = new forms::LoginDialog(
-          nullptr, [&](const std::string& n, const Secret& p) { return desk.model->login(n, p); }, "BJ01");
-      result = login->ShowModal();
-    });
-    d.require(d.wait_for([&] { return login && login->IsModal(); }), "the login dialog comes back");
-    d.ui([&] {
-      login->name_field()->SetValue("super1");
-      login->password_field()->SetValue("super-password-1");
-      // OK, as a click on the dialog's button sends it.
-      wxWindow* button = login->FindWindow(wxID_OK);
-      wxCommandEvent ok(wxEVT_BUTTON, wxID_OK);
-      ok.SetEventObject(button);
-      button->GetEventHandler()->ProcessEvent(ok);
-    });
+    forms::LoginDialog* login = open_login(d, desk, result);
+    type_login(d, login, "super1", "super-password-1");
     d.require(d.wait_for([&] { return result == wxID_OK; }), "the supervisor logs in");
     d.ui([&] {
       frame = app::open_main_window(*desk.ctx, *desk.model, *worker, *login->actor(), [&](forms::SessionEnd e) { ended = int(e); });
@@ -237,7 +228,7 @@ BOOST_AUTO_TEST_CASE(a_supervisor_reviews_voids_verifies_corrects_exports_and_cl
     std::string t = d.ui([&] { return titles(frame); });
     d.check(t == "柜台 柜台事务 日结 收据 授权码 账户", "the supervisor's menus: " + t);
     d.check(d.ui([&] { return !menu(frame, "&Staff", "&Staff accounts…"); }), "no staff command for a supervisor");
-    d.screenshot(shot("supervisor.png"));
+    d.screenshot("supervisor.png");
 
     // 日结 → 审阅当日: the review window, today chosen.
     d.ui([&] { d.check(menu(frame, "&Day", "&Review the day…"), "the day menu has review"); });
@@ -289,7 +280,7 @@ BOOST_AUTO_TEST_CASE(a_supervisor_reviews_voids_verifies_corrects_exports_and_cl
     d.check(d.wait_for([&] { return !review->busy() && !review->last_result().empty(); }), "the verification finishes");
     std::string verdict = d.ui([&] { return utf8(review->last_result()); });
     d.check(verdict.find("日志完整") != std::string::npos, "the journal is intact: " + verdict);
-    d.screenshot(shot("supervisor-review.png"));
+    d.screenshot("supervisor-review.png");
 
     // A correction entry: a reason is needed, then it is written.
     d.ui([&] { menu(frame, "&Day", "Correction &entry…"); });
@@ -324,7 +315,7 @@ BOOST_AUTO_TEST_CASE(a_supervisor_reviews_voids_verifies_corrects_exports_and_cl
     d.check(d.ui([&] { return review->busy() && review->IsEnabled(); }), "the review window shows the close running");
     d.ui([&] { pin->accept(); });
     d.check(d.ui([&] { return !pin->error_label()->GetLabel().empty() && pin->IsModal(); }), "an empty PIN is refused in the dialog");
-    d.screenshot(shot("supervisor-close-pin.png"));
+    d.screenshot("supervisor-close-pin.png");
     d.ui([&] {
       pin->pin_field()->SetValue("super-pin-7");
       pin->accept();
@@ -336,7 +327,7 @@ BOOST_AUTO_TEST_CASE(a_supervisor_reviews_voids_verifies_corrects_exports_and_cl
     auto rec = db::DayCloses(reader).by_day(today);
     d.check(rec && rec->signer_kind == "supervisor" && rec->closed_by == "super1", "the close is signed with the supervisor's token");
     d.check(d.ui([&] { return review->summary_text()->GetLabel().Contains("super1"); }), "the summary says who closed the day");
-    d.screenshot(shot("supervisor-closed.png"));
+    d.screenshot("supervisor-closed.png");
 
     // Switch user closes the review window with the counter.
     d.ui([&] { menu(frame, "Acco&unt", "&Log out / switch user\tCtrl+L"); });
@@ -404,7 +395,7 @@ BOOST_AUTO_TEST_CASE(an_admin_adds_a_teller_disables_them_changes_a_fee_and_a_se
       frame->toggle_selected();
     });
     d.check(d.wait_for([&] { return !frame->busy() && row_of("teller2") && !row_of("teller2")->active; }), "teller2 is disabled");
-    d.screenshot(shot("admin.png"));
+    d.screenshot("admin.png");
 
     // 收费标准: a bad amount is refused next to the field; 60.00 is stored as 6000 fen.
     d.ui([&] { menu(frame, "&Fees", "&Fee schedule…"); });
@@ -425,7 +416,7 @@ BOOST_AUTO_TEST_CASE(an_admin_adds_a_teller_disables_them_changes_a_fee_and_a_se
     });
     d.check(d.wait_for([&] { return fees->saves() == 1 && !fees->busy(); }), "the new fee is saved");
     d.check(db::FeeSchedule(reader).get("token")->amount_fen == 6000, "the token fee is 6000 fen");
-    d.screenshot(shot("admin-fees.png"));
+    d.screenshot("admin-fees.png");
     d.ui([&] { fees->Close(); });
 
     // 设置: a value outside the setting's range is refused next to the field.
@@ -473,6 +464,18 @@ BOOST_AUTO_TEST_CASE(an_admin_adds_a_teller_disables_them_changes_a_fee_and_a_se
     d.ui([&] { menu(frame, "Acco&unt", "&Log out / switch user\tCtrl+L"); });
     d.check(d.wait_for([&] { return ended == int(forms::SessionEnd::switch_user); }), "the admin logs out for the next person");
     d.check(d.wait_for([&] { return worker->pending() == 0; }), "the logout is written");
+
+    // The next person is the disabled teller2: the login dialog refuses them and stays.
+    int result = -1;
+    forms::LoginDialog* login = open_login(d, desk, result);
+    type_login(d, login, "teller2", "teller2-password");
+    d.check(d.wait_for([&] { return login->error_label()->GetLabel().Contains("2001"); }),
+            "the disabled teller's login is refused in the window: " + d.ui([&] { return utf8(login->error_label()->GetLabel()); }));
+    d.check(d.ui([&] { return result == -1 && login->IsModal() && !login->actor(); }), "the dialog stays, nobody logged in");
+    d.screenshot("admin-disabled-login-refused.png");
+    d.ui([&] { login->EndModal(wxID_CANCEL); });
+    d.check(d.wait_for([&] { return result == wxID_CANCEL; }), "the login dialog closes");
+    d.ui([&] { login->Destroy(); });
   });
   report(failures);
   // The disabled teller's next login is refused.
@@ -483,5 +486,93 @@ BOOST_AUTO_TEST_CASE(an_admin_adds_a_teller_disables_them_changes_a_fee_and_a_se
   BOOST_TEST(desk.journal_count("logout", "admin") == 1);
   BOOST_TEST(desk.journal_count("setting.changed", "admin") == 1);
   BOOST_TEST(desk::Desk(*desk.ctx).quote(workflows::Flow::issue, "").total_fen == 6000);
+  BOOST_TEST(wx_asserts == 0);
+}
+
+// Issue 14.1: 修改密码 in every role's account menu; bad input a message next to its
+// field and nothing changed; the desk's change_own_password (as `certdesk-cli staff password`).
+BOOST_AUTO_TEST_CASE(everyone_changes_their_own_password_from_the_account_menu) {
+  RolesDesk desk(false);
+  auto worker = std::make_unique<forms::Worker>();
+  auto teller = desk.ctx->staff().login("teller1", Secret("teller-password-1"));
+  const char* account = "Acco&unt";
+  const char* item = app::kChangePasswordLabel;
+  wxFrame* frame = nullptr;
+  auto has_item = [&](wxFrame* f) {
+    return f->GetMenuBar()->FindMenuItem(wxGetTranslation(account), wxGetTranslation(item)) != wxNOT_FOUND;
+  };
+  auto failures = test::run_gui_script([&](GuiDriver& d) {
+    // The supervisor's and the admin's windows offer it too.
+    for (const auto* who : {&desk.super, &desk.admin}) {
+      wxFrame* f = d.ui([&] { return app::open_main_window(*desk.ctx, *desk.model, *worker, *who, {}); });
+      d.require(d.wait_for([&] { return f->IsShownOnScreen(); }), "the window of " + who->name + " opens");
+      d.check(d.ui([&] { return has_item(f); }), who->name + "'s account menu has 修改密码");
+      d.ui([&] { f->Close(true); });
+      d.wait_for([&] { return worker->pending() == 0; });
+    }
+    d.ui([&] { frame = app::open_main_window(*desk.ctx, *desk.model, *worker, teller, {}); });
+    d.require(d.wait_for([&] { return frame->IsShownOnScreen(); }), "the teller's window opens");
+    d.check(d.ui([&] { return has_item(frame); }), "the teller's account menu has 修改密码");
+    std::string shown = d.ui([&] {
+      wxMenuBar* bar = frame->GetMenuBar();
+      wxMenu* m = bar->GetMenu(bar->FindMenu(wxGetTranslation(account)));
+      return utf8(m->FindItemByPosition(0)->GetItemLabelText()) + " / " + utf8(m->FindItemByPosition(2)->GetItemLabelText());
+    });
+    d.check(shown.rfind("修改密码", 0) == 0 && shown.find("注销") != std::string::npos,
+            "修改密码 comes first, above 注销/切换用户: " + shown);
+
+    d.ui([&] { frame->CallAfter([&] { menu(frame, account, item); }); });
+    forms::ChangePasswordDialog* dlg = nullptr;
+    d.require(d.wait_for([&] { return (dlg = find_top<forms::ChangePasswordDialog>()) != nullptr && dlg->IsModal(); }),
+              "the change-password dialog opens modal");
+    d.check(d.ui([&] { return wxWindow::FindFocus() == dlg->current_field(); }), "focus in the current password");
+    auto fill = [&](const char* current, const char* fresh, const char* again) {
+      d.ui([&] {
+        dlg->clear_errors();
+        dlg->current_field()->SetValue(current);
+        dlg->new_field()->SetValue(fresh);
+        dlg->again_field()->SetValue(again);
+        dlg->submit();
+      });
+    };
+    // The message next to a field (the field pointers are fixed once the dialog is built).
+    auto error_at = [&](wxTextCtrl* field) { return d.ui([&] { return utf8(dlg->error_of(field)); }); };
+    fill("", "teller-password-2", "teller-password-2");
+    d.check(!error_at(dlg->current_field()).empty(), "no current password: said next to its field");
+    fill("teller-password-1", "teller-password-2", "teller-password-3");
+    d.check(!error_at(dlg->again_field()).empty(), "the two new ones differ: said next to the second");
+    fill("teller-password-1", "short1", "short1");
+    const std::string too_short = error_at(dlg->new_field());
+    d.check(too_short.find("8") != std::string::npos, "a new one shorter than the rules: said next to it: " + too_short);
+    d.screenshot("change-password-refused.png");
+    fill("wrong-password-9", "teller-password-2", "teller-password-2");
+    d.check(d.wait_for([&] { return !dlg->busy() && !dlg->error_of(dlg->current_field()).empty(); }),
+            "a wrong current password: the desk's refusal next to the field");
+    const std::string refused = error_at(dlg->current_field());
+    d.check(refused.find("2001") != std::string::npos, "with its code: " + refused);
+    d.check(d.ui([&] { return dlg->IsModal() && dlg->current_field()->GetValue().empty(); }),
+            "the dialog stays open, the password fields cleared");
+    d.check(desk.journal_count("staff.password_changed", "teller1") == 0, "…and nothing changed");
+
+    fill("teller-password-1", "teller-password-2", "teller-password-2");
+    d.require(d.wait_for([&] { return find_top<forms::ChangePasswordDialog>() == nullptr; }), "the password is changed");
+    wxGenericMessageDialog* said = nullptr;
+    d.require(d.wait_for([&] { return (said = find_top<wxGenericMessageDialog>()) != nullptr && said->IsModal(); }),
+              "the window says so");
+    d.check(d.ui([&] { return utf8(said->GetMessage()).find("密码已修改") != std::string::npos; }), "in Chinese");
+    d.screenshot("change-password-done.png");
+    d.ui([&] { said->EndModal(wxID_OK); });
+    d.check(d.wait_for([&] { return find_top<wxGenericMessageDialog>() == nullptr; }), "the message closes");
+    d.ui([&] { frame->Close(true); });
+    d.check(d.wait_for([&] { return worker->pending() == 0; }), "the logout is written");
+  });
+  worker.reset();
+  report(failures);
+  BOOST_TEST(desk.journal_count("staff.password_changed", "teller1") == 1);
+  BOOST_TEST(desk.journal_count("staff.password_refused", "teller1") == 1);   // the wrong current one, journaled
+  BOOST_CHECK_THROW(desk.model->login("teller1", Secret("teller-password-1")), AuthError);
+  BOOST_CHECK_NO_THROW(desk.model->login("teller1", Secret("teller-password-2")));
+  for (const char* pw : {"teller-password-2", "teller-password-3", "wrong-password-9", "short1"})
+    for (const auto& f : test::files_containing(desk.dir.path(), pw)) BOOST_ERROR("a password is stored in " << f);
   BOOST_TEST(wx_asserts == 0);
 }

@@ -15,22 +15,35 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <functional>
 #include <thread>
 
+#include "app/gui_menus_ui.h"
 #include "app/gui_model.h"
 #include "app/gui_review.h"
 #include "desk/context.h"
+#include "forms/admin_dialogs.h"
+#include "forms/admin_frame.h"
 #include "forms/counter_frame.h"
+#include "forms/day_dialogs.h"
 #include "forms/dialogs.h"
 #include "forms/hall_review_window.h"
 #include "forms/order_page.h"
+#include "forms/password_dialog.h"
+#include "forms/printer_dialog.h"
 #include "forms/printout.h"
+#include "forms/prompts_ui.h"
+#include "forms/receipts_dialog.h"
 #include "forms/review_window.h"
 #include "forms/token_panel.h"
+#include "forms/token_report_dialog.h"
+#include "forms/ui.h"
+#include "forms/unlock_code_dialog.h"
 #include "forms/worker.h"
 #include "printing/layout.h"
 #include "tests/gui/label_walker.h"
+#include "tests/gui/scripted.h"
 #include "tests/gui/wx_session.h"
 #include "tests/printing/samples.h"
 #include "tests/support/support.h"
@@ -266,5 +279,128 @@ BOOST_AUTO_TEST_CASE(the_hall_review_window_reads_in_chinese) {
   walk(w->last_record(), "hall entry record dialog", "");
   w->Close(true);
   pump_until([] { return false; }, 300ms);
+  BOOST_TEST(wx_asserts.load() == 0);
+}
+
+namespace {
+
+template <class T>
+T* shown_top() {
+  for (auto* w : wxTopLevelWindows)
+    if (auto* t = dynamic_cast<T*>(w); t && t->IsShown() && !t->IsBeingDeleted()) return t;
+  return nullptr;
+}
+
+}  // namespace
+
+// Issue 14.6: every dialog of every role, each in the window it opens from, with
+// data in its lists (a first issuance done, so receipts and the history have rows).
+BOOST_AUTO_TEST_CASE(every_dialog_of_every_role_reads_in_chinese) {
+  Desk desk;
+  test::ScriptedPin pin("246813");
+  test::NoApprover nobody;
+  workflows::NoProgress quiet;
+  const auto order = desk.model->run_flow(desk.teller, test::first_issuance("2100012345"), {pin, nobody, quiet}, true);
+  BOOST_REQUIRE(order.state == workflows::OrderState::completed);
+  auto admin = desk.ctx->staff().login("admin", Secret("admin-password-1"));
+  forms::Worker worker;
+  wxGUIEventLoop loop;
+  wxEventLoopActivator active(&loop);
+  const test::WalkOptions data{.allow = {"admin"}};   // login names in the lists
+
+  // The supervisor's counter: the role's menus (日结, 收据, 授权码) and the account menu.
+  wxFrame* frame = app::open_main_window(*desk.ctx, *desk.model, worker, desk.supervisor, {});
+  BOOST_REQUIRE(pump_until([&] { return frame->IsShownOnScreen(); }));
+  if (auto* unfinished = shown_top<forms::UnfinishedDialog>()) unfinished->Destroy();
+  pump_until([] { return false; }, 1000ms);
+  walk(frame, "supervisor's counter window", "zh-supervisor.png", {.include_hidden = true});
+
+  auto* counter = dynamic_cast<forms::CounterFrame*>(frame);
+  BOOST_REQUIRE(counter);
+  // The customer's history, filled (issue 14.7: the date column in local time, not cut short).
+  counter->order_page()->search_field()->SetValue("91110108MA01C8D24U");
+  BOOST_TEST(pump_until([&] { return counter->history()->GetItemCount() >= 3; }), "the customer's history fills");
+  pump_until([] { return false; }, 300ms);
+  for (const auto& cut : test::truncated(frame)) BOOST_ERROR("history: cut short: " << cut);
+  BOOST_TEST(forms::utf8(counter->history()->GetItemText(0, 1)) == desk.model->local_time(std::time(nullptr)).substr(0, 16),
+             "the history's dates are local time");
+  screenshot("zh-history.png");
+
+  auto* receipts = new forms::ReceiptsDialog(frame, *desk.model, worker, desk.teller);
+  receipts->search(forms::wx(order.receipt_no));
+  BOOST_TEST(pump_until([&] { return receipts->rows().size() == 1u; }), "the receipt is found");
+  walk(receipts, "receipts dialog", "zh-receipts.png", data);
+  receipts->Destroy();
+
+  auto* report = new forms::TokenReportDialog(frame, *desk.model, worker, desk.teller, "2100012345");
+  report->look_up();
+  BOOST_TEST(pump_until([&] { return !report->state_label()->GetLabel().empty(); }), "the token is looked up");
+  walk(report, "token report dialog", "zh-token-report.png");
+  report->Destroy();
+
+  auto* issue = new forms::IssueCodeDialog(frame, *desk.model, worker, desk.supervisor);
+  walk(issue, "issue unlock code dialog", "zh-issue-code.png");
+  issue->Destroy();
+  auto* redeem = new forms::RedeemCodeDialog(frame, *desk.model, worker, desk.teller, {"2100012345"});
+  walk(redeem, "redeem unlock code dialog", "zh-redeem-code.png");
+  redeem->Destroy();
+
+  forms::PrinterChoice choice;
+  choice.list.printers = {{"Counter_A5", "柜台打印机", "一号窗口", true, true, false, ""},
+                          {"Backoffice", "", "", false, true, true, ""}};
+  auto* printer = new forms::PrinterDialog(frame, choice, "收据");
+  walk(printer, "printer picker", "zh-printer.png");
+  printer->Destroy();
+  forms::PaperPrint failed{false, "receipt", order.receipt_no, "Counter_A5", 0, false,
+                           desk.ctx->paths().root / "archive" / "x.pdf", "打印机已停止"};
+  auto* problem = new forms::PrintProblemDialog(frame, {failed});
+  walk(problem, "print problem dialog", "zh-print-problem.png");
+  problem->Destroy();
+
+  auto* close_pin = new forms::OwnPinDialog(frame, "日结签名");
+  walk(close_pin, "day close PIN dialog", "zh-close-pin.png");
+  close_pin->Destroy();
+  auto* correction = new forms::CorrectionDialog(frame, worker, [](std::int64_t, const std::string&) { return std::int64_t(1); }, 1);
+  walk(correction, "correction dialog", "zh-correction.png");
+  correction->Destroy();
+  auto* password = new forms::ChangePasswordDialog(frame, worker, "super1", [](const Secret&, const Secret&) {});
+  walk(password, "change password dialog", "zh-change-password.png");
+  password->Destroy();
+  frame->Close(true);
+  pump_until([&] { return worker.pending() == 0; }, 5s);
+
+  // The admin's window and each of its dialogs.
+  auto* admin_frame = dynamic_cast<forms::AdminFrame*>(app::open_main_window(*desk.ctx, *desk.model, worker, admin, {}));
+  BOOST_REQUIRE(admin_frame);
+  BOOST_REQUIRE(pump_until([&] { return admin_frame->IsShownOnScreen() && admin_frame->reloads() > 0; }));
+  walk(admin_frame, "admin window", "zh-admin.png", {.allow = {"admin", "teller1", "super1"}});
+  auto walk_modeless = [&](wxDialog* d, const std::string& what, const std::string& shot) {
+    BOOST_REQUIRE_MESSAGE(d, what << " opens");
+    walk(d, what, shot, data);
+    d->Destroy();
+    pump_until([] { return false; }, 100ms);
+  };
+  walk_modeless(admin_frame->open_add_staff(), "add staff dialog", "zh-add-staff.png");
+  BOOST_REQUIRE(admin_frame->select("teller1"));
+  walk_modeless(admin_frame->open_reset_password(), "reset password dialog", "zh-reset-password.png");
+  BOOST_REQUIRE(admin_frame->select("super1"));
+  admin_frame->open_enrol_token();
+  BOOST_REQUIRE(pump_until([] { return shown_top<forms::EnrolTokenDialog>() != nullptr; }));
+  walk_modeless(shown_top<forms::EnrolTokenDialog>(), "enrol token dialog", "zh-enrol-token.png");
+  auto* fees = admin_frame->open_fees();
+  BOOST_REQUIRE(fees);
+  BOOST_REQUIRE(pump_until([&] { return fees->list()->GetItemCount() > 0; }));
+  walk_modeless(fees, "fee schedule", "zh-fees.png");
+  auto* settings = admin_frame->open_settings();
+  BOOST_REQUIRE(settings);
+  BOOST_REQUIRE(pump_until([&] { return settings->list()->GetItemCount() > 0; }));
+  for (long row = 0; row < settings->list()->GetItemCount(); ++row) {   // each key says what it means, in Chinese
+    const std::string meaning = forms::utf8(settings->list()->GetItemText(row, 1));
+    BOOST_CHECK_MESSAGE(!meaning.empty() && test::english_words(meaning).empty(),
+                        "the meaning of " << forms::utf8(settings->list()->GetItemText(row, 0)) << ": " << meaning);
+  }
+  walk_modeless(settings, "settings dialog", "zh-settings.png");
+  admin_frame->Close(true);
+  pump_until([&] { return worker.pending() == 0; }, 5s);
   BOOST_TEST(wx_asserts.load() == 0);
 }

@@ -69,14 +69,20 @@ inline bool pump_until(const std::function<bool()>& pred, std::chrono::milliseco
   return false;
 }
 
-// The whole Xvfb screen as a PNG in the build folder ($CERTDESK_SCREENSHOT_DIR),
-// never the source tree; scripts/screenshots copies them to docs/screenshots.
+// The folder for screenshots: $CERTDESK_SCREENSHOT_DIR (set by CMake to the build
+// folder), never the source tree; scripts/screenshots copies them to docs/screenshots.
+inline std::filesystem::path screenshot_dir() {
+  const char* dir = std::getenv("CERTDESK_SCREENSHOT_DIR");
+  std::filesystem::path d =
+      dir && *dir ? std::filesystem::path(dir) : std::filesystem::current_path() / "screenshots";
+  std::filesystem::create_directories(d);
+  return d;
+}
+
+// The whole Xvfb screen as a PNG in screenshot_dir(). Main thread.
 inline void screenshot(const std::string& name) {
   pump_until([] { return false; }, std::chrono::milliseconds(600));
-  const char* dir = std::getenv("CERTDESK_SCREENSHOT_DIR");
-  std::filesystem::path d = dir && *dir ? std::filesystem::path(dir) : std::filesystem::current_path() / "screenshots";
-  std::filesystem::create_directories(d);
-  std::string cmd = "import -window root '" + (d / name).string() + "' 2>/dev/null";
+  std::string cmd = "import -window root '" + (screenshot_dir() / name).string() + "' 2>/dev/null";
   BOOST_CHECK(std::system(cmd.c_str()) == 0);
 }
 
