@@ -31,13 +31,13 @@ double median(std::vector<double> v) {
 int main(int argc, char** argv) {
   using namespace certdesk;
   const int runs = argc > 1 ? std::max(1, std::atoi(argv[1])) : 20;
-  const std::string encoded = hash_password(Secret(std::string("bench-only-not-a-password")), 15);
+  const std::string encoded = crypto::hash_password(Secret(std::string("bench-only-not-a-password")), 15);
   std::vector<double> wall, cpu;
   for (int i = 0; i <= runs; ++i) {
     Secret pw(std::string("bench-only-not-a-password"));
     const auto t0 = std::chrono::steady_clock::now();
     const double c0 = cpu_ms();
-    if (!verify_password(pw, encoded)) return 1;
+    if (!crypto::verify_password(pw, encoded)) return 1;
     const double c1 = cpu_ms();
     const auto t1 = std::chrono::steady_clock::now();
     if (i == 0) continue;   // warm-up

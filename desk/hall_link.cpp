@@ -10,6 +10,7 @@
 #include "db/commit_hook.h"
 #include "db/day_close.h"
 #include "db/hall_state.h"
+#include "workflows/services.h"
 #include "db/repositories.h"
 #include "desk/context.h"
 
@@ -30,7 +31,7 @@ constexpr const char* error = "last_error";
 constexpr const char* error_code = "last_error_code";
 }  // namespace key
 
-std::int64_t local_head(db::Database& db) { return db::Journal(db, "", 480).head().count; }
+std::int64_t local_head(db::Database& db) { return db::Journal(db, "", workflows::kDefaultUtcOffsetMinutes).head().count; }
 
 // Closed days not yet shipped, oldest first.
 std::vector<std::string> unshipped_closes(db::Database& db, const std::string& after_day) {

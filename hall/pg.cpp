@@ -11,9 +11,16 @@
 namespace certdesk::hall::pg {
 namespace {
 
+// libpq's message on one line: its line breaks and tabs ("…failed: …\n\tIs the server
+// running…") become single spaces, so a window or a log shows it as text, not as escapes.
 std::string trimmed(const char* s) {
-  std::string out = s ? s : "";
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  std::string out;
+  for (const char* p = s ? s : ""; *p; ++p) {
+    const bool space = *p == '\n' || *p == '\t' || *p == '\r' || *p == ' ';
+    if (!space) out += *p;
+    else if (!out.empty() && out.back() != ' ') out += ' ';
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
   return out;
 }
 

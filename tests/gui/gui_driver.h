@@ -29,7 +29,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "tests/gui/wx_session.h"   // screenshot_dir()
+#include "tests/gui/screenshot_dir.h"
 
 namespace certdesk::test {
 

@@ -24,6 +24,7 @@
 #include <cstdlib>
 
 #include "app/gui_model.h"
+#include "tests/gui/screenshot_dir.h"
 
 namespace certdesk::test {
 
@@ -67,16 +68,6 @@ inline bool pump_until(const std::function<bool()>& pred, std::chrono::milliseco
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return false;
-}
-
-// The folder for screenshots: $CERTDESK_SCREENSHOT_DIR (set by CMake to the build
-// folder), never the source tree; scripts/screenshots copies them to docs/screenshots.
-inline std::filesystem::path screenshot_dir() {
-  const char* dir = std::getenv("CERTDESK_SCREENSHOT_DIR");
-  std::filesystem::path d =
-      dir && *dir ? std::filesystem::path(dir) : std::filesystem::current_path() / "screenshots";
-  std::filesystem::create_directories(d);
-  return d;
 }
 
 // The whole Xvfb screen as a PNG in screenshot_dir(). Main thread.
