@@ -36,6 +36,8 @@ class ReceiptsDialog : public wxDialog {
   wxButton* void_button() const { return void_; }
   wxStaticText* void_error() const { return void_error_; }
   const std::vector<ReceiptRow>& rows() const { return rows_; }
+  // True while a search, reprint or void runs on the worker (a click meanwhile is ignored).
+  bool busy() const { return busy_; }
   // Finds `text` now (what the search button does).
   void search(const wxString& text);
 

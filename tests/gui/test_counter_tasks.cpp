@@ -459,7 +459,9 @@ BOOST_FIXTURE_TEST_CASE(receipts_are_found_and_voided_with_a_supervisors_approva
     s.ui([&] { dlg->search(forms::wx(order.receipt_no)); });
     s.check(s.wait_for([&] { return dlg->rows().size() == 1u && dlg->list()->GetItemCount() == 1; }), "found by number");
     s.ui([&] { dlg->search(wxString::FromUTF8("北京示例")); });
-    s.check(s.wait_for([&] { return dlg->rows().size() == 1u && dlg->rows()[0].receipt_no == order.receipt_no; }),
+    // The name search finds the same single row the number search left, so wait for the
+    // search itself to end too: a void pressed while it runs would be ignored.
+    s.check(s.wait_for([&] { return !dlg->busy() && dlg->rows().size() == 1u && dlg->rows()[0].receipt_no == order.receipt_no; }),
             "found by the customer's name");
     s.check(s.ui([&] { return dlg->supervisor_field() != nullptr && dlg->void_button()->IsEnabled(); }),
             "a teller's void asks for a supervisor");
@@ -470,8 +472,10 @@ BOOST_FIXTURE_TEST_CASE(receipts_are_found_and_voided_with_a_supervisors_approva
       dlg->supervisor_field()->SetValue("super1");
       dlg->password_field()->SetValue("wrong-password");
     });
+    const std::string no_reason = s.ui([&] { return text_of(dlg->void_error()); });
     s.press(s.ui([&] { return dlg->void_button(); }));
-    s.check(s.wait_for([&] { return !text_of(dlg->void_error()).empty(); }), "a wrong password: said");
+    // The refusal replaces the "no reason" line once the worker has answered.
+    s.check(s.wait_for([&] { return !dlg->busy() && text_of(dlg->void_error()) != no_reason; }), "a wrong password: said");
     s.check(s.ui([&] { return dlg->password_field()->GetValue().empty(); }), "the password field is cleared");
     s.check(db::Payments(ctx->db()).by_receipt_no(order.receipt_no)->status == "issued", "and nothing changed");
     s.ui([&] { dlg->password_field()->SetValue("super-password-1"); });
