@@ -103,6 +103,7 @@ constexpr const char* kActions[] = {
     tr_noop_ctx("action", "slip.printed"),
     tr_noop_ctx("action", "receipt.voided"),
     tr_noop_ctx("action", "order.plan"),
+    tr_noop_ctx("action", "order.step"),
     tr_noop_ctx("action", "token.initialised"),
     tr_noop_ctx("action", "token.personalising"),
     tr_noop_ctx("action", "token.pin_set"),

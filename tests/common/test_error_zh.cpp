@@ -19,6 +19,7 @@
 #include "pki/module.h"
 #include "pki/ossl.h"
 #include "tests/support/support.h"
+#include "workflows/day.h"
 
 using namespace certdesk;
 
@@ -249,4 +250,32 @@ BOOST_AUTO_TEST_CASE(an_unreadable_module_reads_in_chinese) {
     BOOST_TEST(what.find("无法加载介质模块") != std::string::npos, what);
     BOOST_TEST(what.find("技术细节：") != std::string::npos, what);
   }
+}
+
+// Every journal action the code writes (`.action = "…"`, ternaries too) has a Chinese
+// label for the review windows and the day report (workflows::action_label), so a new
+// action does not show as "hall.joined" at the window.
+BOOST_AUTO_TEST_CASE(every_journal_action_written_has_a_chinese_label) {
+  const char* src = std::getenv("CERTDESK_SOURCE_DIR");
+  BOOST_TEST_REQUIRE(src != nullptr);
+  const std::regex assignment(R"re(\.action\s*=\s*([^,}\n]*))re");
+  const std::regex name(R"re("([a-z_]+(?:\.[a-z_]+)+)")re");
+  std::size_t found = 0;
+  for (const char* folder : {"workflows", "desk", "db", "app", "hall"}) {
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(std::filesystem::path(src) / folder)) {
+      if (!entry.is_regular_file() || entry.path().extension() != ".cpp") continue;
+      const std::string text = read_source(entry.path());
+      for (auto a = std::sregex_iterator(text.begin(), text.end(), assignment); a != std::sregex_iterator(); ++a) {
+        const std::string expr = (*a)[1];
+        for (auto n = std::sregex_iterator(expr.begin(), expr.end(), name); n != std::sregex_iterator(); ++n) {
+          ++found;
+          const std::string action = (*n)[1];
+          BOOST_CHECK_MESSAGE(has_cjk(workflows::action_label(action)),
+                              entry.path().lexically_relative(src).string() << ": the action " << action
+                                                                            << " has no Chinese label (workflows/day.cpp kActions)");
+        }
+      }
+    }
+  }
+  BOOST_TEST(found > 20u);   // the scan found the journal's actions, not none
 }
