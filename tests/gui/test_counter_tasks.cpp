@@ -33,6 +33,7 @@
 #include "forms/token_report_dialog.h"
 #include "forms/unlock_code_dialog.h"
 #include "tests/gui/gui_driver.h"
+#include "tests/gui/gui_desk.h"
 #include "tests/gui/scripted.h"
 #include "tests/gui/wx_session.h"
 #include "tests/printing/cupsd.h"
@@ -57,29 +58,8 @@ std::vector<std::string> run_script(const std::function<void(Script&)>& script) 
 wxButton* button(wxWindow* top, int id) { return test::button_of(top, id); }
 
 // A data folder with a teller and a blank token inserted.
-struct Counter {
-  test::TempDir dir{"certdesk-gui-tasks"};
-  SystemClock clock;
-  std::unique_ptr<desk::AppContext> ctx;
-  std::unique_ptr<app::GuiCounterModel> model;
-  workflows::Actor teller;
-
-  Counter() {
-    desk::InitOptions o;
-    o.branch = "BJ01";
-    o.branch_name = "北京示例服务大厅";
-    o.admin = "admin";
-    o.admin_password = Secret("admin-password-1");
-    o.scrypt_log2_n = 10;
-    desk::init_data_dir(dir.path() / "data", o, clock);
-    ctx = std::make_unique<desk::AppContext>(dir.path() / "data", clock, 10);
-    auto admin = ctx->staff().login("admin", Secret("admin-password-1"));
-    ctx->staff().add(admin, "teller1", workflows::Role::teller, Secret("teller-password-1"));
-    ctx->staff().add(admin, "super1", workflows::Role::supervisor, Secret("super-password-1"));
-    ctx->insert_blank_token("2100012345");
-    model = std::make_unique<app::GuiCounterModel>(*ctx);
-    teller = ctx->staff().login("teller1", Secret("teller-password-1"));
-  }
+struct Counter : test::GuiDesk {
+  Counter() : GuiDesk("certdesk-gui-tasks") { teller = ctx->staff().login("teller1", Secret("teller-password-1")); }
   std::vector<db::JournalEntry> entries(std::int64_t order_id, const std::string& action) {
     std::vector<db::JournalEntry> out;
     for (auto& e : ctx->journal().entries_of_order(order_id))

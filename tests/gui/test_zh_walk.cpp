@@ -44,6 +44,7 @@
 #include "forms/worker.h"
 #include "printing/layout.h"
 #include "tests/gui/label_walker.h"
+#include "tests/gui/gui_desk.h"
 #include "tests/gui/scripted.h"
 #include "tests/gui/wx_session.h"
 #include "tests/printing/samples.h"
@@ -93,28 +94,8 @@ void receipt_column_fits(wxListCtrl* list) {
 }
 
 // A data folder with a teller, a supervisor and a blank token inserted.
-struct Desk {
-  test::TempDir dir{"certdesk-zh-walk"};
-  SystemClock clock;
-  std::unique_ptr<desk::AppContext> ctx;
-  std::unique_ptr<app::GuiCounterModel> model;
-  workflows::Actor teller, supervisor;
-
-  Desk() {
-    desk::InitOptions o;
-    o.branch = "BJ01";
-    o.branch_name = "北京示例服务大厅";
-    o.admin = "admin";
-    o.admin_password = Secret("admin-password-1");
-    o.scrypt_log2_n = 10;
-    desk::init_data_dir(dir.path() / "data", o, clock);
-    ctx = std::make_unique<desk::AppContext>(dir.path() / "data", clock, 10);
-    auto admin = ctx->staff().login("admin", Secret("admin-password-1"));
-    teller = ctx->staff().add(admin, "teller1", workflows::Role::teller, Secret("teller-password-1"));
-    supervisor = ctx->staff().add(admin, "super1", workflows::Role::supervisor, Secret("super-password-1"));
-    ctx->insert_blank_token("2100012345");
-    model = std::make_unique<app::GuiCounterModel>(*ctx);
-  }
+struct Desk : test::GuiDesk {
+  Desk() : GuiDesk("certdesk-zh-walk") {}
 };
 
 }  // namespace
